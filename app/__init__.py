@@ -1,0 +1,127 @@
+"""Application factory: config, extensions, blueprints, errors, CLI."""
+
+from flask import Flask
+
+from app.config import ROOT, config_for
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from app.core.errors_views import register_error_handlers
+    from app.core.i18n import register_filters
+    from app.cli import register_cli
+
+    register_error_handlers(app)
+    register_filters(app)
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core.db import configure_sqlite
+    from app.core.i18n import select_locale, select_timezone
+    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(ROOT / "app" / "translations"),
+    )
+    with app.app_context():
+        configure_sqlite(db.engine)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Import every domain's models so metadata and jobs are complete."""
+    import app.accounts.models  # noqa: F401
+    import app.accounts.services  # noqa: F401
+    import app.core.audit  # noqa: F401
+    import app.core.jobs  # noqa: F401
+    import app.notifications.models  # noqa: F401
+    import app.settings.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.admin_views import bp as users_admin_bp
+    from app.accounts.views import bp as accounts_bp
+    from app.core.health import bp as health_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.portals.admin import bp as admin_bp
+    from app.portals.members import bp as members_bp
+    from app.portals.public import bp as public_bp
+    from app.portals.trainers import bp as trainers_bp
+    from app.settings.views import bp as settings_bp
+
+    for blueprint in (
+        public_bp,
+        health_bp,
+        accounts_bp,
+        admin_bp,
+        users_admin_bp,
+        settings_bp,
+        notifications_bp,
+        members_bp,
+        trainers_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.accounts.session import register_session_hooks
+
+    register_session_hooks(app)
+
+    @app.context_processor
+    def layout_context():
+        from flask_babel import get_locale
+        from flask_login import current_user
+
+        from app.accounts.forms import ROLE_LABELS
+        from app.core.i18n import LANGUAGE_NAMES
+        from app.notifications.forms import EMAIL_STATUS_LABELS
+        from app.settings.services import gym_settings
+
+        return {
+            "gym": gym_settings(),
+            "current_locale": lambda: str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "role_labels": ROLE_LABELS,
+            "email_status_labels": EMAIL_STATUS_LABELS,
+            "user_layout": _layout_for(current_user),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _layout_for(user) -> str:
+    """The layout of the audience `user` belongs to (auth pages when signed out)."""
+    if not getattr(user, "is_authenticated", False):
+        return "layouts/auth.html"
+    return {"member": "layouts/member.html", "trainer": "layouts/trainer.html"}.get(
+        user.role.value, "layouts/admin.html"
+    )

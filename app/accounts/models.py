@@ -1,0 +1,81 @@
+"""People who sign in: members, trainers, front desk and admins."""
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import str_enum, utc_now
+from app.extensions import db
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"
+    FRONT_DESK = "front_desk"
+    TRAINER = "trainer"
+    MEMBER = "member"
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.MEMBER
+
+
+class UserStatus(enum.Enum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # emails are stored lower-cased, so this is unique whatever the case
+        CheckConstraint("email = lower(email)", name="email_lower"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: path under the uploads folder, set by the trainers/members domains
+    photo_path: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"), default=Role.MEMBER, index=True)
+    status: Mapped[UserStatus] = mapped_column(
+        str_enum(UserStatus, "user_status"), default=UserStatus.ACTIVE
+    )
+    language: Mapped[str | None] = mapped_column(String(5))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: changes on password change and sign-out-everywhere: old cookies stop working
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is UserStatus.ACTIVE and self.deleted_at is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role.value}>"

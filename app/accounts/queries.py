@@ -1,0 +1,28 @@
+"""Read-side queries for account lists."""
+
+from sqlalchemy import func, or_, select
+
+from app.accounts.models import Role, User, UserStatus
+from app.extensions import db
+
+PER_PAGE = 25
+
+
+def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):
+    """One page of users matching the filters, newest first."""
+    query = select(User)
+    if status == "deleted":
+        query = query.where(User.deleted_at.is_not(None))
+    else:
+        query = query.where(User.deleted_at.is_(None))
+        if status in {s.value for s in UserStatus}:
+            query = query.where(User.status == UserStatus(status))
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(User.email.like(pattern), func.lower(User.name).like(pattern), User.phone.like(pattern))
+        )
+    query = query.order_by(User.created_at.desc(), User.id.desc())
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)

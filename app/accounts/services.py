@@ -1,0 +1,284 @@
+"""Account operations: sign-in, account admin, passwords.
+
+Every function here is one transaction with its checks and audit entry;
+emails go out by job after commit.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.accounts import passwords
+from app.accounts.models import Role, User, UserStatus, new_session_token
+from app.core import audit
+from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.jobs import enqueue_after_commit, register_job
+from app.core.models import utc_now
+from app.core.urls import external_url
+from app.extensions import db
+from app.notifications import services as notifications
+
+PROFILE_FIELDS = ["email", "name", "phone", "role", "language", "status"]
+
+register_job(
+    "accounts.send_temporary_password", "app.accounts.services:send_temporary_password"
+)
+register_job("accounts.send_password_reset", "app.accounts.services:send_password_reset")
+
+
+class AccountError(DomainError):
+    """An account rule said no; the message is shown to the user."""
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None.
+
+    Unknown email, wrong password and inactive account all give None, after
+    spending the same hashing time, so the answer tells an attacker nothing.
+    """
+    user = find_user_by_email(email)
+    ok = passwords.check_password(user.password_hash if user else None, password)
+    if not ok or not user.is_active:
+        return None
+    with transaction():
+        user.last_login_at = utc_now()
+    return user
+
+
+def _check_email_free(email: str, *, exclude_id: int | None = None) -> None:
+    query = select(User.id).where(User.email == email)
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise AccountError(_("An account with this email already exists."), field="email")
+
+
+def create_account(*, email, name, role, phone=None, language=None, actor) -> User:
+    """Create an account and email it a temporary password (by job).
+
+    Raises AccountError when the email is taken.
+    """
+    email = normalize_email(email)
+    with transaction():
+        _check_email_free(email)
+        user = User(
+            email=email,
+            name=name.strip(),
+            phone=(phone or "").strip() or None,
+            role=role,
+            language=language or None,
+            must_change_password=True,
+        )
+        db.session.add(user)
+        db.session.flush()
+        audit.record("user.created", user, actor=actor, after=audit.changes(user, PROFILE_FIELDS))
+        enqueue_after_commit("accounts.send_temporary_password", user.id, notifications.new_key())
+    return user
+
+
+def _last_admin(user: User) -> bool:
+    admins = select(func.count(User.id)).where(
+        User.role == Role.ADMIN, User.status == UserStatus.ACTIVE, User.deleted_at.is_(None)
+    )
+    return user.role is Role.ADMIN and user.is_active and db.session.scalar(admins) <= 1
+
+
+def _locked_user(user_id: int) -> User:
+    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+    if user is None or user.is_deleted:
+        raise AccountError(_("This account no longer exists."))
+    return user
+
+
+def update_account(user_id: int, *, email, name, role, phone=None, language=None, actor) -> User:
+    """Change an account's profile and role; a role change is audited apart.
+
+    Raises AccountError for a taken email or when the last admin would go.
+    """
+    email = normalize_email(email)
+    with transaction():
+        user = _locked_user(user_id)
+        _check_email_free(email, exclude_id=user.id)
+        if role is not user.role and _last_admin(user):
+            raise AccountError(_("The gym needs at least one active admin."), field="role")
+        before = audit.changes(user, PROFILE_FIELDS)
+        old_role = user.role
+        user.email, user.name = email, name.strip()
+        user.phone = (phone or "").strip() or None
+        user.language = language or None
+        user.role = role
+        if role is not old_role:
+            user.session_token = new_session_token()
+            audit.record(
+                "user.role_changed",
+                user,
+                actor=actor,
+                before={"role": old_role.value},
+                after={"role": role.value},
+            )
+        after = audit.changes(user, PROFILE_FIELDS)
+        if before != after:
+            audit.record("user.updated", user, actor=actor, before=before, after=after)
+    return user
+
+
+def set_account_status(user_id: int, status: UserStatus, *, actor) -> User:
+    """Deactivate (signing the user out everywhere) or reactivate an account.
+
+    Raises AccountError when an admin would lock themselves or the gym out.
+    """
+    with transaction():
+        user = _locked_user(user_id)
+        if status is UserStatus.INACTIVE:
+            if user.id == actor.id:
+                raise AccountError(_("You cannot deactivate your own account."))
+            if _last_admin(user):
+                raise AccountError(_("The gym needs at least one active admin."))
+            user.session_token = new_session_token()
+        if user.status is not status:
+            user.status = status
+            action = "user.deactivated" if status is UserStatus.INACTIVE else "user.reactivated"
+            audit.record(action, user, actor=actor, after={"status": status.value})
+    return user
+
+
+def delete_account(user_id: int, *, actor) -> User:
+    """Soft-delete an account: it can no longer sign in and leaves the lists.
+
+    Raises AccountError for one's own account or the last admin.
+    """
+    with transaction():
+        user = _locked_user(user_id)
+        if user.id == actor.id:
+            raise AccountError(_("You cannot delete your own account."))
+        if _last_admin(user):
+            raise AccountError(_("The gym needs at least one active admin."))
+        user.deleted_at = utc_now()
+        user.session_token = new_session_token()
+        audit.record("user.deleted", user, actor=actor, before=audit.changes(user, PROFILE_FIELDS))
+    return user
+
+
+def resend_temporary_password(user_id: int, *, actor) -> User:
+    """Email a new temporary password (by job); the old one stops working then."""
+    with transaction():
+        user = _locked_user(user_id)
+        if not user.is_active:
+            raise AccountError(_("Reactivate the account before sending it a password."))
+        audit.record("user.temporary_password_sent", user, actor=actor)
+        enqueue_after_commit("accounts.send_temporary_password", user.id, notifications.new_key())
+    return user
+
+
+def send_temporary_password(user_id: int, key: str) -> None:
+    """Job: set a fresh temporary password and email it, once per `key`."""
+    email = notifications.email_by_key(key)
+    if email is None:
+        with transaction():
+            user = db.session.get(User, user_id, with_for_update=True)
+            if user is None or not user.is_active:
+                return
+            password = passwords.temporary_password()
+            user.password_hash = passwords.hash_password(password)
+            user.must_change_password = True
+            email = notifications.record_email(
+                user,
+                "temporary_password",
+                {"name": user.name, "email": user.email, "password": password,
+                 "login_url": external_url("accounts.login")},
+                key=key,
+            )
+    notifications.deliver_email(email.id)
+
+
+def change_password(user_id: int, new_password: str, *, current_password=None, actor) -> User:
+    """Set a new password, signing out other devices; audited and emailed.
+
+    `current_password` is required unless the user must change a temporary
+    one. Raises AccountError when it is wrong or the new one is the same.
+    """
+    with transaction():
+        user = _locked_user(user_id)
+        if not user.must_change_password and not passwords.check_password(
+            user.password_hash, current_password or ""
+        ):
+            raise AccountError(_("Your current password is not correct."), field="current_password")
+        if passwords.check_password(user.password_hash, new_password):
+            raise AccountError(
+                _("Choose a password different from the current one."), field="password"
+            )
+        _set_password(user, new_password)
+        audit.record("user.password_changed", user, actor=actor)
+        notifications.queue_email(user, "password_changed", {"name": user.name})
+    return user
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = passwords.hash_password(new_password)
+    user.must_change_password = False
+    user.session_token = new_session_token()
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if an active account has this email; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    with transaction():
+        enqueue_after_commit("accounts.send_password_reset", user.id, notifications.new_key())
+
+
+def send_password_reset(user_id: int, key: str) -> None:
+    """Job: email a one-hour, single-use reset link, once per `key`."""
+    email = notifications.email_by_key(key)
+    if email is None:
+        with transaction():
+            user = db.session.get(User, user_id)
+            if user is None or not user.is_active:
+                return
+            token = passwords.reset_token(user)
+            url = external_url("accounts.reset_password", token=token)
+            email = notifications.record_email(
+                user, "password_reset", {"name": user.name, "reset_url": url}, key=key
+            )
+    notifications.deliver_email(email.id)
+
+
+def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
+    """The active user a valid, unused, unexpired token belongs to."""
+    payload = passwords.read_reset_token(token)
+    if payload is None or not isinstance(payload.get("uid"), int):
+        return None
+    user = db.session.get(User, payload["uid"], with_for_update=lock, populate_existing=lock)
+    if user is None or not user.is_active or user.session_token != payload.get("st"):
+        return None
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link then stops working.
+
+    Raises AccountError when the link is invalid, used or expired.
+    """
+    with transaction():
+        user = user_for_reset_token(token, lock=True)
+        if user is None:
+            raise AccountError(_("This reset link is invalid or has expired. Ask for a new one."))
+        _set_password(user, new_password)
+        audit.record("user.password_reset", user, actor=user)
+    return user
+
+
+def set_language(user: User, language: str) -> None:
+    """Remember the user's language choice."""
+    with transaction():
+        db.session.get(User, user.id, with_for_update=True).language = language
+

@@ -1,0 +1,126 @@
+"""Signing in and out, passwords, language."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    ResetPasswordForm,
+)
+from app.core.errors import DomainError
+from app.core.forms import apply_error
+from app.core.i18n import LANGUAGE_COOKIE
+from app.core.navigation import home_for, safe_next
+from app.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_email_key() -> str:
+    return "email:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_EMAIL"), methods=["POST"], key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("The email or password is not correct."))
+        else:
+            next_url = safe_next(request.args.get("next"))
+            session.clear()  # a fresh session at sign-in: no fixation
+            login_user(user, remember=form.remember.data)
+            return redirect(next_url or home_for(user))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/change", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    forced = current_user.must_change_password
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                current_user.id,
+                form.password.data,
+                current_password=form.current_password.data,
+                actor=current_user,
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            login_user(user)  # the session token rotated; keep this device in
+            flash(_("Your password was changed."), "success")
+            return redirect(home_for(user))
+    return render_template("accounts/change_password.html", form=form, forced=forced)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_LIMIT"), methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _("If an account uses that email, we have sent it a link to choose a new password."),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_LIMIT"), methods=["POST"])
+def reset_password(token: str):
+    if services.user_for_reset_token(token) is None:
+        flash(_("This reset link is invalid or has expired. Ask for a new one."), "danger")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Your password was changed. Sign in with it now."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return redirect(safe_next(request.referrer) or url_for("public.index"))
+    if current_user.is_authenticated:
+        services.set_language(current_user, form.language.data)
+    response = redirect(safe_next(request.form.get("next")) or url_for("public.index"))
+    response.set_cookie(
+        LANGUAGE_COOKIE, form.language.data, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
+    )
+    return response

@@ -1,0 +1,66 @@
+"""Command-line tools: `flask seed demo`, `flask users create-admin`,
+`flask audit verify`, `flask jobs sweep`."""
+
+import click
+from flask.cli import AppGroup
+
+seed_cli = AppGroup("seed", help="Load data.")
+users_cli = AppGroup("users", help="Manage accounts.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+jobs_cli = AppGroup("jobs", help="Background jobs.")
+
+
+@seed_cli.command("demo")
+def seed_demo_command():
+    """Load the demo gym when the database is empty; print the logins."""
+    from app.demo import DEMO_PASSWORD, demo_logins, seed_demo
+
+    if seed_demo():
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("The database already has users; demo data not loaded.")
+    click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for label, email in demo_logins():
+        click.echo(f"  {label:<11} {email}")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin_command(email, name, password):
+    """Create the first admin of a real install."""
+    from app.accounts.bootstrap import create_admin
+    from app.core.errors import DomainError
+
+    try:
+        user = create_admin(email=email, name=name, password=password)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Admin {user.email} created.")
+
+
+@audit_cli.command("verify")
+def audit_verify_command():
+    """Walk the hash chain; exit 1 at the first broken link."""
+    from app.core.audit import verify
+
+    broken = verify()
+    if broken is None:
+        click.echo("Audit chain intact.")
+        return
+    click.echo(f"Audit chain broken at entry {broken.id} ({broken.action}).", err=True)
+    raise SystemExit(1)
+
+
+@jobs_cli.command("sweep")
+def jobs_sweep_command():
+    """Re-dispatch outbox jobs that were never confirmed."""
+    from app.core.jobs import sweep_outbox
+
+    click.echo(f"{sweep_outbox()} job(s) re-dispatched.")
+
+
+def register_cli(app) -> None:
+    for group in (seed_cli, users_cli, audit_cli, jobs_cli):
+        app.cli.add_command(group)

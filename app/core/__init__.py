@@ -1,0 +1,1 @@
+"""Shared kernel: base model, transactions, jobs, audit, permissions, i18n."""

@@ -1,0 +1,90 @@
+"""One place where transactions begin, commit, roll back and hand off jobs.
+
+Services wrap their work in `transaction()`. The outermost block commits;
+nested blocks join it. After the commit, the jobs the block queued are
+dispatched (see `app.core.jobs`), so nothing is sent for work that rolled back.
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+LOCK_TIMEOUT = "3s"
+_DEPTH = "cupo_tx_depth"
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def transaction():
+    """Run the block in one database transaction and commit it.
+
+    On PostgreSQL lock waits are bounded by `lock_timeout`; on SQLite the
+    write lock is taken up front (BEGIN IMMEDIATE) so check-then-write is
+    never interleaved with another writer.
+    """
+    session = db.session()  # the request's Session behind the scoped proxy
+    depth = session.info.get(_DEPTH, 0)
+    if depth:
+        session.info[_DEPTH] = depth + 1
+        try:
+            yield session
+        finally:
+            session.info[_DEPTH] = depth
+        return
+
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()  # end a read-only transaction so the write one starts clean
+    _begin_writing(session)
+    session.info[_DEPTH] = 1
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        from app.core.jobs import discard_pending
+
+        discard_pending(session)
+        raise
+    finally:
+        session.info[_DEPTH] = 0
+    from app.core.jobs import dispatch_pending
+
+    dispatch_pending(session)
+
+
+def _begin_writing(session) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        if not session.in_transaction():
+            session.connection(execution_options={"sqlite_immediate": True})
+    else:
+        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Give pysqlite real transactions (savepoints, BEGIN IMMEDIATE).
+
+    The driver's own transaction handling defers BEGIN and breaks SAVEPOINT;
+    SQLAlchemy's documented recipe hands control back to us.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

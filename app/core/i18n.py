@@ -1,0 +1,61 @@
+"""Language choice and locale-aware formatting of dates, times and money."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "cupo_lang"
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the cookie, else the gym's default."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in languages:
+        return cookie
+    from app.settings.services import gym_settings
+
+    return gym_settings().default_language
+
+
+def select_timezone() -> str:
+    from app.settings.services import gym_settings
+
+    return gym_settings().timezone
+
+
+def gym_zone() -> ZoneInfo:
+    return ZoneInfo(select_timezone())
+
+
+def money(amount_minor: int, currency: str | None = None) -> str:
+    """Format minor units (centavos) as money in the current locale."""
+    from app.settings.services import gym_settings
+
+    currency = currency or gym_settings().currency
+    return format_currency(amount_minor / 100, currency, locale=str(get_locale()))
+
+
+def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def local_date(value, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def local_time(value, fmt: str = "short") -> str:
+    return format_time(value, fmt) if value else ""
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.update(
+        money=money, datetime=local_datetime, date=local_date, time=local_time
+    )

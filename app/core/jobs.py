@@ -1,0 +1,170 @@
+"""The jobs facade: an outbox in the database, RQ (or inline) after commit.
+
+A service calls `enqueue_after_commit("notifications.deliver_email", 42)`.
+The call writes an `OutboxJob` row in the service's own transaction; once it
+commits, the row is pushed to RQ, or, with no Redis configured, run inline.
+If Redis or the worker is down the row stays unconfirmed and the periodic
+sweeper pushes it again. Every job is idempotent, so a repeat does no harm.
+"""
+
+import enum
+import importlib
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import String, Text, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.models import str_enum, utc_now
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+_PENDING = "cupo_outbox_pending"
+#: after this many failed runs a job is marked failed and left for a human
+MAX_ATTEMPTS = 5
+
+#: job name → "module:function"; domains add theirs with `register_job`
+JOBS: dict[str, str] = {}
+
+
+def register_job(name: str, target: str) -> None:
+    JOBS[name] = target
+
+
+class OutboxStatus(enum.Enum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class OutboxJob(db.Model):
+    __tablename__ = "job_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: a name in JOBS, e.g. "notifications.deliver_email"
+    name: Mapped[str] = mapped_column(String(100))
+    args: Mapped[list] = mapped_column(db.JSON, default=list)
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: last time it was handed to RQ; the sweeper re-sends stale ones
+    dispatched_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+def enqueue_after_commit(name: str, *args) -> OutboxJob:
+    """Record job `name(*args)` in the current transaction; run it after commit."""
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}")
+    job = OutboxJob(name=name, args=list(args))
+    db.session.add(job)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING, []).append(job.id)
+    return job
+
+
+def discard_pending(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def dispatch_pending(session) -> None:
+    """Hand the jobs of the transaction that just committed to the queue."""
+    for job_id in session.info.pop(_PENDING, []):
+        dispatch(job_id)
+
+
+def dispatch(job_id: int) -> None:
+    """Push one outbox row to RQ, or run it now when jobs are inline.
+
+    A queue that is down is logged, not raised: the row stays pending and
+    the sweeper sends it later.
+    """
+    if current_app.config["JOBS_INLINE"]:
+        run_outbox_job(job_id)
+        return
+    from app.core.queue import push
+
+    try:
+        push(job_id)
+    except Exception as exc:  # Redis down: the sweeper will retry
+        log.warning("outbox job %s not pushed: %s", job_id, exc)
+        return
+    db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == job_id).values(dispatched_at=utc_now())
+    )
+    db.session.commit()
+
+
+def run_outbox_job(job_id: int) -> None:
+    """Run one outbox job unless it already ran; record the outcome.
+
+    Raises whatever the job raised, so RQ can retry it; inline runs log it.
+    """
+    job = db.session.get(OutboxJob, job_id)
+    if job is None or job.status is OutboxStatus.DONE:
+        return
+    job.attempts += 1
+    db.session.commit()
+    try:
+        _resolve(job.name)(*job.args)
+    except Exception as exc:
+        db.session.rollback()
+        gave_up = job.attempts >= MAX_ATTEMPTS
+        _finish(job_id, OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING, error=repr(exc))
+        if current_app.config["JOBS_INLINE"]:
+            log.exception("inline job %s (%s) failed", job_id, job.name)
+            return
+        raise
+    _finish(job_id, OutboxStatus.DONE)
+
+
+def _finish(job_id: int, status: OutboxStatus, error: str | None = None) -> None:
+    values = {"status": status, "last_error": error}
+    if status is OutboxStatus.DONE:
+        values["finished_at"] = utc_now()
+    db.session.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(**values))
+    db.session.commit()
+
+
+def _resolve(name: str):
+    module_name, func_name = JOBS[name].split(":")
+    return getattr(importlib.import_module(module_name), func_name)
+
+
+def claim_stale_jobs(older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
+    """Claim pending rows that were not handed to the queue recently.
+
+    Rows are taken `FOR UPDATE SKIP LOCKED` and stamped as dispatched in the
+    same transaction, so several sweepers never send the same row twice.
+    """
+    cutoff = utc_now() - older_than
+    query = (
+        select(OutboxJob.id)
+        .where(OutboxJob.status == OutboxStatus.PENDING)
+        .where(OutboxJob.created_at <= cutoff)
+        .where((OutboxJob.dispatched_at.is_(None)) | (OutboxJob.dispatched_at <= cutoff))
+        .order_by(OutboxJob.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    from app.core.db import transaction
+
+    with transaction():
+        ids = list(db.session.scalars(query))
+        if ids:
+            db.session.execute(
+                update(OutboxJob).where(OutboxJob.id.in_(ids)).values(dispatched_at=utc_now())
+            )
+    return ids
+
+
+def sweep_outbox(older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Re-dispatch jobs that were never confirmed; return how many."""
+    ids = claim_stale_jobs(older_than)
+    for job_id in ids:
+        dispatch(job_id)
+    return len(ids)

@@ -1,0 +1,82 @@
+"""`flask seed demo`: a believable gym to click around in.
+
+Every later domain adds its part here, so the demo grows with the product.
+"""
+
+import random
+
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, User
+from app.accounts.passwords import hash_password
+from app.core import audit
+from app.core.db import transaction
+from app.extensions import db
+from app.settings.models import DEFAULTS, GymSettings
+
+DEMO_PASSWORD = "cupo-demo-2026"
+DOMAIN = "cupo.demo"
+
+STAFF = [
+    ("Admin", "Ana Torres", Role.ADMIN, "es", "admin"),
+    ("Front desk", "Luis Herrera", Role.FRONT_DESK, "es", "recepcion"),
+    ("Trainer", "Carla Méndez", Role.TRAINER, "es", "carla"),
+    ("Trainer", "Diego Ramírez", Role.TRAINER, "es", "diego"),
+    ("Trainer", "Emily Carter", Role.TRAINER, "en", "emily"),
+    ("Trainer", "Marcus Reed", Role.TRAINER, "en", "marcus"),
+]
+FIRST = ["María", "José", "Sofía", "Juan", "Valentina", "Miguel", "Camila", "Alejandro", "Lucía",
+         "Fernando", "Daniela", "Ricardo", "Isabella", "Jorge", "Regina", "Emma", "Liam",
+         "Olivia", "Noah", "Ava", "James", "Mia", "Ethan", "Grace", "Henry"]
+LAST = ["García", "Hernández", "López", "Martínez", "González", "Pérez", "Rodríguez",
+        "Sánchez", "Flores", "Gómez", "Smith", "Johnson", "Brown", "Miller", "Wilson",
+        "Taylor", "Anderson", "Moore"]
+ENGLISH_FIRST = {"Emma", "Liam", "Olivia", "Noah", "Ava", "James", "Mia", "Ethan", "Grace", "Henry"}
+MEMBER_COUNT = 60
+
+
+def _ascii(text: str) -> str:
+    table = str.maketrans("áéíóúñÁÉÍÓÚÑ", "aeiounAEIOUN")
+    return text.translate(table).lower()
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    logins = [(label, f"{slug}@{DOMAIN}") for label, _, _, _, slug in STAFF]
+    logins.append(("Member", f"member1@{DOMAIN}"))
+    return logins
+
+
+def _members(rng: random.Random) -> list[dict]:
+    members = []
+    for number in range(1, MEMBER_COUNT + 1):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        members.append({
+            "email": f"member{number}@{DOMAIN}" if number == 1 else
+            f"{_ascii(first)}.{_ascii(last)}{number}@{DOMAIN}",
+            "name": f"{first} {last}",
+            "phone": f"+52 55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+            "language": "en" if first in ENGLISH_FIRST else "es",
+        })
+    return members
+
+
+def seed_demo() -> bool:
+    """Load the demo gym into an empty database; False when it has users."""
+    if db.session.scalar(select(func.count(User.id))):
+        return False
+    password_hash = hash_password(DEMO_PASSWORD)
+    rng = random.Random(2026)
+    with transaction():
+        if db.session.get(GymSettings, 1) is None:
+            db.session.add(GymSettings(id=1, **dict(DEFAULTS, gym_name="Cupo Fitness Roma",
+                                                    legal_name="Cupo Fitness S.A. de C.V.",
+                                                    address="Av. Álvaro Obregón 120, Roma Norte, CDMX")))
+        people = [
+            {"email": f"{slug}@{DOMAIN}", "name": name, "role": role, "language": lang}
+            for _, name, role, lang, slug in STAFF
+        ] + [dict(m, role=Role.MEMBER) for m in _members(rng)]
+        for person in people:
+            db.session.add(User(password_hash=password_hash, **person))
+        db.session.flush()
+        audit.record("demo.seeded", None, entity_type="Gym", after={"users": len(people)})
+    return True

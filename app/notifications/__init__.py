@@ -1,0 +1,1 @@
+"""Notifications: emails rendered in the recipient's language, sent by jobs."""

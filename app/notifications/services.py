@@ -1,0 +1,97 @@
+"""Record emails and deliver them; delivery runs in a job."""
+
+import uuid
+
+from flask import current_app, render_template
+from flask_babel import force_locale, lazy_gettext as _l
+from flask_mail import Message
+from sqlalchemy import select
+
+from app.core.db import transaction
+from app.core.jobs import enqueue_after_commit, register_job
+from app.core.models import utc_now
+from app.extensions import db, mail
+from app.notifications.models import EmailStatus, SentEmail
+from app.settings.services import gym_settings
+
+#: template name → subject; bodies are templates/emails/<name>.{txt,html}
+SUBJECTS = {
+    "temporary_password": _l("Your %(gym)s account is ready"),
+    "password_reset": _l("Reset your %(gym)s password"),
+    "password_changed": _l("Your %(gym)s password was changed"),
+}
+
+register_job("notifications.deliver_email", "app.notifications.services:deliver_email")
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def email_by_key(key: str) -> SentEmail | None:
+    return db.session.scalar(select(SentEmail).where(SentEmail.key == key))
+
+
+def record_email(user, template: str, context: dict, *, key: str | None = None) -> SentEmail:
+    """Write the email row in the current transaction (not yet sent)."""
+    if template not in SUBJECTS:
+        raise KeyError(f"unknown email template {template!r}")
+    email = SentEmail(
+        key=key or new_key(),
+        user_id=user.id,
+        to=user.email,
+        language=user.language or gym_settings().default_language,
+        template=template,
+        context=context,
+    )
+    db.session.add(email)
+    db.session.flush()
+    return email
+
+
+def queue_email(user, template: str, context: dict | None = None) -> SentEmail:
+    """Record an email and send it by job after the transaction commits."""
+    email = record_email(user, template, context or {})
+    enqueue_after_commit("notifications.deliver_email", email.id)
+    return email
+
+
+def render_email(email: SentEmail) -> tuple[str, str, str]:
+    """Subject, text and HTML of `email` in its recipient's language."""
+    settings = gym_settings()
+    context = dict(email.context or {}, gym=settings.gym_name, settings=settings)
+    with force_locale(email.language):
+        subject = str(SUBJECTS[email.template] % {"gym": settings.gym_name})
+        text = render_template(f"emails/{email.template}.txt", **context)
+        html = render_template(f"emails/{email.template}.html", subject=subject, **context)
+    return subject, text, html
+
+
+def deliver_email(email_id: int) -> None:
+    """Send one recorded email unless it was sent already.
+
+    Raises the transport's error after recording it, so the job is retried.
+    """
+    email = db.session.get(SentEmail, email_id)
+    if email is None or email.status is EmailStatus.SENT:
+        return
+    subject, text, html = render_email(email)
+    message = Message(subject=subject, recipients=[email.to], body=text, html=html)
+    keep_body = current_app.config["MAIL_SERVER"] is None
+    try:
+        mail.send(message)
+    except Exception as exc:
+        with transaction():
+            email.attempts += 1
+            email.status = EmailStatus.FAILED
+            email.last_error = repr(exc)[:2000]
+        raise
+    with transaction():
+        email.attempts += 1
+        email.status = EmailStatus.SENT
+        email.subject = subject
+        email.sent_at = utc_now()
+        email.last_error = None
+        email.context = None
+        if keep_body:
+            email.body_text, email.body_html = text, html

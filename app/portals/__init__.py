@@ -1,0 +1,1 @@
+"""Pages per audience that compose several domains."""

@@ -1,0 +1,1 @@
+"""Gym-wide settings that staff edit: name, address, zone, money, language."""

@@ -1,0 +1,40 @@
+"""The gym's own settings: one row, edited on the admin settings page."""
+
+from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+DEFAULTS = {
+    "gym_name": "Cupo Gym",
+    "legal_name": "",
+    "address": "",
+    "timezone": "America/Mexico_City",
+    "currency": "MXN",
+    "default_language": "es",
+    "tax_rate_bp": 1600,
+}
+
+
+class GymSettings(db.Model):
+    __tablename__ = "gym_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("tax_rate_bp >= 0 AND tax_rate_bp <= 10000", name="tax_rate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    gym_name: Mapped[str] = mapped_column(String(120), default=DEFAULTS["gym_name"])
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    #: IANA zone name; every wall-clock time of the gym is read in it
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULTS["timezone"])
+    #: ISO 4217 code
+    currency: Mapped[str] = mapped_column(String(3), default=DEFAULTS["currency"])
+    default_language: Mapped[str] = mapped_column(String(5), default="es")
+    #: tax rate in basis points: 1600 is 16 %
+    tax_rate_bp: Mapped[int] = mapped_column(default=DEFAULTS["tax_rate_bp"])
+
+    @property
+    def tax_rate_percent(self) -> float:
+        return self.tax_rate_bp / 100

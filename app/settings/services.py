@@ -1,0 +1,57 @@
+"""Read and change the gym's settings."""
+
+from flask import g, has_app_context
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.core.db import transaction
+from app.core.errors import DomainError
+from app.extensions import db
+from app.settings.models import DEFAULTS, GymSettings
+
+EDITABLE = [
+    "gym_name",
+    "legal_name",
+    "address",
+    "timezone",
+    "currency",
+    "default_language",
+    "tax_rate_bp",
+]
+
+
+class SettingsError(DomainError):
+    """A settings value was refused."""
+
+
+def gym_settings() -> GymSettings:
+    """The settings row (defaults when none is saved), cached per request."""
+    if has_app_context() and "gym_settings" in g:
+        return g.gym_settings
+    settings = db.session.get(GymSettings, 1) or GymSettings(id=1, **DEFAULTS)
+    if has_app_context():
+        g.gym_settings = settings
+    return settings
+
+
+def update_settings(values: dict, *, actor) -> GymSettings:
+    """Save new settings values; audited with before and after.
+
+    Raises SettingsError for a value the form could not check.
+    """
+    if not 0 <= values.get("tax_rate_bp", 0) <= 10000:
+        raise SettingsError(_("The tax rate must be between 0 and 100 %."), field="tax_rate")
+    with transaction():
+        settings = db.session.get(GymSettings, 1, with_for_update=True)
+        if settings is None:
+            settings = GymSettings(id=1, **DEFAULTS)
+            db.session.add(settings)
+        before = audit.changes(settings, EDITABLE)
+        for name in EDITABLE:
+            if name in values:
+                setattr(settings, name, values[name])
+        after = audit.changes(settings, EDITABLE)
+        if before != after:
+            audit.record("settings.updated", settings, actor=actor, before=before, after=after)
+    g.pop("gym_settings", None)
+    return settings

@@ -1,0 +1,1 @@
+"""RQ job functions: thin wrappers that load ids and call services."""

@@ -1,0 +1,29 @@
+"""What an RQ worker runs: an outbox row, inside the app."""
+
+from functools import cache
+
+from flask import has_app_context
+
+from app import create_app
+from app.core import jobs
+
+
+@cache
+def worker_app():
+    return create_app()
+
+
+def _in_app(func, *args):
+    if has_app_context():  # a worker started inside the app (tests, bin/dev)
+        return func(*args)
+    with worker_app().app_context():
+        return func(*args)
+
+
+def run_outbox_job(outbox_id: int) -> None:
+    _in_app(jobs.run_outbox_job, outbox_id)
+
+
+def sweep_outbox() -> None:
+    """Periodic: push again what a Redis or worker outage left behind."""
+    _in_app(jobs.sweep_outbox)

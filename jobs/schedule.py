@@ -1,0 +1,13 @@
+"""The periodic jobs, all in one place; run by `rq cron jobs/schedule.py`.
+
+RQ's own cron scheduler is used: rq-scheduler has had no release since 2024
+and fails with the RQ 2 line we pin.
+"""
+
+from rq import cron
+
+from jobs.runner import sweep_outbox
+
+QUEUE = "cupo"
+
+cron.register(sweep_outbox, QUEUE, interval=60)
