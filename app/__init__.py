@@ -19,9 +19,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
 
+    from app.cli import register_cli
     from app.core.errors_views import register_error_handlers
     from app.core.i18n import register_filters
-    from app.cli import register_cli
 
     register_error_handlers(app)
     register_filters(app)

@@ -25,12 +25,53 @@ STAFF = [
     ("Trainer", "Emily Carter", Role.TRAINER, "en", "emily"),
     ("Trainer", "Marcus Reed", Role.TRAINER, "en", "marcus"),
 ]
-FIRST = ["María", "José", "Sofía", "Juan", "Valentina", "Miguel", "Camila", "Alejandro", "Lucía",
-         "Fernando", "Daniela", "Ricardo", "Isabella", "Jorge", "Regina", "Emma", "Liam",
-         "Olivia", "Noah", "Ava", "James", "Mia", "Ethan", "Grace", "Henry"]
-LAST = ["García", "Hernández", "López", "Martínez", "González", "Pérez", "Rodríguez",
-        "Sánchez", "Flores", "Gómez", "Smith", "Johnson", "Brown", "Miller", "Wilson",
-        "Taylor", "Anderson", "Moore"]
+FIRST = [
+    "María",
+    "José",
+    "Sofía",
+    "Juan",
+    "Valentina",
+    "Miguel",
+    "Camila",
+    "Alejandro",
+    "Lucía",
+    "Fernando",
+    "Daniela",
+    "Ricardo",
+    "Isabella",
+    "Jorge",
+    "Regina",
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Ava",
+    "James",
+    "Mia",
+    "Ethan",
+    "Grace",
+    "Henry",
+]
+LAST = [
+    "García",
+    "Hernández",
+    "López",
+    "Martínez",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Flores",
+    "Gómez",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Miller",
+    "Wilson",
+    "Taylor",
+    "Anderson",
+    "Moore",
+]
 ENGLISH_FIRST = {"Emma", "Liam", "Olivia", "Noah", "Ava", "James", "Mia", "Ethan", "Grace", "Henry"}
 MEMBER_COUNT = 60
 
@@ -50,13 +91,16 @@ def _members(rng: random.Random) -> list[dict]:
     members = []
     for number in range(1, MEMBER_COUNT + 1):
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        members.append({
-            "email": f"member{number}@{DOMAIN}" if number == 1 else
-            f"{_ascii(first)}.{_ascii(last)}{number}@{DOMAIN}",
-            "name": f"{first} {last}",
-            "phone": f"+52 55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
-            "language": "en" if first in ENGLISH_FIRST else "es",
-        })
+        members.append(
+            {
+                "email": f"member{number}@{DOMAIN}"
+                if number == 1
+                else f"{_ascii(first)}.{_ascii(last)}{number}@{DOMAIN}",
+                "name": f"{first} {last}",
+                "phone": f"+52 55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                "language": "en" if first in ENGLISH_FIRST else "es",
+            }
+        )
     return members
 
 
@@ -68,9 +112,17 @@ def seed_demo() -> bool:
     rng = random.Random(2026)
     with transaction():
         if db.session.get(GymSettings, 1) is None:
-            db.session.add(GymSettings(id=1, **dict(DEFAULTS, gym_name="Cupo Fitness Roma",
-                                                    legal_name="Cupo Fitness S.A. de C.V.",
-                                                    address="Av. Álvaro Obregón 120, Roma Norte, CDMX")))
+            db.session.add(
+                GymSettings(
+                    id=1,
+                    **dict(
+                        DEFAULTS,
+                        gym_name="Cupo Fitness Roma",
+                        legal_name="Cupo Fitness S.A. de C.V.",
+                        address="Av. Álvaro Obregón 120, Roma Norte, CDMX",
+                    ),
+                )
+            )
         people = [
             {"email": f"{slug}@{DOMAIN}", "name": name, "role": role, "language": lang}
             for _, name, role, lang, slug in STAFF

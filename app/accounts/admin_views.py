@@ -51,8 +51,13 @@ def create():
         except DomainError as exc:
             apply_error(form, exc)
         else:
-            flash(_("Account created. A temporary password was emailed to %(email)s.",
-                    email=user.email), "success")
+            flash(
+                _(
+                    "Account created. A temporary password was emailed to %(email)s.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(url_for("users_admin.edit", user_id=user.id))
     return render_template("admin/users/form.html", form=form, user=None)
 

@@ -17,13 +17,20 @@ def create_admin(*, email: str, name: str, password: str) -> User:
         raise AccountError(_("Enter a valid email address."))
     if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
         raise AccountError(
-            _("Use between %(min)d and %(max)d characters.",
-              min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH)
+            _(
+                "Use between %(min)d and %(max)d characters.",
+                min=passwords.MIN_LENGTH,
+                max=passwords.MAX_LENGTH,
+            )
         )
     with transaction():
         _check_email_free(email)
-        user = User(email=email, name=name.strip(), role=Role.ADMIN,
-                    password_hash=passwords.hash_password(password))
+        user = User(
+            email=email,
+            name=name.strip(),
+            role=Role.ADMIN,
+            password_hash=passwords.hash_password(password),
+        )
         db.session.add(user)
         db.session.flush()
         audit.record("user.created", user, actor=None, after={"email": email, "role": "admin"})

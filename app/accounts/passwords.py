@@ -56,9 +56,7 @@ def reset_token(user) -> str:
 def read_reset_token(token: str) -> dict | None:
     """The token's payload, or None when it is forged, mangled or expired."""
     try:
-        payload = _serializer().loads(
-            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
-        )
+        payload = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except (BadSignature, SignatureExpired):
         return None
     return payload if isinstance(payload, dict) else None

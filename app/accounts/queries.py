@@ -22,7 +22,11 @@ def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(
-            or_(User.email.like(pattern), func.lower(User.name).like(pattern), User.phone.like(pattern))
+            or_(
+                User.email.like(pattern),
+                func.lower(User.name).like(pattern),
+                User.phone.like(pattern),
+            )
         )
     query = query.order_by(User.created_at.desc(), User.id.desc())
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)

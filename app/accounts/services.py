@@ -20,9 +20,7 @@ from app.notifications import services as notifications
 
 PROFILE_FIELDS = ["email", "name", "phone", "role", "language", "status"]
 
-register_job(
-    "accounts.send_temporary_password", "app.accounts.services:send_temporary_password"
-)
+register_job("accounts.send_temporary_password", "app.accounts.services:send_temporary_password")
 register_job("accounts.send_password_reset", "app.accounts.services:send_password_reset")
 
 
@@ -192,8 +190,12 @@ def send_temporary_password(user_id: int, key: str) -> None:
             email = notifications.record_email(
                 user,
                 "temporary_password",
-                {"name": user.name, "email": user.email, "password": password,
-                 "login_url": external_url("accounts.login")},
+                {
+                    "name": user.name,
+                    "email": user.email,
+                    "password": password,
+                    "login_url": external_url("accounts.login"),
+                },
                 key=key,
             )
     notifications.deliver_email(email.id)
@@ -281,4 +283,3 @@ def set_language(user: User, language: str) -> None:
     """Remember the user's language choice."""
     with transaction():
         db.session.get(User, user.id, with_for_update=True).language = language
-

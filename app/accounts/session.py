@@ -8,8 +8,14 @@ from app.accounts.models import User
 from app.extensions import db, login_manager
 
 #: endpoints a user who must change their password may still open
-_OPEN_WHILE_CHANGING = {"accounts.change_password", "accounts.logout", "accounts.set_language",
-                        "static", "health.healthz", "health.version"}
+_OPEN_WHILE_CHANGING = {
+    "accounts.change_password",
+    "accounts.logout",
+    "accounts.set_language",
+    "static",
+    "health.healthz",
+    "health.version",
+}
 
 
 @login_manager.user_loader

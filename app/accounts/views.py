@@ -1,6 +1,15 @@
 """Signing in and out, passwords, language."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -120,7 +129,11 @@ def set_language():
         services.set_language(current_user, form.language.data)
     response = redirect(safe_next(request.form.get("next")) or url_for("public.index"))
     response.set_cookie(
-        LANGUAGE_COOKIE, form.language.data, max_age=365 * 24 * 3600, samesite="Lax",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
+        LANGUAGE_COOKIE,
+        form.language.data,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
     )
     return response

@@ -115,7 +115,11 @@ def verify(batch: int = 1000) -> AuditEntry | None:
     last_id = 0
     while True:
         rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+            select(AuditEntry)
+            .where(AuditEntry.id > last_id)
+            .order_by(AuditEntry.id)
+            .limit(batch)
+            .execution_options(populate_existing=True)
         ).all()
         if not rows:
             break
@@ -123,8 +127,7 @@ def verify(batch: int = 1000) -> AuditEntry | None:
             if entry.prev_hash != prev_hash or entry.compute_hash() != entry.hash:
                 return entry
             prev_hash, last_id = entry.hash, entry.id
-    chain = db.session.get(AuditChain, 1)
+    chain = db.session.get(AuditChain, 1, populate_existing=True)
     if chain is not None and chain.head_hash != prev_hash:
         return AuditEntry(id=last_id + 1, action="(missing)", entity_type="", prev_hash=prev_hash)
     return None
-

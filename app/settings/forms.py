@@ -22,8 +22,10 @@ def _currencies():
 class SettingsForm(FlaskForm):
     gym_name = StringField(
         _l("Gym name"),
-        validators=[InputRequired(_l("Enter the gym's name.")),
-                    Length(max=120, message=_l("Use at most %(max)d characters."))],
+        validators=[
+            InputRequired(_l("Enter the gym's name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
     )
     legal_name = StringField(
         _l("Legal name"),

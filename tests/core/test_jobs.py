@@ -1,0 +1,136 @@
+"""The outbox: jobs survive a Redis outage and run exactly once."""
+
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from sqlalchemy import func, select, text
+
+from app.accounts.models import Role
+from app.accounts.services import create_account
+from app.core import jobs
+from app.core.db import transaction
+from app.core.jobs import OutboxJob, OutboxStatus, enqueue_after_commit
+from app.core.queue import job_queue, push
+from app.extensions import db
+from app.notifications.models import EmailStatus, SentEmail
+
+DEAD_REDIS = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
+
+
+def _work(connection) -> None:
+    SimpleWorker([job_queue()], connection=connection).work(burst=True)
+
+
+def _emails_to(address: str) -> list[SentEmail]:
+    return list(db.session.scalars(select(SentEmail).where(SentEmail.to == address)))
+
+
+def test_email_is_sent_exactly_once_when_redis_was_down_at_commit(
+    app, committed, fake_redis, outbox
+):
+    admin = committed.admin()
+    app.extensions["cupo_redis"] = DEAD_REDIS
+    user = create_account(email="new@example.com", name="New", role=Role.MEMBER, actor=admin)
+
+    job = db.session.scalar(select(OutboxJob).order_by(OutboxJob.id.desc()))
+    assert job.status is OutboxStatus.PENDING and job.dispatched_at is None
+    assert _emails_to(user.email) == [] and outbox == []
+
+    app.extensions["cupo_redis"] = fake_redis  # Redis is back
+    assert jobs.sweep_outbox(older_than=timedelta(0)) == 1
+    _work(fake_redis)
+
+    assert [m.recipients for m in outbox] == [["new@example.com"]]
+    db.session.expire_all()
+    assert db.session.get(OutboxJob, job.id).status is OutboxStatus.DONE
+    assert [e.status for e in _emails_to(user.email)] == [EmailStatus.SENT]
+
+    # a sweeper run and a duplicate push later change nothing
+    assert jobs.sweep_outbox(older_than=timedelta(0)) == 0
+    push(job.id)
+    _work(fake_redis)
+    assert len(outbox) == 1
+    assert len(_emails_to(user.email)) == 1
+
+
+def test_jobs_reach_the_queue_after_commit_when_redis_is_up(app, committed, fake_redis, outbox):
+    admin = committed.admin()
+    create_account(email="queued@example.com", name="Queued", role=Role.TRAINER, actor=admin)
+    job = db.session.scalar(select(OutboxJob).order_by(OutboxJob.id.desc()))
+    assert job.dispatched_at is not None
+    assert outbox == []  # not sent by the web process
+    _work(fake_redis)
+    assert [m.recipients for m in outbox] == [["queued@example.com"]]
+
+
+def test_job_queued_in_a_rolled_back_transaction_never_runs(app, db, outbox):
+    with pytest.raises(RuntimeError), transaction():
+        enqueue_after_commit("accounts.send_password_reset", 1, "k" * 32)
+        raise RuntimeError("boom")
+    assert db.session.scalar(select(func.count(OutboxJob.id))) == 0
+    assert outbox == []
+
+
+def test_failing_inline_job_stays_pending_and_the_sweeper_retries_it(
+    app, db, factories, monkeypatch, outbox
+):
+    member = factories.member()
+    calls = []
+
+    def flaky(user_id, key):
+        calls.append(user_id)
+        if len(calls) == 1:
+            raise ConnectionError("smtp down")
+
+    monkeypatch.setitem(jobs.JOBS, "accounts.send_password_reset", "tests.core.test_jobs:_flaky")
+    monkeypatch.setattr("tests.core.test_jobs._flaky", flaky, raising=False)
+    with transaction():
+        job = enqueue_after_commit("accounts.send_password_reset", member.id, "key")
+    db.session.expire_all()
+    row = db.session.get(OutboxJob, job.id)
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert "smtp down" in row.last_error
+
+    assert jobs.sweep_outbox(older_than=timedelta(0)) == 1
+    db.session.expire_all()
+    assert db.session.get(OutboxJob, job.id).status is OutboxStatus.DONE
+    assert calls == [member.id, member.id]
+
+
+def _flaky(*args):  # replaced per test
+    raise AssertionError("not patched")
+
+
+def test_job_is_marked_failed_after_the_last_attempt(app, db, factories, monkeypatch):
+    monkeypatch.setitem(jobs.JOBS, "accounts.send_password_reset", "tests.core.test_jobs:_flaky")
+    with transaction():
+        job = enqueue_after_commit("accounts.send_password_reset", 1, "key")
+    for _ in range(jobs.MAX_ATTEMPTS - 1):
+        jobs.run_outbox_job(job.id)
+    db.session.expire_all()
+    row = db.session.get(OutboxJob, job.id)
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, jobs.MAX_ATTEMPTS)
+    assert jobs.sweep_outbox(older_than=timedelta(0)) == 0
+
+
+def test_unknown_job_name_is_refused(app, db):
+    with pytest.raises(KeyError), transaction():
+        enqueue_after_commit("no.such_job")
+
+
+@pytest.mark.postgres
+def test_sweepers_skip_rows_another_sweeper_holds(app, committed):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SKIP LOCKED needs PostgreSQL")
+    with transaction():
+        job = enqueue_after_commit("accounts.send_password_reset", 1, "key")
+    db.session.execute(text("UPDATE job_outbox SET status = 'pending'"))
+    db.session.commit()
+    with db.engine.connect() as other:
+        other.begin()
+        other.execute(text("SELECT id FROM job_outbox WHERE id = :id FOR UPDATE"), {"id": job.id})
+        assert jobs.claim_stale_jobs(older_than=timedelta(0)) == []
+        other.rollback()
+    assert jobs.claim_stale_jobs(older_than=timedelta(0)) == [job.id]

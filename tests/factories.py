@@ -1,0 +1,42 @@
+"""Valid objects from no arguments; a test sets only what it is about."""
+
+import itertools
+
+from app.accounts.models import Role, User
+from app.accounts.passwords import hash_password
+
+_numbers = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
+
+
+class Factories:
+    def __init__(self, db):
+        self.db = db
+
+    def user(self, role: Role = Role.MEMBER, password: str = "correct-horse-battery", **fields):
+        number = next(_numbers)
+        fields.setdefault("email", f"person{number}@example.com")
+        fields.setdefault("name", f"Person {number}")
+        fields.setdefault("language", "en")
+        user = User(role=role, password_hash=password_hash(password), **fields)
+        self.db.session.add(user)
+        self.db.session.commit()
+        return user
+
+    def admin(self, **fields):
+        return self.user(Role.ADMIN, **fields)
+
+    def front_desk(self, **fields):
+        return self.user(Role.FRONT_DESK, **fields)
+
+    def trainer(self, **fields):
+        return self.user(Role.TRAINER, **fields)
+
+    def member(self, **fields):
+        return self.user(Role.MEMBER, **fields)

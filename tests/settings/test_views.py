@@ -1,0 +1,67 @@
+from sqlalchemy import func, select
+
+from app.core.audit import AuditEntry
+from app.settings.models import GymSettings
+from tests.conftest import post_form
+
+VALID = {
+    "gym_name": "Cupo Polanco",
+    "legal_name": "Cupo Polanco S.A. de C.V.",
+    "address": "Masaryk 100, CDMX",
+    "timezone": "Europe/Madrid",
+    "currency": "EUR",
+    "default_language": "en",
+    "tax_rate": "21",
+}
+
+
+def test_settings_default_to_mexico_city_pesos_and_spanish(db):
+    from app.settings.services import gym_settings
+
+    settings = gym_settings()
+    assert (settings.timezone, settings.currency, settings.default_language) == (
+        "America/Mexico_City",
+        "MXN",
+        "es",
+    )
+
+
+def test_admin_saves_settings_and_the_change_is_audited(client, db, factories, login):
+    admin = factories.admin()
+    login(admin)
+    response = post_form(client, "/admin/settings/", VALID)
+    assert response.status_code == 302
+    saved = db.session.get(GymSettings, 1)
+    assert (saved.gym_name, saved.timezone, saved.currency, saved.tax_rate_bp) == (
+        "Cupo Polanco",
+        "Europe/Madrid",
+        "EUR",
+        2100,
+    )
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "settings.updated"))
+    assert entry.actor_id == admin.id
+    assert entry.before["currency"] == "MXN" and entry.after["currency"] == "EUR"
+
+
+def test_settings_form_shows_field_errors_and_saves_nothing(client, db, factories, login):
+    login(factories.admin())
+    bad = dict(VALID, gym_name="", tax_rate="150", timezone="Mars/Base", currency="XXXX")
+    response = post_form(client, "/admin/settings/", bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter the gym&#39;s name." in html or "Enter the gym's name." in html
+    assert "Enter a rate between 0 and 100." in html
+    assert "Not a valid choice" in html
+    assert db.session.get(GymSettings, 1) is None
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+
+
+def test_settings_reject_a_too_long_name(client, db, factories, login):
+    login(factories.admin())
+    response = post_form(client, "/admin/settings/", dict(VALID, gym_name="x" * 121))
+    assert "Use at most 120 characters." in response.get_data(as_text=True)
+
+
+def test_front_desk_cannot_open_settings(client, factories, login):
+    login(factories.front_desk())
+    assert client.get("/admin/settings/").status_code == 403
