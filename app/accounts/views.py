@@ -40,7 +40,12 @@ def _limit(name: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_LIMIT_PER_IP"), methods=["POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_EMAIL"), methods=["POST"], key_func=_login_email_key)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_EMAIL"),
+    methods=["POST"],
+    key_func=_login_email_key,
+    deduct_when=lambda response: response.status_code != 302,  # only failures count
+)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))

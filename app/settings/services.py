@@ -1,13 +1,18 @@
 """Read and change the gym's settings."""
 
+import logging
+
 from flask import g, has_app_context
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import audit
 from app.core.db import transaction
 from app.core.errors import DomainError
 from app.extensions import db
 from app.settings.models import DEFAULTS, GymSettings
+
+log = logging.getLogger(__name__)
 
 EDITABLE = [
     "gym_name",
@@ -28,7 +33,12 @@ def gym_settings() -> GymSettings:
     """The settings row (defaults when none is saved), cached per request."""
     if has_app_context() and "gym_settings" in g:
         return g.gym_settings
-    settings = db.session.get(GymSettings, 1) or GymSettings(id=1, **DEFAULTS)
+    try:
+        settings = db.session.get(GymSettings, 1) or GymSettings(id=1, **DEFAULTS)
+    except SQLAlchemyError:  # error pages must render even with the database down
+        log.exception("gym settings unreadable; using defaults")
+        db.session.rollback()
+        settings = GymSettings(id=1, **DEFAULTS)
     if has_app_context():
         g.gym_settings = settings
     return settings
