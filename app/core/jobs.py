@@ -104,7 +104,7 @@ def run_outbox_job(job_id: int) -> None:
 
     Raises whatever the job raised, so RQ can retry it; inline runs log it.
     """
-    job = db.session.get(OutboxJob, job_id)
+    job = db.session.get(OutboxJob, job_id, populate_existing=True)
     if job is None or job.status is OutboxStatus.DONE:
         return
     job.attempts += 1
