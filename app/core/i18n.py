@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
@@ -14,14 +14,16 @@ LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 def select_locale() -> str:
     """The signed-in user's language, else the cookie, else the gym's default."""
+    from app.settings.services import gym_settings
+
+    if not has_request_context():  # CLI and jobs; jobs force the recipient's locale
+        return gym_settings().default_language
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in languages:
         return cookie
-    from app.settings.services import gym_settings
-
     return gym_settings().default_language
 
 
