@@ -152,7 +152,8 @@ def post_form(client, path: str, data: dict | None = None, *, token_from: str | 
 @pytest.fixture
 def login(client):
     def sign_in(user, password: str = PASSWORD):
-        client.get("/logout")
+        client.delete_cookie("session")  # whoever was signed in is gone
+        client.delete_cookie("remember_token")
         response = post_form(client, "/login", {"email": user.email, "password": password})
         assert response.status_code == 302, "sign-in failed"
         return response

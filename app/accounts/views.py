@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import passwords, services
 from app.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -65,8 +65,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it marks the "remember me" cookie for deletion
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -90,7 +90,12 @@ def change_password():
             login_user(user)  # the session token rotated; keep this device in
             flash(_("Your password was changed."), "success")
             return redirect(home_for(user))
-    return render_template("accounts/change_password.html", form=form, forced=forced)
+    return render_template(
+        "accounts/change_password.html",
+        form=form,
+        forced=forced,
+        min_password_length=passwords.MIN_LENGTH,
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
