@@ -3,6 +3,7 @@
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import Role, User, UserStatus
+from app.core.search import contains
 from app.extensions import db
 
 PER_PAGE = 25
@@ -20,12 +21,12 @@ def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
     if q:
-        pattern = f"%{q.strip().lower()}%"
+        needle = q.strip().lower()
         query = query.where(
             or_(
-                User.email.like(pattern),
-                func.lower(User.name).like(pattern),
-                User.phone.like(pattern),
+                contains(User.email, needle),
+                contains(func.lower(User.name), needle),
+                contains(User.phone, needle),
             )
         )
     query = query.order_by(User.created_at.desc(), User.id.desc())

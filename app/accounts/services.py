@@ -5,15 +5,16 @@ emails go out by job after commit.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.accounts import passwords
 from app.accounts.models import Role, User, UserStatus, new_session_token
 from app.core import audit
-from app.core.db import transaction
+from app.core.db import is_sqlite, transaction
 from app.core.errors import DomainError
 from app.core.jobs import enqueue_after_commit, register_job
 from app.core.models import utc_now
+from app.core.permissions import ADMIN, require_role
 from app.core.urls import external_url
 from app.extensions import db
 from app.notifications import services as notifications
@@ -64,6 +65,7 @@ def create_account(*, email, name, role, phone=None, language=None, actor) -> Us
 
     Raises AccountError when the email is taken.
     """
+    require_role(actor, *ADMIN)
     email = normalize_email(email)
     with transaction():
         _check_email_free(email)
@@ -82,15 +84,33 @@ def create_account(*, email, name, role, phone=None, language=None, actor) -> Us
     return user
 
 
+#: PostgreSQL advisory lock taken around the "last active admin" check
+_ADMINS_LOCK = 0x43_55_50_4F_41_44  # "CUPOAD"
+
+
 def _last_admin(user: User) -> bool:
+    """True when `user` is the only active admin left.
+
+    Two admins removing each other at once would each count the other as
+    still there; the check is serialised (SQLite's write lock already does).
+    """
+    if user.role is not Role.ADMIN or not user.is_active:
+        return False
+    if not is_sqlite():
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADMINS_LOCK})
     admins = select(func.count(User.id)).where(
         User.role == Role.ADMIN, User.status == UserStatus.ACTIVE, User.deleted_at.is_(None)
     )
-    return user.role is Role.ADMIN and user.is_active and db.session.scalar(admins) <= 1
+    return db.session.scalar(admins) <= 1
 
 
 def _locked_user(user_id: int) -> User:
-    user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+    # FOR NO KEY UPDATE: audit and email rows naming this user (foreign keys)
+    # take KEY SHARE locks, which FOR UPDATE would block, deadlocking two
+    # admins who act on each other at once.
+    user = db.session.get(
+        User, user_id, with_for_update={"key_share": True}, populate_existing=True
+    )
     if user is None or user.is_deleted:
         raise AccountError(_("This account no longer exists."))
     return user
@@ -101,6 +121,7 @@ def update_account(user_id: int, *, email, name, role, phone=None, language=None
 
     Raises AccountError for a taken email or when the last admin would go.
     """
+    require_role(actor, *ADMIN)
     email = normalize_email(email)
     with transaction():
         user = _locked_user(user_id)
@@ -133,6 +154,7 @@ def set_account_status(user_id: int, status: UserStatus, *, actor) -> User:
 
     Raises AccountError when an admin would lock themselves or the gym out.
     """
+    require_role(actor, *ADMIN)
     with transaction():
         user = _locked_user(user_id)
         if status is UserStatus.INACTIVE:
@@ -153,6 +175,7 @@ def delete_account(user_id: int, *, actor) -> User:
 
     Raises AccountError for one's own account or the last admin.
     """
+    require_role(actor, *ADMIN)
     with transaction():
         user = _locked_user(user_id)
         if user.id == actor.id:
@@ -167,6 +190,7 @@ def delete_account(user_id: int, *, actor) -> User:
 
 def resend_temporary_password(user_id: int, *, actor) -> User:
     """Email a new temporary password (by job); the old one stops working then."""
+    require_role(actor, *ADMIN)
     with transaction():
         user = _locked_user(user_id)
         if not user.is_active:
