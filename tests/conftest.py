@@ -76,9 +76,12 @@ def committed(app):
 
 
 def _wipe() -> None:
+    from app.core.audit import GENESIS, AuditChain
+
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
             conn.execute(table.delete())
+        conn.execute(AuditChain.__table__.insert().values(id=1, head_hash=GENESIS))
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,11 @@ someone else's record so its existence is not revealed.
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import Role
+from app.core.errors import DomainError
 from app.extensions import db
 
 ADMIN = (Role.ADMIN,)
@@ -34,6 +36,19 @@ def roles_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+class PermissionDenied(DomainError):
+    """The acting user's role may not do this (a service's own check)."""
+
+
+def require_role(actor, *roles: Role) -> None:
+    """Services call this so a rule holds whichever view or job calls them.
+
+    Raises PermissionDenied unless `actor` has one of `roles`.
+    """
+    if actor is None or getattr(actor, "role", None) not in roles:
+        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def get_or_404(model, object_id, *, include_deleted: bool = False):

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
 from app.core.permissions import ADMIN, get_or_404, roles_required
+from app.core.search import contains
 from app.extensions import db
 from app.notifications.models import EmailStatus, SentEmail
 
@@ -20,7 +21,7 @@ def index():
         query = query.where(SentEmail.status == EmailStatus(status))
     to = request.args.get("to", "").strip().lower()[:254]
     if to:
-        query = query.where(SentEmail.to.like(f"%{to}%"))
+        query = query.where(contains(SentEmail.to, to))
     page = max(request.args.get("page", 1, type=int), 1)
     emails = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
     return render_template(

@@ -9,6 +9,7 @@ from app.accounts.models import Role, User
 from app.core.audit import AuditEntry
 from app.core.i18n import gym_zone
 from app.core.permissions import ADMIN, DESK, roles_required
+from app.core.search import contains
 from app.extensions import db
 from app.notifications.models import EmailStatus, SentEmail
 
@@ -50,9 +51,9 @@ def audit_log():
     args = {k: request.args.get(k, "").strip()[:80] for k in ("action", "actor", "since", "until")}
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if args["action"]:
-        query = query.where(AuditEntry.action.like(f"{args['action']}%"))
+        query = query.where(contains(AuditEntry.action, args["action"]))
     if args["actor"]:
-        actors = select(User.id).where(User.email.like(f"%{args['actor'].lower()}%"))
+        actors = select(User.id).where(contains(User.email, args["actor"].lower()))
         query = query.where(AuditEntry.actor_id.in_(actors))
     if since := _day_start(args["since"]):
         query = query.where(AuditEntry.at >= since)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core import audit
 from app.core.db import transaction
 from app.core.errors import DomainError
+from app.core.permissions import ADMIN, require_role
 from app.extensions import db
 from app.settings.models import DEFAULTS, GymSettings
 
@@ -49,6 +50,7 @@ def update_settings(values: dict, *, actor) -> GymSettings:
 
     Raises SettingsError for a value the form could not check.
     """
+    require_role(actor, *ADMIN)
     if not 0 <= values.get("tax_rate_bp", 0) <= 10000:
         raise SettingsError(_("The tax rate must be between 0 and 100 %."), field="tax_rate")
     with transaction():

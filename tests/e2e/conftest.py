@@ -41,8 +41,7 @@ DESKTOP = {"width": 1280, "height": 800}
 def live_server(tmp_path_factory) -> Iterator[str]:
     """Base URL of a threaded server running a seeded demo gym."""
     path = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     WTF_CSRF_ENABLED=True)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         assert seed_demo(), "the e2e database was not empty"
@@ -69,13 +68,19 @@ def browser():
     under_ci = os.environ.get("CI") == "true"
     if reason:
         if under_ci:
-            pytest.fail(f"CUPO_SKIP_BROWSER is set ({reason}), but under CI=true "
-                        "the browser tests may not be skipped.", pytrace=False)
+            pytest.fail(
+                f"CUPO_SKIP_BROWSER is set ({reason}), but under CI=true "
+                "the browser tests may not be skipped.",
+                pytrace=False,
+            )
         pytest.skip(reason)
     if not os.access(CHROMIUM, os.X_OK):
         if under_ci:
-            pytest.fail(f"{CHROMIUM} is not installed (Debian package chromium); "
-                        "CI runs the browser tests, so it must be there.", pytrace=False)
+            pytest.fail(
+                f"{CHROMIUM} is not installed (Debian package chromium); "
+                "CI runs the browser tests, so it must be there.",
+                pytrace=False,
+            )
         pytest.skip("chromium not installed")
     from playwright.sync_api import sync_playwright
 
