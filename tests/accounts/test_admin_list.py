@@ -1,14 +1,12 @@
 """The admin list of people: search, filters, pages, and a bounded query count."""
 
-import contextlib
-
 import pytest
-from sqlalchemy import event
 
 from app.accounts.models import Role, UserStatus
 from app.accounts.queries import PER_PAGE
 from app.core.models import utc_now
 from tests.accounts.support import listed_user_ids, page_text
+from tests.queries import counting_statements
 
 
 @pytest.fixture
@@ -159,20 +157,6 @@ def test_list_keeps_filters_in_page_links_when_paging(as_admin, factories):
     body = as_admin.get("/admin/users/?role=member").get_data(as_text=True)
 
     assert "/admin/users/?role=member&amp;page=2" in body
-
-
-@contextlib.contextmanager
-def counting_statements(engine):
-    statements = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
 def test_list_runs_the_same_number_of_queries_when_there_are_many_more_people(

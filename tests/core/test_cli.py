@@ -61,3 +61,15 @@ def test_create_admin_refuses_a_short_password_and_a_taken_email(app, db, factor
     )
     assert dup.exit_code == 1 and "Error:" in dup.output
     assert _count(db, Role.ADMIN) == 0
+
+
+def test_every_demo_login_signs_in(client, db):
+    from app.demo import demo_logins, seed_demo
+    from tests.conftest import post_form
+
+    seed_demo()
+    for _label, email in demo_logins():
+        client.delete_cookie("session")
+        response = post_form(client, "/login", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.get(response.location).status_code == 200, email
