@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app.config import ROOT, config_for
+from app.config import ROOT, config_for, secret_key_for
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -12,7 +12,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
-    app.config.from_object(config_for(config_name))
+    config = config_for(config_name)
+    app.config.from_object(config)
+    app.config["SECRET_KEY"] = secret_key_for(config)
     app.config.update(overrides)
 
     _init_extensions(app)

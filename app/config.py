@@ -82,11 +82,12 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+    #: None here: `secret_key_for` makes one under instance/ on first use
+    SECRET_KEY = None
 
 
 class ProductionConfig(Config):
-    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SECRET_KEY = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -114,7 +115,14 @@ CONFIGS = {
 
 def config_for(name: str | None) -> type[Config]:
     name = name or os.environ.get("CUPO_ENV") or os.environ.get("FLASK_ENV") or "development"
-    config = CONFIGS.get(name, DevelopmentConfig)
-    if config is ProductionConfig and not config.SECRET_KEY:
+    return CONFIGS.get(name, DevelopmentConfig)
+
+
+def secret_key_for(config: type[Config]) -> str:
+    """SECRET_KEY from the environment; production refuses to start without it."""
+    key = os.environ.get("SECRET_KEY") or config.SECRET_KEY
+    if key:
+        return key
+    if config is ProductionConfig:
         raise RuntimeError("SECRET_KEY must be set in production.")
-    return config
+    return _dev_secret_key()

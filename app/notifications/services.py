@@ -37,12 +37,14 @@ def record_email(user, template: str, context: dict, *, key: str | None = None) 
     """Write the email row in the current transaction (not yet sent)."""
     if template not in SUBJECTS:
         raise KeyError(f"unknown email template {template!r}")
+    language = user.language or gym_settings().default_language
     email = SentEmail(
         key=key or new_key(),
         user_id=user.id,
         to=user.email,
-        language=user.language or gym_settings().default_language,
+        language=language,
         template=template,
+        subject=_subject(template, language),
         context=context,
     )
     db.session.add(email)
@@ -57,12 +59,17 @@ def queue_email(user, template: str, context: dict | None = None) -> SentEmail:
     return email
 
 
+def _subject(template: str, language: str) -> str:
+    with force_locale(language):
+        return str(SUBJECTS[template] % {"gym": gym_settings().gym_name})
+
+
 def render_email(email: SentEmail) -> tuple[str, str, str]:
     """Subject, text and HTML of `email` in its recipient's language."""
     settings = gym_settings()
     context = dict(email.context or {}, gym=settings.gym_name, settings=settings)
+    subject = _subject(email.template, email.language)
     with force_locale(email.language):
-        subject = str(SUBJECTS[email.template] % {"gym": settings.gym_name})
         text = render_template(f"emails/{email.template}.txt", **context)
         html = render_template(f"emails/{email.template}.html", subject=subject, **context)
     return subject, text, html
