@@ -60,7 +60,9 @@ def _import_models() -> None:
     import app.core.audit  # noqa: F401
     import app.core.jobs  # noqa: F401
     import app.notifications.models  # noqa: F401
+    import app.scheduling.models  # noqa: F401
     import app.settings.models  # noqa: F401
+    import app.trainers.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

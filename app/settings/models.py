@@ -13,6 +13,9 @@ DEFAULTS = {
     "currency": "MXN",
     "default_language": "es",
     "tax_rate_bp": 1600,
+    "booking_opens_hours": 168,
+    "booking_closes_minutes": 30,
+    "schedule_weeks_ahead": 8,
 }
 
 
@@ -21,6 +24,9 @@ class GymSettings(db.Model):
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("tax_rate_bp >= 0 AND tax_rate_bp <= 10000", name="tax_rate_range"),
+        CheckConstraint("booking_opens_hours > 0", name="booking_opens_positive"),
+        CheckConstraint("booking_closes_minutes >= 0", name="booking_closes_not_negative"),
+        CheckConstraint("schedule_weeks_ahead BETWEEN 1 AND 52", name="schedule_weeks_ahead_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -34,6 +40,13 @@ class GymSettings(db.Model):
     default_language: Mapped[str] = mapped_column(String(5), default="es")
     #: tax rate in basis points: 1600 is 16 %
     tax_rate_bp: Mapped[int] = mapped_column(default=DEFAULTS["tax_rate_bp"])
+
+    #: class types without their own window open for booking this many hours ahead
+    booking_opens_hours: Mapped[int] = mapped_column(default=DEFAULTS["booking_opens_hours"])
+    #: ... and close this many minutes before the class starts
+    booking_closes_minutes: Mapped[int] = mapped_column(default=DEFAULTS["booking_closes_minutes"])
+    #: how far ahead the timetable's sessions are generated
+    schedule_weeks_ahead: Mapped[int] = mapped_column(default=DEFAULTS["schedule_weeks_ahead"])
 
     @property
     def tax_rate_percent(self) -> float:

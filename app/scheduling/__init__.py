@@ -1,0 +1,1 @@
+"""Scheduling: rooms, class types, the recurring timetable and class sessions."""

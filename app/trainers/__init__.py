@@ -1,0 +1,1 @@
+"""Trainers: profiles, specialties, certifications and rates."""

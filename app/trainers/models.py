@@ -1,0 +1,60 @@
+"""A trainer's profile beside their account, and their certifications."""
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import utc_now
+from app.extensions import db
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Trainer(db.Model):
+    """Who teaches; the account (name, email, phone, photo) is `user`."""
+
+    __tablename__ = "trainers"
+    __table_args__ = (CheckConstraint("hourly_rate_minor >= 0", name="rate_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    #: short labels, e.g. ["yoga", "strength"]
+    specialties: Mapped[list] = mapped_column(db.JSON, default=list)
+    #: pay per hour in minor units of the gym's currency; admins only
+    hourly_rate_minor: Mapped[int] = mapped_column(default=0)
+    #: inactive trainers keep their history but get no new sessions
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: secret in the trainer's iCal feed URL; calendar apps cannot sign in
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    user = relationship("User", lazy="joined", innerjoin=True)
+    certifications: Mapped[list["Certification"]] = relationship(
+        back_populates="trainer", order_by="Certification.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+
+class Certification(db.Model):
+    """An uploaded certificate (PDF or image) a trainer holds."""
+
+    __tablename__ = "trainer_certifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    #: path under UPLOAD_FOLDER
+    file_path: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size_bytes: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    trainer: Mapped[Trainer] = relationship(back_populates="certifications")
