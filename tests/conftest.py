@@ -162,3 +162,15 @@ def login(client):
         return response
 
     return sign_in
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(datetime) stands the app at that instant for the rest of the test."""
+    from app.core import models
+
+    def set_now(instant):
+        monkeypatch.setattr(models, "frozen_now", instant)
+        return instant
+
+    return set_now

@@ -6,9 +6,10 @@ it happened. Appends are serialised by locking the single `audit_chain` row
 inside the caller's transaction.
 """
 
+import enum
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime, time
 
 from flask import has_request_context, request
 from sqlalchemy import ForeignKey, String, select
@@ -102,11 +103,17 @@ def _request_origin() -> dict:
 
 def changes(obj, fields: list[str]) -> dict:
     """Snapshot `fields` of `obj` as JSON-able values for before/after."""
-    snapshot = {}
-    for name in fields:
-        value = getattr(obj, name)
-        snapshot[name] = getattr(value, "value", value)
-    return snapshot
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date | time):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def verify(batch: int = 1000) -> AuditEntry | None:

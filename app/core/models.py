@@ -15,8 +15,13 @@ NAMING_CONVENTION = {
 }
 
 
+#: tests set this to stand the whole app at one instant (see tests' `clock`)
+frozen_now: datetime | None = None
+
+
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: the app's one clock."""
+    return frozen_now or datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):

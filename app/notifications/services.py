@@ -1,6 +1,7 @@
 """Record emails and deliver them; delivery runs in a job."""
 
 import uuid
+from datetime import datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -20,6 +21,8 @@ SUBJECTS = {
     "temporary_password": _l("Your %(gym)s account is ready"),
     "password_reset": _l("Reset your %(gym)s password"),
     "password_changed": _l("Your %(gym)s password was changed"),
+    "session_cancelled": _l("%(gym)s: your class was cancelled"),
+    "session_rescheduled": _l("%(gym)s: your class has a new time"),
 }
 
 register_job("notifications.deliver_email", "app.notifications.services:deliver_email")
@@ -64,10 +67,18 @@ def _subject(template: str, language: str) -> str:
         return str(SUBJECTS[template] % {"gym": gym_settings().gym_name})
 
 
+def _revive(key: str, value):
+    """Context keys ending in `_at` hold ISO instants; templates get datetimes."""
+    if key.endswith("_at") and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
 def render_email(email: SentEmail) -> tuple[str, str, str]:
     """Subject, text and HTML of `email` in its recipient's language."""
     settings = gym_settings()
-    context = dict(email.context or {}, gym=settings.gym_name, settings=settings)
+    context = {key: _revive(key, value) for key, value in (email.context or {}).items()}
+    context.update(gym=settings.gym_name, settings=settings)
     subject = _subject(email.template, email.language)
     with force_locale(email.language):
         text = render_template(f"emails/{email.template}.txt", **context)

@@ -1,0 +1,182 @@
+"""Uploaded files: checked by their bytes, stored under UPLOAD_FOLDER.
+
+The browser's content type and the file name are never trusted: the real
+type is read from the first bytes (magic numbers). Photos are decoded with
+Pillow, turned upright, centre-cropped and saved as a 512×512 JPEG; documents
+are stored as sent. Files get random names under `UPLOAD_FOLDER/<kind>/`,
+and callers keep the returned relative path.
+"""
+
+import logging
+import secrets
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps
+from werkzeug.security import safe_join
+
+from app.config import ROOT
+from app.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+PHOTOS = "photos"
+CERTIFICATIONS = "certifications"
+PHOTO_MAX_BYTES = 5 * MB
+DOCUMENT_MAX_BYTES = 10 * MB
+THUMBNAIL_SIZE = 512
+#: decoding more pixels than this is refused (a small file can hold a huge image)
+MAX_PIXELS = 50_000_000
+
+PNG, JPEG, WEBP, PDF = "image/png", "image/jpeg", "image/webp", "application/pdf"
+PHOTO_TYPES = (JPEG, PNG, WEBP)
+DOCUMENT_TYPES = (PDF, JPEG, PNG)
+EXTENSIONS = {PNG: ".png", JPEG: ".jpg", WEBP: ".webp", PDF: ".pdf"}
+#: Pillow's name for each image type, so a file decodes only as what it claims
+PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}
+
+
+class UploadError(DomainError):
+    """An upload was refused; the message says why, for the field it came from."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    #: path under UPLOAD_FOLDER, with forward slashes ("photos/3f2a….jpg")
+    path: str
+    content_type: str
+    size_bytes: int
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes really are (PNG, JPEG, WebP, PDF), or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
+    if data.startswith(b"%PDF-"):
+        return PDF
+    return None
+
+
+def upload_root() -> Path:
+    """UPLOAD_FOLDER as an absolute path (relative ones are read from the project root)."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    return folder if folder.is_absolute() else ROOT / folder
+
+
+def absolute_path(relative: str) -> Path | None:
+    """Where `relative` lives on disk, or None when it would leave UPLOAD_FOLDER."""
+    joined = safe_join(str(upload_root()), relative)
+    return Path(joined) if joined else None
+
+
+def _read(upload, max_bytes: int) -> bytes:
+    """The upload's bytes; refuses an empty file or one over `max_bytes`."""
+    stream = getattr(upload, "stream", upload)
+    data = stream.read(max_bytes + 1) if stream is not None else b""
+    if not data:
+        raise UploadError(_("The file is empty. Choose another one."))
+    if len(data) > max_bytes:
+        raise UploadError(_("The file is too large: at most %(mb)d MB.", mb=max_bytes // MB))
+    return data
+
+
+def _decode(data: bytes, content_type: str) -> Image.Image:
+    """The image in `data`, fully decoded; UploadError when it is corrupt or huge."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(BytesIO(data), formats=[PILLOW_FORMATS[content_type]])
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise UploadError(_("The image is too large. Use a smaller picture."))
+            image.load()
+        return image
+    except UploadError:
+        raise
+    except Exception as exc:  # Pillow raises many types for damaged files
+        log.info("unreadable %s upload: %s", content_type, exc)
+        raise UploadError(_("This image could not be read. Choose another file.")) from exc
+
+
+def _square_thumbnail(image: Image.Image) -> Image.Image:
+    """Upright, centre-cropped, THUMBNAIL_SIZE square, RGB on white."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    else:
+        image = image.convert("RGB")
+    return ImageOps.fit(
+        image, (THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS, centering=(0.5, 0.5)
+    )
+
+
+def _write(kind: str, extension: str, data: bytes) -> str:
+    folder = upload_root() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}{extension}"
+    with open(folder / name, "xb") as out:
+        out.write(data)
+    return f"{kind}/{name}"
+
+
+def store_photo(upload) -> StoredFile:
+    """Check a photo (JPEG, PNG or WebP, at most 5 MB), store it as a 512×512 JPEG.
+
+    Raises UploadError for an empty, oversized, wrongly typed or corrupt file;
+    nothing is written then.
+    """
+    data = _read(upload, PHOTO_MAX_BYTES)
+    content_type = sniff(data)
+    if content_type not in PHOTO_TYPES:
+        raise UploadError(_("Choose a JPEG, PNG or WebP picture."))
+    try:
+        thumbnail = _square_thumbnail(_decode(data, content_type))
+    except UploadError:
+        raise
+    except Exception as exc:
+        log.info("photo could not be converted: %s", exc)
+        raise UploadError(_("This image could not be read. Choose another file.")) from exc
+    out = BytesIO()
+    thumbnail.save(out, "JPEG", quality=85, optimize=True)
+    jpeg = out.getvalue()
+    return StoredFile(_write(PHOTOS, ".jpg", jpeg), JPEG, len(jpeg))
+
+
+def store_document(upload, kind: str = CERTIFICATIONS) -> StoredFile:
+    """Check a document (PDF, JPEG or PNG, at most 10 MB) and store it as sent.
+
+    Images must decode. Raises UploadError otherwise; nothing is written then.
+    """
+    data = _read(upload, DOCUMENT_MAX_BYTES)
+    content_type = sniff(data)
+    if content_type not in DOCUMENT_TYPES:
+        raise UploadError(_("Choose a PDF, JPEG or PNG file."))
+    if content_type != PDF:
+        _decode(data, content_type)
+    return StoredFile(_write(kind, EXTENSIONS[content_type], data), content_type, len(data))
+
+
+def delete_file(relative: str | None) -> None:
+    """Remove a stored file; a missing one or a path outside the folder is ignored."""
+    if not relative:
+        return
+    path = absolute_path(relative)
+    if path is None:
+        log.warning("refusing to delete %r: outside the upload folder", relative)
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.exception("could not delete upload %s", relative)
