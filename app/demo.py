@@ -12,7 +12,9 @@ from app.accounts.passwords import hash_password
 from app.core import audit
 from app.core.db import transaction
 from app.extensions import db
+from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
+from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
 DOMAIN = "cupo.demo"
@@ -130,5 +132,13 @@ def seed_demo() -> bool:
         for person in people:
             db.session.add(User(password_hash=password_hash, **person))
         db.session.flush()
-        audit.record("demo.seeded", None, entity_type="Gym", after={"users": len(people)})
+        admin = db.session.scalar(select(User).where(User.email == f"admin@{DOMAIN}"))
+        sessions = seed_schedule(admin, seed_trainers())
+        audit.record(
+            "demo.seeded",
+            None,
+            entity_type="Gym",
+            actor=admin,
+            after={"users": len(people), "sessions": sessions},
+        )
     return True

@@ -27,3 +27,10 @@ def run_outbox_job(outbox_id: int) -> None:
 def sweep_outbox() -> None:
     """Periodic: push again what a Redis or worker outage left behind."""
     _in_app(jobs.sweep_outbox)
+
+
+def fill_timetable_horizon() -> None:
+    """Daily: generate the timetable's sessions that came into the horizon."""
+    from app.scheduling.timetable import fill_horizon
+
+    _in_app(fill_horizon)

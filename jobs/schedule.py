@@ -6,8 +6,10 @@ and fails with the RQ 2 line we pin.
 
 from rq import cron
 
-from jobs.runner import sweep_outbox
+from jobs.runner import fill_timetable_horizon, sweep_outbox
 
 QUEUE = "cupo"
 
 cron.register(sweep_outbox, QUEUE, interval=60)
+# 06:10 UTC is just after midnight in Mexico City; any hour works, the fill is idempotent
+cron.register(fill_timetable_horizon, QUEUE, cron="10 6 * * *")

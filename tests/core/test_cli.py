@@ -1,10 +1,15 @@
 """Command-line tools: the demo gym and the first admin."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.accounts.passwords import check_password
+from app.core.models import utc_now
 from app.demo import DEMO_PASSWORD, MEMBER_COUNT
+from app.scheduling.models import ClassSession, ClassType, Room
+from app.trainers.models import Trainer
 
 
 def _count(db, role=None):
@@ -12,6 +17,10 @@ def _count(db, role=None):
     if role:
         query = query.where(User.role == role)
     return db.session.scalar(query)
+
+
+def _count_rows(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_seed_demo_builds_the_gym_once_and_prints_the_logins(app, db):
@@ -23,6 +32,18 @@ def test_seed_demo_builds_the_gym_once_and_prints_the_logins(app, db):
     assert (_count(db, Role.TRAINER), _count(db, Role.MEMBER)) == (4, MEMBER_COUNT)
     languages = set(db.session.scalars(select(User.language).where(User.role == Role.MEMBER)))
     assert languages == {"es", "en"}
+
+    assert _count_rows(db, Room) == 2 and _count_rows(db, ClassType) == 8
+    assert _count_rows(db, Trainer) == 4
+    start = utc_now()
+    week = db.session.scalar(
+        select(func.count(ClassSession.id)).where(
+            ClassSession.starts_at >= start, ClassSession.starts_at < start + timedelta(days=7)
+        )
+    )
+    assert 36 <= week <= 44  # about 40 classes a week
+    last = db.session.scalar(select(func.max(ClassSession.starts_at)))
+    assert last > start + timedelta(weeks=7)
 
     again = runner.invoke(args=["seed", "demo"])
     assert "already has users" in again.output

@@ -21,6 +21,7 @@ def test_schedule_registers_the_outbox_sweeper_every_minute():
     jobs = {job.func_name: job for job in scheduler.get_jobs()}
     assert jobs["jobs.runner.sweep_outbox"].interval == 60
     assert jobs["jobs.runner.sweep_outbox"].queue_name == "cupo"
+    assert jobs["jobs.runner.fill_timetable_horizon"].cron == "10 6 * * *"
 
 
 def test_sweeper_entry_point_runs_outbox_rows_left_behind(app, db):
