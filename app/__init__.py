@@ -74,7 +74,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.portals.members import bp as members_bp
     from app.portals.public import bp as public_bp
     from app.portals.trainers import bp as trainers_bp
+    from app.scheduling.ical import bp as ical_bp
+    from app.scheduling.member_views import bp as schedule_bp
+    from app.scheduling.views import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
+    from app.trainers.views import admin_bp as trainers_admin_bp
+    from app.trainers.views import files_bp
+    from app.trainers.views import profile_bp as trainer_profile_bp
 
     for blueprint in (
         public_bp,
@@ -86,6 +92,12 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         members_bp,
         trainers_bp,
+        schedule_bp,
+        ical_bp,
+        scheduling_admin_bp,
+        trainers_admin_bp,
+        trainer_profile_bp,
+        files_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: uploaded photos and certificates; a relative path is read from the project root
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE / "uploads")
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -104,6 +107,8 @@ class TestingConfig(Config):
     MAIL_SUPPRESS_SEND = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    #: never the real uploads; tests that write files point this at their tmp_path
+    UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / f"cupo-test-uploads-{os.getpid()}")
 
 
 CONFIGS = {

@@ -40,3 +40,19 @@ class Factories:
 
     def member(self, **fields):
         return self.user(Role.MEMBER, **fields)
+
+    def trainer_profile(self, **fields):
+        """A trainer account with its profile; profile fields go to the Trainer."""
+        from app.trainers.models import Trainer
+
+        profile = {
+            name: fields.pop(name)
+            for name in ("bio", "specialties", "hourly_rate_minor", "is_active")
+            if name in fields
+        }
+        profile.setdefault("specialties", [])
+        user = self.user(Role.TRAINER, **fields)
+        trainer = Trainer(user=user, **profile)
+        self.db.session.add(trainer)
+        self.db.session.commit()
+        return trainer

@@ -5,15 +5,22 @@ fails `test_route_tables_cover_every_endpoint` until someone decides, here,
 who may open it.
 """
 
+from datetime import date, time, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
 from app.core.audit import AuditEntry
+from app.core.models import utc_now
 from app.notifications.models import SentEmail
+from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
 from app.settings.models import GymSettings
+from app.trainers import services
+from app.trainers.models import Certification, Trainer
 from tests.accounts.support import page_text, path_for
 from tests.conftest import csrf_token
+from tests.trainers.support import file_storage, pdf_bytes
 
 ROLES = ("anonymous", "member", "trainer", "front_desk", "admin")
 #: a redirect to the sign-in page, carrying ?next=
@@ -66,6 +73,17 @@ GET_EXPECTED = {
         "front_desk": 403,
         "admin": 200,
     },
+    "schedule.member": {
+        "anonymous": LOGIN,
+        "member": 200,
+        "trainer": 403,
+        "front_desk": 403,
+        "admin": 403,
+    },
+    "schedule.public": everyone(200),
+    "ical.public_feed": everyone(200),
+    #: the path carries no real calendar token
+    "ical.trainer_feed": everyone(404),
     "admin.dashboard": DESK,
     "admin.audit_log": ADMIN_ONLY,
     "notifications.index": ADMIN_ONLY,
@@ -78,6 +96,51 @@ GET_EXPECTED = {
     "users_admin.reactivate": everyone(405),
     "users_admin.resend_password": everyone(405),
     "users_admin.delete": everyone(405),
+    "scheduling_admin.calendar": DESK,
+    "scheduling_admin.sessions": DESK,
+    "scheduling_admin.session_detail": DESK,
+    "scheduling_admin.session_new": ADMIN_ONLY,
+    "scheduling_admin.session_edit": ADMIN_ONLY,
+    "scheduling_admin.session_reschedule": ADMIN_ONLY,
+    "scheduling_admin.session_cancel": ADMIN_ONLY,
+    "scheduling_admin.timetable": ADMIN_ONLY,
+    "scheduling_admin.timetable_new": ADMIN_ONLY,
+    "scheduling_admin.timetable_edit": ADMIN_ONLY,
+    "scheduling_admin.class_types": ADMIN_ONLY,
+    "scheduling_admin.class_type_new": ADMIN_ONLY,
+    "scheduling_admin.class_type_edit": ADMIN_ONLY,
+    "scheduling_admin.rooms": ADMIN_ONLY,
+    "scheduling_admin.room_new": ADMIN_ONLY,
+    "scheduling_admin.room_edit": ADMIN_ONLY,
+    "trainers_admin.index": ADMIN_ONLY,
+    "trainers_admin.create": ADMIN_ONLY,
+    "trainers_admin.edit": ADMIN_ONLY,
+    "trainers_admin.setup": everyone(405),
+    "trainers_admin.photo": everyone(405),
+    "trainers_admin.add_certification": everyone(405),
+    "trainers_admin.remove_certification": everyone(405),
+    "trainers_admin.deactivate": everyone(405),
+    "trainers_admin.reactivate": everyone(405),
+    "trainer_profile.edit": {
+        "anonymous": LOGIN,
+        "member": 403,
+        "trainer": 200,
+        "front_desk": 403,
+        "admin": 403,
+    },
+    "trainer_profile.photo": everyone(405),
+    "trainer_profile.add_certification": everyone(405),
+    "trainer_profile.remove_certification": everyone(405),
+    #: the path names no stored photo: 404 once signed in
+    "files.photo": signed_in(404),
+    #: the certificate is the trainer's own: admins and its owner only
+    "files.certification": {
+        "anonymous": LOGIN,
+        "member": 404,
+        "trainer": 200,
+        "front_desk": 404,
+        "admin": 200,
+    },
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -88,6 +151,15 @@ POST_ONLY = {
     "users_admin.reactivate": {"admin"},
     "users_admin.resend_password": {"admin"},
     "users_admin.delete": {"admin"},
+    "trainers_admin.setup": {"admin"},
+    "trainers_admin.photo": {"admin"},
+    "trainers_admin.add_certification": {"admin"},
+    "trainers_admin.remove_certification": {"admin"},
+    "trainers_admin.deactivate": {"admin"},
+    "trainers_admin.reactivate": {"admin"},
+    "trainer_profile.photo": {"trainer"},
+    "trainer_profile.add_certification": {"trainer"},
+    "trainer_profile.remove_certification": {"trainer"},
 }
 
 
@@ -117,7 +189,7 @@ def people(factories):
 
 
 @pytest.fixture
-def ids(db, people):
+def ids(app, db, people, tmp_path, monkeypatch, factories):
     """Ids to put in <int:...> parameters, so that each names an existing row."""
     email = SentEmail(
         key="permissions-test",
@@ -129,7 +201,55 @@ def ids(db, people):
     )
     db.session.add(email)
     db.session.commit()
-    return {"user_id": people["target"].id, "email_id": email.id}
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    trainer = services.ensure_trainer_profile(people["trainer"].id, actor=people["admin"])
+    certification = services.add_certification(
+        trainer.id,
+        title="First aid",
+        upload=file_storage(pdf_bytes(), "first-aid.pdf", "application/pdf"),
+        actor=people["trainer"],
+    )
+    scheduled = _scheduled(db, factories)
+    return {
+        **scheduled,
+        "user_id": people["target"].id,
+        "email_id": email.id,
+        "trainer_id": trainer.id,
+        "certification_id": certification.id,
+    }
+
+
+def _scheduled(db, factories) -> dict[str, int]:
+    """A room, class type, timetable entry and an upcoming session, for their pages."""
+    teacher = Trainer(user=factories.trainer(name="Schedule Trainer"))
+    room = Room(name="Permissions Room", capacity=10)
+    class_type = ClassType(name="Permissions Class", default_capacity=8)
+    entry = TimetableEntry(
+        class_type=class_type,
+        trainer=teacher,
+        room=room,
+        weekdays=1,
+        start_time=time(7),
+        starts_on=date.today(),
+    )
+    starts_at = utc_now() + timedelta(days=2)
+    class_session = ClassSession(
+        class_type=class_type,
+        trainer=teacher,
+        room=room,
+        occurs_on=starts_at.date(),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        capacity=8,
+    )
+    db.session.add_all([teacher, room, class_type, entry, class_session])
+    db.session.commit()
+    return {
+        "room_id": room.id,
+        "class_type_id": class_type.id,
+        "entry_id": entry.id,
+        "session_id": class_session.id,
+    }
 
 
 def _check(response, expected) -> str | None:
@@ -189,6 +309,19 @@ def _state(db, target_id: int):
         db.session.scalar(select(func.count()).select_from(AuditEntry)),
         db.session.scalar(select(func.count()).select_from(SentEmail)),
         db.session.scalar(select(func.count()).select_from(GymSettings)),
+        db.session.scalar(select(func.count()).select_from(Trainer)),
+        db.session.scalar(select(func.count()).select_from(Certification)),
+        db.session.scalar(select(Trainer.hourly_rate_minor).order_by(Trainer.id).limit(1)),
+        db.session.scalar(select(func.count()).select_from(Room)),
+        db.session.scalar(select(func.count()).select_from(ClassType)),
+        db.session.scalar(select(func.count()).select_from(TimetableEntry)),
+        db.session.scalar(select(func.count()).select_from(ClassSession)),
+        db.session.scalar(
+            select(func.count())
+            .select_from(ClassSession)
+            .where(ClassSession.status == SessionStatus.CANCELLED)
+        ),
+        tuple(db.session.scalars(select(Room.capacity).order_by(Room.id))),
     )
 
 
@@ -204,6 +337,14 @@ def _hostile_form() -> dict:
         "currency": "USD",
         "default_language": "en",
         "tax_rate": "0",
+        "bio": "Hijacked",
+        "specialties": "hijacked",
+        "hourly_rate": "99999.00",
+        "title": "Hijacked",
+        "capacity": "3",
+        "reason": "Hijacked",
+        "day": "2099-01-01",
+        "starts_at": "07:00",
     }
 
 

@@ -1,13 +1,55 @@
 """The trainer portal."""
 
-from flask import Blueprint, render_template
+from datetime import date, timedelta
 
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core.clock import week_start
+from app.core.models import utc_now
 from app.core.permissions import TRAINERS, roles_required
+from app.core.urls import external_url
+from app.extensions import db
+from app.scheduling.member_views import REACH, by_day, local_today, week_of
+from app.scheduling.models import SessionStatus
+from app.scheduling.queries import SessionFilters, local_range, sessions_between, with_spots
+from app.trainers.models import Trainer
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainer")
+
+
+def _week_asked(today: date) -> date:
+    """The Monday of the week in ?week= (any day of it), else of this week."""
+    try:
+        day = date.fromisoformat(request.args.get("week", ""))
+    except ValueError:
+        day = today
+    return week_start(day if abs(day - today) <= REACH else today)
 
 
 @bp.get("/")
 @roles_required(*TRAINERS)
 def home():
-    return render_template("trainers/home.html")
+    """My sessions this week (Monday to Sunday, gym time), published or cancelled."""
+    today = local_today()
+    monday = _week_asked(today)
+    trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == current_user.id))
+    days = []
+    if trainer is not None:
+        sessions = sessions_between(*local_range(monday, 7), SessionFilters(trainer_id=trainer.id))
+        days = by_day(with_spots([s for s in sessions if s.status is not SessionStatus.DRAFT]))
+    step = timedelta(weeks=1)
+    return render_template(
+        "trainers/home.html",
+        trainer=trainer,
+        days=days,
+        week=week_of(monday),
+        today=today,
+        now=utc_now(),
+        prev_week=monday - step if abs(monday - step - today) <= REACH else None,
+        next_week=monday + step if abs(monday + step - today) <= REACH else None,
+        feed_url=external_url("ical.trainer_feed", token=trainer.calendar_token)
+        if trainer
+        else None,
+    )

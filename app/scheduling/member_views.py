@@ -1,0 +1,205 @@
+"""The schedule as members and the public see it: by day or by week, filtered.
+
+Members open `/app/schedule`, anyone `/schedule`. Both show published
+sessions of active class types only, and run a fixed number of queries
+whatever the number of sessions (`queries.sessions_between` plus one count
+per spot counter). The trainer portal reuses `week_of` and `by_day`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField
+
+from app.core.clock import local_date, week_start
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.core.permissions import MEMBERS, roles_required
+from app.scheduling.models import Difficulty
+from app.scheduling.queries import (
+    ScheduledSession,
+    SessionFilters,
+    choices,
+    local_range,
+    sessions_between,
+    with_spots,
+)
+
+bp = Blueprint("schedule", __name__)
+
+VIEWS = ("day", "week")
+#: how far from today the date parameter may reach; further dates are ignored
+REACH = timedelta(days=400)
+DIFFICULTY_LABELS = {
+    Difficulty.ALL_LEVELS: _l("All levels"),
+    Difficulty.BEGINNER: _l("Beginner"),
+    Difficulty.INTERMEDIATE: _l("Intermediate"),
+    Difficulty.ADVANCED: _l("Advanced"),
+}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _optional_id(value) -> int | None:
+    """A positive id from a query string value, else None ("", "abc", "-3")."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class ScheduleFilterForm(FlaskForm):
+    """The GET form above the schedule; a value it cannot read is ignored."""
+
+    class Meta:
+        csrf = False
+
+    view = HiddenField()
+    date = DateField(_l("Date"))
+    trainer = SelectField(_l("Trainer"), coerce=_optional_id, validate_choice=False)
+    class_type = SelectField(_l("Class"), coerce=_optional_id, validate_choice=False)
+    free = BooleanField(_l("Only with free spots"), false_values=(False, "false", "", "0", "off"))
+
+
+@dataclass
+class ScheduleQuery:
+    """What one schedule page shows, read from its query string."""
+
+    view: str
+    day: date
+    today: date
+    trainer_id: int | None
+    class_type_id: int | None
+    free_only: bool
+
+    @property
+    def first_day(self) -> date:
+        return self.day if self.view == "day" else week_start(self.day)
+
+    @property
+    def days(self) -> int:
+        return 1 if self.view == "day" else 7
+
+    def args(self, **changes) -> dict:
+        """Query string values for a link to this page with `changes`."""
+        values = {
+            "view": self.view,
+            "date": self.day.isoformat(),
+            "trainer": self.trainer_id,
+            "class_type": self.class_type_id,
+            "free": 1 if self.free_only else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+    def in_reach(self, day: date) -> bool:
+        return abs(day - self.today) <= REACH
+
+    def week_step(self, weeks: int) -> date | None:
+        """The same weekday `weeks` weeks away, when it is within reach."""
+        day = self.day + timedelta(weeks=weeks)
+        return day if self.in_reach(day) else None
+
+
+def local_today() -> date:
+    return local_date(utc_now(), gym_zone())
+
+
+def read_query(form: ScheduleFilterForm, options: dict, default_view: str) -> ScheduleQuery:
+    """The page's view, day and filters; anything unreadable falls back to its default."""
+    form.trainer.choices = [("", _l("All trainers"))] + [
+        (t.id, t.name) for t in options["trainers"]
+    ]
+    form.class_type.choices = [("", _l("All classes"))] + [
+        (c.id, c.name) for c in options["class_types"]
+    ]
+    trainer_ids = {t.id for t in options["trainers"]}
+    class_type_ids = {c.id for c in options["class_types"]}
+    today = local_today()
+    query = ScheduleQuery(
+        view=form.view.data if form.view.data in VIEWS else default_view,
+        day=today,
+        today=today,
+        trainer_id=form.trainer.data if form.trainer.data in trainer_ids else None,
+        class_type_id=form.class_type.data if form.class_type.data in class_type_ids else None,
+        free_only=bool(form.free.data),
+    )
+    if form.date.data and query.in_reach(form.date.data):  # None when unreadable
+        query.day = form.date.data
+    form.view.data, form.date.data = query.view, query.day
+    form.trainer.data, form.class_type.data = query.trainer_id, query.class_type_id
+    return query
+
+
+def week_of(day: date) -> list[date]:
+    """The seven days, Monday to Sunday, of `day`'s week."""
+    monday = week_start(day)
+    return [monday + timedelta(days=n) for n in range(7)]
+
+
+def by_day(items: list[ScheduledSession]) -> list[tuple[date, list[ScheduledSession]]]:
+    """Sessions grouped by their local day, in order (days without any are left out)."""
+    zone, groups = gym_zone(), {}
+    for item in items:
+        groups.setdefault(local_date(item.session.starts_at, zone), []).append(item)
+    return list(groups.items())
+
+
+def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
+    """Published sessions of active types in the query's days, with spots left."""
+    filters = SessionFilters(
+        trainer_id=query.trainer_id, class_type_id=query.class_type_id, members_view=True
+    )
+    items = with_spots(sessions_between(*local_range(query.first_day, query.days), filters))
+    if query.free_only:
+        items = [item for item in items if item.spots_left > 0]
+    return items
+
+
+def _render_schedule(endpoint: str, template: str, default_view: str):
+    form = ScheduleFilterForm(request.args)
+    query = read_query(form, choices(), default_view)
+    context = {
+        "endpoint": endpoint,
+        "form": form,
+        "query": query,
+        "days": by_day(schedule_for(query)),
+        "week": week_of(query.day),
+        "prev_week": query.week_step(-1),
+        "next_week": query.week_step(1),
+        "now": utc_now(),
+        "audience": "member" if endpoint == "schedule.member" else "public",
+    }
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    response = render_template(
+        "scheduling/_schedule_list.html" if partial else template, partial=partial, **context
+    )
+    return response, 200, {"Vary": "HX-Request"}
+
+
+@bp.get("/app/schedule")
+@roles_required(*MEMBERS)
+def member():
+    return _render_schedule("schedule.member", "scheduling/member_schedule.html", "day")
+
+
+@bp.get("/schedule")
+def public():
+    return _render_schedule("schedule.public", "scheduling/public_schedule.html", "week")
+
+
+@bp.app_template_filter("class_colour")
+def class_colour(value: str | None) -> str:
+    """A class type's colour when it is a plain #rrggbb, else Tabler's blue."""
+    return value if value and _COLOUR.match(value) else "#206bc4"
+
+
+@bp.app_template_global("difficulty_label")
+def difficulty_label(value: Difficulty) -> str:
+    return str(DIFFICULTY_LABELS.get(value, ""))

@@ -1,0 +1,166 @@
+"""Forms for the trainer pages: admin create/edit, the trainer's own profile,
+photo and certificate uploads.
+
+Uploads are only required here; their type and size are checked on the
+bytes by the services (app.core.uploads).
+"""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
+
+from app.core.i18n import LANGUAGE_NAMES
+from app.core.uploads import DOCUMENT_TYPES, PHOTO_TYPES
+from app.trainers.services import MAX_BIO_LENGTH
+
+_AMOUNT = re.compile(r"^\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*$")
+
+
+def parse_money(text: str | None) -> int | None:
+    """Minor units from "350", "350.5", "350.00" or "350,00"; None otherwise."""
+    match = _AMOUNT.match(text or "")
+    if not match:
+        return None
+    units, cents = match.groups()
+    return int(units) * 100 + int((cents or "0").ljust(2, "0"))
+
+
+def format_money_input(amount_minor: int) -> str:
+    """Minor units as the form shows them: 35000 → "350.00"."""
+    return f"{amount_minor // 100}.{amount_minor % 100:02d}"
+
+
+class MoneyField(StringField):
+    """An amount in the gym's currency, typed as "350.00"; `.data` is minor units."""
+
+    raw: str | None = None
+
+    def process_data(self, value):
+        self.raw, self.data = None, value
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = parse_money(self.raw)
+
+    def _value(self):
+        if self.raw is not None:
+            return self.raw
+        return format_money_input(self.data) if self.data is not None else ""
+
+    def pre_validate(self, form):
+        if (self.raw or "").strip() and self.data is None:
+            raise StopValidation(_l("Enter an amount such as 350.00."))
+
+
+def _specialties_field():
+    return StringField(
+        _l("Specialties"),
+        description=_l("Separate them with commas, e.g. yoga, strength, mobility."),
+        validators=[Optional(), Length(max=600, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+def _bio_field():
+    return TextAreaField(
+        _l("Bio"),
+        render_kw={"rows": 5},
+        validators=[
+            Optional(),
+            Length(max=MAX_BIO_LENGTH, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+def _language_choices():
+    return [("", _l("Gym default"))] + list(LANGUAGE_NAMES.items())
+
+
+class TrainerForm(FlaskForm):
+    """What an admin edits: contact details, profile and rate."""
+
+    name = StringField(
+        _l("Full name"),
+        validators=[
+            InputRequired(_l("Enter the person's name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            InputRequired(_l("Enter an email address.")),
+            Length(max=254, message=_l("The email is too long.")),
+            Email(_l("Enter a valid email address."), check_deliverability=False),
+        ],
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Use at most %(max)d characters.")),
+            Regexp(r"^[0-9 +()\-.]+$", message=_l("Use digits, spaces and + ( ) - only.")),
+        ],
+    )
+    bio = _bio_field()
+    specialties = _specialties_field()
+    hourly_rate = MoneyField(
+        _l("Hourly rate"), validators=[InputRequired(_l("Enter an hourly rate such as 350.00."))]
+    )
+
+
+class NewTrainerForm(TrainerForm):
+    language = SelectField(_l("Language"), choices=_language_choices, default="")
+
+
+class ProfileForm(FlaskForm):
+    """What a trainer edits about themselves."""
+
+    bio = _bio_field()
+    specialties = _specialties_field()
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(
+        _l("New photo"),
+        description=_l("JPEG, PNG or WebP, at most 5 MB. It is cropped to a square."),
+        render_kw={"accept": ",".join(PHOTO_TYPES)},
+        validators=[FileRequired(_l("Choose a picture."))],
+    )
+
+
+class CertificationForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            InputRequired(_l("Enter the certificate's title.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    file = FileField(
+        _l("File"),
+        description=_l("PDF, JPEG or PNG, at most 10 MB."),
+        render_kw={"accept": ",".join(DOCUMENT_TYPES)},
+        validators=[FileRequired(_l("Choose a file."))],
+    )
+
+
+class TrainerFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    active = SelectField(
+        _l("Status"),
+        choices=lambda: [
+            ("", _l("Any status")),
+            ("active", lazy_pgettext("trainer", "Active")),
+            ("inactive", lazy_pgettext("trainer", "Inactive")),
+            ("no_profile", _l("No profile yet")),
+        ],
+        default="",
+    )

@@ -1,0 +1,79 @@
+"""Read-side queries for trainer pages."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from app.accounts.models import Role, User
+from app.core.search import contains
+from app.extensions import db
+from app.trainers.models import Certification, Trainer
+
+PER_PAGE = 25
+ACTIVE_FILTERS = ("active", "inactive", "no_profile")
+
+
+@dataclass(frozen=True)
+class TrainerRow:
+    """One line of the admin list: the account, and its profile when it has one."""
+
+    user: User
+    trainer: Trainer | None
+
+
+def search_trainers(q: str = "", active: str = "", page: int = 1):
+    """One page of trainer accounts (with or without a profile), by name.
+
+    `active` is "active", "inactive", "no_profile" or "" for all. Runs two
+    queries besides the count, whatever the page size: the accounts, then
+    their profiles. Returns (pagination, rows).
+    """
+    query = (
+        select(User)
+        .outerjoin(Trainer, Trainer.user_id == User.id)
+        .where(User.role == Role.TRAINER, User.deleted_at.is_(None))
+    )
+    if active == "active":
+        query = query.where(Trainer.is_active.is_(True))
+    elif active == "inactive":
+        query = query.where(Trainer.is_active.is_(False))
+    elif active == "no_profile":
+        query = query.where(Trainer.id.is_(None))
+    if q:
+        needle = q.strip().lower()
+        query = query.where(
+            or_(
+                contains(User.email, needle),
+                contains(func.lower(User.name), needle),
+                contains(User.phone, needle),
+            )
+        )
+    query = query.order_by(func.lower(User.name), User.id)
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    user_ids = [user.id for user in pagination.items]
+    profiles = {}
+    if user_ids:
+        profiles = {
+            trainer.user_id: trainer
+            for trainer in db.session.scalars(select(Trainer).where(Trainer.user_id.in_(user_ids)))
+        }
+    rows = [TrainerRow(user, profiles.get(user.id)) for user in pagination.items]
+    return pagination, rows
+
+
+def trainer_for_user(user_id: int) -> Trainer | None:
+    """The profile of the account `user_id`, or None when it has none yet."""
+    return db.session.scalar(select(Trainer).where(Trainer.user_id == user_id))
+
+
+def certifications_of(trainer: Trainer | None) -> list[Certification]:
+    """A trainer's certifications, oldest first (none without a profile)."""
+    if trainer is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Certification)
+            .where(Certification.trainer_id == trainer.id)
+            .order_by(Certification.id)
+        )
+    )

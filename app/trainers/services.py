@@ -1,0 +1,410 @@
+"""Trainer operations: profiles, rates, photos and certifications.
+
+Admins create, edit, deactivate and reactivate trainers and set their rates;
+a trainer edits their own bio, specialties, photo and certifications, never
+the rate and never another trainer. Each operation is one transaction with
+its checks and audit entries. Files are written before the transaction and
+removed again when it rolls back; files a change replaces are removed after
+commit.
+"""
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.accounts import services as accounts
+from app.accounts.models import Role, User
+from app.core import audit, uploads
+from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.permissions import ADMIN, PermissionDenied, require_role
+from app.extensions import db
+from app.trainers.models import Certification, Trainer
+
+MAX_SPECIALTIES = 12
+MAX_SPECIALTY_LENGTH = 40
+MAX_BIO_LENGTH = 2000
+MAX_CERTIFICATIONS = 20
+MAX_HOURLY_RATE_MINOR = 10_000_000  # 100,000.00 an hour
+
+
+class TrainerError(DomainError):
+    """A trainer rule said no; the message is shown to the user."""
+
+
+def normalize_specialties(labels: Iterable[str] | str | None) -> list[str]:
+    """Trimmed, de-duplicated labels (case-insensitively, first spelling kept).
+
+    A string is split on commas. Raises TrainerError for a label over 40
+    characters or more than 12 labels.
+    """
+    if isinstance(labels, str):
+        labels = labels.split(",")
+    cleaned, seen = [], set()
+    for label in labels or ():
+        label = " ".join(str(label).split())
+        if not label or label.casefold() in seen:
+            continue
+        if len(label) > MAX_SPECIALTY_LENGTH:
+            raise TrainerError(
+                _(
+                    "Keep each specialty to %(max)d characters: “%(label)s” is longer.",
+                    max=MAX_SPECIALTY_LENGTH,
+                    label=label[:MAX_SPECIALTY_LENGTH] + "…",
+                ),
+                field="specialties",
+            )
+        seen.add(label.casefold())
+        cleaned.append(label)
+    if len(cleaned) > MAX_SPECIALTIES:
+        raise TrainerError(
+            _("List at most %(max)d specialties.", max=MAX_SPECIALTIES), field="specialties"
+        )
+    return cleaned
+
+
+def _clean_bio(bio: str | None) -> str:
+    bio = (bio or "").strip()
+    if len(bio) > MAX_BIO_LENGTH:
+        raise TrainerError(_("Use at most %(max)d characters.", max=MAX_BIO_LENGTH), field="bio")
+    return bio
+
+
+def _check_rate(hourly_rate_minor: int) -> int:
+    if isinstance(hourly_rate_minor, bool) or not isinstance(hourly_rate_minor, int):
+        hourly_rate_minor = -1
+    if not 0 <= hourly_rate_minor <= MAX_HOURLY_RATE_MINOR:
+        raise TrainerError(_("Enter an hourly rate such as 350.00."), field="hourly_rate")
+    return hourly_rate_minor
+
+
+def _may_edit(trainer: Trainer, actor) -> None:
+    """Admins edit any trainer; a trainer only their own profile.
+
+    Raises PermissionDenied otherwise.
+    """
+    role = getattr(actor, "role", None)
+    if role is Role.ADMIN:
+        return
+    if role is Role.TRAINER and trainer.user_id == actor.id:
+        return
+    raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _locked_trainer(trainer_id: int) -> Trainer:
+    """The profile, its row locked for the rest of the transaction.
+
+    Raises TrainerError when it does not exist or its account was deleted.
+    """
+    trainer = db.session.execute(
+        select(Trainer)
+        .where(Trainer.id == trainer_id)
+        .with_for_update(key_share=True, of=Trainer)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if trainer is None or trainer.user.is_deleted:
+        raise TrainerError(_("This trainer no longer exists."))
+    return trainer
+
+
+def _profile_snapshot(trainer: Trainer) -> dict:
+    return {"bio": trainer.bio, "specialties": list(trainer.specialties or [])}
+
+
+def _new_profile(user: User, *, actor, bio="", specialties=(), hourly_rate_minor=0) -> Trainer:
+    trainer = Trainer(
+        user=user,
+        user_id=user.id,
+        bio=bio,
+        specialties=list(specialties),
+        hourly_rate_minor=hourly_rate_minor,
+        is_active=True,
+    )
+    db.session.add(trainer)
+    db.session.flush()
+    audit.record(
+        "trainer.created",
+        trainer,
+        actor=actor,
+        after={
+            "user_id": user.id,
+            **_profile_snapshot(trainer),
+            "hourly_rate_minor": trainer.hourly_rate_minor,
+            "is_active": True,
+        },
+    )
+    return trainer
+
+
+def create_trainer(
+    *,
+    name,
+    email,
+    phone=None,
+    language=None,
+    bio="",
+    specialties=(),
+    hourly_rate_minor=0,
+    actor,
+) -> Trainer:
+    """Create a trainer account and its profile; the account gets a temporary
+    password by email (queued, sent after commit).
+
+    Raises PermissionDenied unless `actor` is an admin, AccountError when the
+    email is taken, TrainerError for bad profile values.
+    """
+    require_role(actor, *ADMIN)
+    bio = _clean_bio(bio)
+    specialties = normalize_specialties(specialties)
+    hourly_rate_minor = _check_rate(hourly_rate_minor)
+    with transaction():
+        user = accounts.create_account(
+            email=email, name=name, phone=phone, language=language, role=Role.TRAINER, actor=actor
+        )
+        trainer = _new_profile(
+            user,
+            actor=actor,
+            bio=bio,
+            specialties=specialties,
+            hourly_rate_minor=hourly_rate_minor,
+        )
+    return trainer
+
+
+def ensure_trainer_profile(user_id: int, *, actor) -> Trainer:
+    """The profile of a trainer account, made (empty, active, rate 0) if missing.
+
+    For accounts made trainers on the People pages or by a role change.
+    Admins may do it for any trainer account, a trainer for their own.
+    Raises TrainerError when the account is not an existing trainer's,
+    PermissionDenied for anyone else.
+    """
+    role = getattr(actor, "role", None)
+    if not (role is Role.ADMIN or (role is Role.TRAINER and actor.id == user_id)):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    with transaction():
+        user = db.session.get(
+            User, user_id, with_for_update={"key_share": True}, populate_existing=True
+        )
+        if user is None or user.is_deleted or user.role is not Role.TRAINER:
+            raise TrainerError(_("This account is not a trainer's."))
+        trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == user.id))
+        if trainer is None:
+            trainer = _new_profile(user, actor=actor)
+    return trainer
+
+
+def update_profile(trainer_id: int, *, bio, specialties, actor) -> Trainer:
+    """Change a trainer's bio and specialties (admin, or the trainer themselves).
+
+    Raises PermissionDenied for another trainer's profile, TrainerError for
+    bad values.
+    """
+    bio = _clean_bio(bio)
+    specialties = normalize_specialties(specialties)
+    with transaction():
+        trainer = _locked_trainer(trainer_id)
+        _may_edit(trainer, actor)
+        before = _profile_snapshot(trainer)
+        trainer.bio, trainer.specialties = bio, specialties
+        after = _profile_snapshot(trainer)
+        if before != after:
+            audit.record("trainer.updated", trainer, actor=actor, before=before, after=after)
+    return trainer
+
+
+def set_hourly_rate(trainer_id: int, hourly_rate_minor: int, *, actor) -> Trainer:
+    """Set what a trainer is paid per hour (minor units); admins only.
+
+    Raises PermissionDenied for anyone else, TrainerError for a bad amount.
+    """
+    require_role(actor, *ADMIN)
+    hourly_rate_minor = _check_rate(hourly_rate_minor)
+    with transaction():
+        trainer = _locked_trainer(trainer_id)
+        old = trainer.hourly_rate_minor
+        if old != hourly_rate_minor:
+            trainer.hourly_rate_minor = hourly_rate_minor
+            audit.record(
+                "trainer.rate_changed",
+                trainer,
+                actor=actor,
+                before={"hourly_rate_minor": old},
+                after={"hourly_rate_minor": hourly_rate_minor},
+            )
+    return trainer
+
+
+def update_trainer(
+    trainer_id: int, *, name, email, phone=None, bio, specialties, hourly_rate_minor, actor
+) -> Trainer:
+    """The admin edit: contact details (on the account), profile and rate at once.
+
+    Raises PermissionDenied unless `actor` is an admin, AccountError for a
+    taken email, TrainerError for bad values; nothing is saved then.
+    """
+    require_role(actor, *ADMIN)
+    _clean_bio(bio)
+    normalize_specialties(specialties)
+    _check_rate(hourly_rate_minor)
+    with transaction():
+        trainer = _locked_trainer(trainer_id)
+        user = trainer.user
+        accounts.update_account(
+            user.id,
+            email=email,
+            name=name,
+            phone=phone,
+            role=user.role,
+            language=user.language,
+            actor=actor,
+        )
+        update_profile(trainer.id, bio=bio, specialties=specialties, actor=actor)
+        set_hourly_rate(trainer.id, hourly_rate_minor, actor=actor)
+    return trainer
+
+
+def set_trainer_active(trainer_id: int, active: bool, *, actor) -> Trainer:
+    """Deactivate (no new classes; the account still signs in) or reactivate.
+
+    Raises PermissionDenied unless `actor` is an admin.
+    """
+    require_role(actor, *ADMIN)
+    with transaction():
+        trainer = _locked_trainer(trainer_id)
+        if trainer.is_active is not active:
+            trainer.is_active = active
+            action = "trainer.reactivated" if active else "trainer.deactivated"
+            audit.record(action, trainer, actor=actor, after={"is_active": active})
+    return trainer
+
+
+def _stored(store, upload, field: str) -> uploads.StoredFile:
+    try:
+        return store(upload)
+    except uploads.UploadError as exc:
+        raise TrainerError(str(exc), field=field) from exc
+
+
+def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
+    """Replace a trainer's photo with a 512×512 square made from `upload`.
+
+    The old file is removed after commit. Raises PermissionDenied for another
+    trainer's profile, TrainerError (field "photo") for a bad file, in which
+    case nothing is written.
+    """
+    _may_edit(_existing(trainer_id), actor)
+    stored = _stored(uploads.store_photo, upload, "photo")
+    try:
+        with transaction():
+            trainer = _locked_trainer(trainer_id)
+            _may_edit(trainer, actor)
+            user = trainer.user
+            old = user.photo_path
+            user.photo_path = stored.path
+            audit.record(
+                "trainer.photo_changed",
+                trainer,
+                actor=actor,
+                before={"photo_path": old},
+                after={"photo_path": stored.path},
+            )
+    except BaseException:
+        uploads.delete_file(stored.path)
+        raise
+    uploads.delete_file(old)
+    return trainer
+
+
+def add_certification(trainer_id: int, *, title, upload, actor) -> Certification:
+    """Attach a certificate (PDF, JPEG or PNG, at most 10 MB) to a trainer.
+
+    Raises PermissionDenied for another trainer's profile, TrainerError for a
+    missing title (field "title"), a bad file (field "file") or too many
+    certificates; nothing is written then.
+    """
+    title = " ".join((title or "").split())
+    if not title or len(title) > 120:
+        raise TrainerError(_("Enter a title of at most 120 characters."), field="title")
+    trainer = _existing(trainer_id)
+    _may_edit(trainer, actor)
+    _check_room_for_certification(trainer)
+    stored = _stored(uploads.store_document, upload, "file")
+    try:
+        with transaction():
+            trainer = _locked_trainer(trainer_id)
+            _may_edit(trainer, actor)
+            _check_room_for_certification(trainer)
+            certification = Certification(
+                trainer=trainer,
+                title=title,
+                file_path=stored.path,
+                content_type=stored.content_type,
+                size_bytes=stored.size_bytes,
+            )
+            db.session.add(certification)
+            db.session.flush()
+            audit.record(
+                "trainer.certification_added",
+                trainer,
+                actor=actor,
+                after=_certification_snapshot(certification),
+            )
+    except BaseException:
+        uploads.delete_file(stored.path)
+        raise
+    return certification
+
+
+def remove_certification(certification_id: int, *, actor) -> None:
+    """Delete a certificate and, after commit, its file.
+
+    Raises PermissionDenied for another trainer's certificate, TrainerError
+    when it is already gone.
+    """
+    with transaction():
+        certification = db.session.get(
+            Certification, certification_id, with_for_update=True, populate_existing=True
+        )
+        if certification is None:
+            raise TrainerError(_("This certificate was already removed."))
+        trainer = _locked_trainer(certification.trainer_id)
+        _may_edit(trainer, actor)
+        path = certification.file_path
+        audit.record(
+            "trainer.certification_removed",
+            trainer,
+            actor=actor,
+            before=_certification_snapshot(certification),
+        )
+        db.session.delete(certification)
+    uploads.delete_file(path)
+
+
+def _check_room_for_certification(trainer: Trainer) -> None:
+    held = db.session.scalar(
+        select(func.count(Certification.id)).where(Certification.trainer_id == trainer.id)
+    )
+    if held >= MAX_CERTIFICATIONS:
+        raise TrainerError(
+            _("A trainer can keep at most %(max)d certificates.", max=MAX_CERTIFICATIONS),
+            field="file",
+        )
+
+
+def _existing(trainer_id: int) -> Trainer:
+    trainer = db.session.get(Trainer, trainer_id)
+    if trainer is None or trainer.user.is_deleted:
+        raise TrainerError(_("This trainer no longer exists."))
+    return trainer
+
+
+def _certification_snapshot(certification: Certification) -> dict:
+    return {
+        "certification_id": certification.id,
+        "title": certification.title,
+        "file_path": certification.file_path,
+        "content_type": certification.content_type,
+        "size_bytes": certification.size_bytes,
+    }

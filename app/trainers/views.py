@@ -1,0 +1,413 @@
+"""Trainer pages: the admin's (/admin/trainers), the trainer's own profile
+(/trainer/profile), and the uploaded files behind them (/files).
+
+Thin: load (404), check (403), validate, call one service, render.
+"""
+
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from app.accounts.models import Role
+from app.core.errors import DomainError
+from app.core.forms import apply_error
+from app.core.permissions import ADMIN, PermissionDenied, ensure, get_or_404, roles_required
+from app.core.uploads import EXTENSIONS, PHOTOS, upload_root
+from app.trainers import services
+from app.trainers.forms import (
+    CertificationForm,
+    NewTrainerForm,
+    PhotoForm,
+    ProfileForm,
+    TrainerFilterForm,
+    TrainerForm,
+)
+from app.trainers.models import Certification, Trainer
+from app.trainers.queries import certifications_of, search_trainers, trainer_for_user
+
+admin_bp = Blueprint("trainers_admin", __name__, url_prefix="/admin/trainers")
+profile_bp = Blueprint("trainer_profile", __name__, url_prefix="/trainer/profile")
+files_bp = Blueprint("files", __name__, url_prefix="/files")
+
+TRAINER_ONLY = (Role.TRAINER,)
+_PHOTO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(?:jpg|png|webp)$")
+
+
+def _refused(form, exc: DomainError) -> None:
+    """A service's refusal: 403 for a permission, else an error on the form."""
+    if isinstance(exc, PermissionDenied):
+        abort(403)
+    apply_error(form, exc)
+
+
+def _profile_data(trainer: Trainer | None) -> dict:
+    if trainer is None:
+        return {"bio": "", "specialties": ""}
+    return {"bio": trainer.bio, "specialties": ", ".join(trainer.specialties or [])}
+
+
+def _form_expired() -> bool:
+    if FlaskForm().validate_on_submit():
+        return False
+    flash(_("The form expired. Please try again."), "danger")
+    return True
+
+
+@files_bp.app_template_global()
+def photo_url(path: str | None) -> str | None:
+    """The URL of a stored photo (User.photo_path), or None without one."""
+    if not path or not path.startswith(f"{PHOTOS}/"):
+        return None
+    return url_for("files.photo", filename=path.removeprefix(f"{PHOTOS}/"))
+
+
+# --- admin -----------------------------------------------------------------
+
+
+@admin_bp.get("/")
+@roles_required(*ADMIN)
+def index():
+    filters = TrainerFilterForm(request.args)
+    filters.validate()
+    pagination, rows = search_trainers(
+        q="" if filters.q.errors else (filters.q.data or ""),
+        active=filters.active.data or "",
+        page=max(request.args.get("page", 1, type=int), 1),
+    )
+    return render_template(
+        "admin/trainers/index.html",
+        pagination=pagination,
+        rows=rows,
+        filters=filters,
+        action_form=FlaskForm(),
+    )
+
+
+@admin_bp.route("/new", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def create():
+    form = NewTrainerForm()
+    if form.validate_on_submit():
+        try:
+            trainer = services.create_trainer(
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                language=form.language.data,
+                bio=form.bio.data,
+                specialties=form.specialties.data or "",
+                hourly_rate_minor=form.hourly_rate.data,
+                actor=current_user,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(
+                _(
+                    "Trainer created. A temporary password was emailed to %(email)s.",
+                    email=trainer.user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+    return render_template("admin/trainers/form.html", form=form, trainer=None)
+
+
+@admin_bp.post("/setup/<int:user_id>")
+@roles_required(*ADMIN)
+def setup(user_id: int):
+    """Make the missing profile of a trainer account, then open it."""
+    if _form_expired():
+        return redirect(url_for("trainers_admin.index"))
+    try:
+        trainer = services.ensure_trainer_profile(user_id, actor=current_user)
+    except PermissionDenied:
+        abort(403)
+    except DomainError:
+        abort(404)
+    return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+
+
+def _admin_trainer(trainer_id: int) -> Trainer:
+    trainer = get_or_404(Trainer, trainer_id)
+    ensure(not trainer.user.is_deleted)
+    return trainer
+
+
+def _admin_page(trainer: Trainer, form=None, photo_form=None, certification_form=None):
+    if form is None:
+        form = TrainerForm(
+            formdata=None,
+            data={
+                "name": trainer.user.name,
+                "email": trainer.user.email,
+                "phone": trainer.user.phone,
+                "hourly_rate": trainer.hourly_rate_minor,
+                **_profile_data(trainer),
+            },
+        )
+    return render_template(
+        "admin/trainers/form.html",
+        trainer=trainer,
+        form=form,
+        photo_form=photo_form or PhotoForm(formdata=None),
+        certification_form=certification_form or CertificationForm(formdata=None),
+        certifications=certifications_of(trainer),
+        photo_action=url_for("trainers_admin.photo", trainer_id=trainer.id),
+        certification_action=url_for("trainers_admin.add_certification", trainer_id=trainer.id),
+        person=trainer.user,
+        remove_url=lambda certification_id: url_for(
+            "trainers_admin.remove_certification",
+            trainer_id=trainer.id,
+            certification_id=certification_id,
+        ),
+    )
+
+
+@admin_bp.route("/<int:trainer_id>", methods=["GET", "POST"], endpoint="edit")
+@roles_required(*ADMIN)
+def admin_edit(trainer_id: int):
+    trainer = _admin_trainer(trainer_id)
+    if request.method == "GET":
+        return _admin_page(trainer)
+    form = TrainerForm()
+    if form.validate_on_submit():
+        try:
+            services.update_trainer(
+                trainer.id,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                bio=form.bio.data,
+                specialties=form.specialties.data or "",
+                hourly_rate_minor=form.hourly_rate.data,
+                actor=current_user,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+    return _admin_page(trainer, form=form)
+
+
+@admin_bp.post("/<int:trainer_id>/photo", endpoint="photo")
+@roles_required(*ADMIN)
+def admin_photo(trainer_id: int):
+    trainer = _admin_trainer(trainer_id)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            services.change_photo(trainer.id, form.photo.data, actor=current_user)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(_("Photo updated."), "success")
+            return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+    return _admin_page(trainer, photo_form=form)
+
+
+@admin_bp.post("/<int:trainer_id>/certifications", endpoint="add_certification")
+@roles_required(*ADMIN)
+def admin_add_certification(trainer_id: int):
+    trainer = _admin_trainer(trainer_id)
+    form = CertificationForm()
+    if form.validate_on_submit():
+        try:
+            services.add_certification(
+                trainer.id, title=form.title.data, upload=form.file.data, actor=current_user
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(_("Certificate added."), "success")
+            return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+    return _admin_page(trainer, certification_form=form)
+
+
+@admin_bp.post(
+    "/<int:trainer_id>/certifications/<int:certification_id>/delete",
+    endpoint="remove_certification",
+)
+@roles_required(*ADMIN)
+def admin_remove_certification(trainer_id: int, certification_id: int):
+    trainer = _admin_trainer(trainer_id)
+    certification = get_or_404(Certification, certification_id)
+    ensure(certification.trainer_id == trainer.id)
+    _remove(certification.id)
+    return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+
+
+def _remove(certification_id: int) -> None:
+    if _form_expired():
+        return
+    try:
+        services.remove_certification(certification_id, actor=current_user)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("Certificate removed."), "success")
+
+
+def _set_active(trainer_id: int, active: bool, message: str):
+    trainer = _admin_trainer(trainer_id)
+    if not _form_expired():
+        try:
+            services.set_trainer_active(trainer.id, active, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(message, "success")
+    return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+
+
+@admin_bp.post("/<int:trainer_id>/deactivate")
+@roles_required(*ADMIN)
+def deactivate(trainer_id: int):
+    return _set_active(
+        trainer_id, False, _("The trainer was deactivated. Their account still signs in.")
+    )
+
+
+@admin_bp.post("/<int:trainer_id>/reactivate")
+@roles_required(*ADMIN)
+def reactivate(trainer_id: int):
+    return _set_active(trainer_id, True, _("The trainer was reactivated."))
+
+
+# --- the trainer's own profile ---------------------------------------------
+
+
+def _own_page(form=None, photo_form=None, certification_form=None):
+    trainer = trainer_for_user(current_user.id)
+    return render_template(
+        "trainers/profile.html",
+        trainer=trainer,
+        form=form or ProfileForm(formdata=None, data=_profile_data(trainer)),
+        photo_form=photo_form or PhotoForm(formdata=None),
+        certification_form=certification_form or CertificationForm(formdata=None),
+        certifications=certifications_of(trainer),
+        photo_action=url_for("trainer_profile.photo"),
+        certification_action=url_for("trainer_profile.add_certification"),
+        person=current_user,
+        remove_url=lambda certification_id: url_for(
+            "trainer_profile.remove_certification", certification_id=certification_id
+        ),
+    )
+
+
+def _own_trainer_id() -> int:
+    """The signed-in trainer's profile id; the profile is made on first save."""
+    trainer = trainer_for_user(current_user.id)
+    if trainer is None:
+        trainer = services.ensure_trainer_profile(current_user.id, actor=current_user)
+    return trainer.id
+
+
+@profile_bp.route("/", methods=["GET", "POST"], endpoint="edit")
+@roles_required(*TRAINER_ONLY)
+def own_edit():
+    if request.method == "GET":
+        return _own_page()
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                _own_trainer_id(),
+                bio=form.bio.data,
+                specialties=form.specialties.data or "",
+                actor=current_user,
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(_("Your profile was saved."), "success")
+            return redirect(url_for("trainer_profile.edit"))
+    return _own_page(form=form)
+
+
+@profile_bp.post("/photo", endpoint="photo")
+@roles_required(*TRAINER_ONLY)
+def own_photo():
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            services.change_photo(_own_trainer_id(), form.photo.data, actor=current_user)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(_("Photo updated."), "success")
+            return redirect(url_for("trainer_profile.edit"))
+    return _own_page(photo_form=form)
+
+
+@profile_bp.post("/certifications", endpoint="add_certification")
+@roles_required(*TRAINER_ONLY)
+def own_add_certification():
+    form = CertificationForm()
+    if form.validate_on_submit():
+        try:
+            services.add_certification(
+                _own_trainer_id(), title=form.title.data, upload=form.file.data, actor=current_user
+            )
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash(_("Certificate added."), "success")
+            return redirect(url_for("trainer_profile.edit"))
+    return _own_page(certification_form=form)
+
+
+@profile_bp.post("/certifications/<int:certification_id>/delete", endpoint="remove_certification")
+@roles_required(*TRAINER_ONLY)
+def own_remove_certification(certification_id: int):
+    certification = get_or_404(Certification, certification_id)
+    ensure(certification.trainer.user_id == current_user.id)
+    _remove(certification.id)
+    return redirect(url_for("trainer_profile.edit"))
+
+
+# --- files -----------------------------------------------------------------
+
+
+@files_bp.get("/photos/<path:filename>", endpoint="photo")
+@login_required
+def photo_file(filename: str):
+    """A profile photo; any signed-in person may see it."""
+    ensure(bool(_PHOTO_NAME.match(filename)))
+    response = send_from_directory(upload_root() / PHOTOS, filename, max_age=3600)
+    response.cache_control.private = True
+    return response
+
+
+@files_bp.get("/certifications/<int:certification_id>", endpoint="certification")
+@login_required
+def certification_file(certification_id: int):
+    """A certificate file, for admins and the trainer it belongs to (others: 404)."""
+    certification = get_or_404(Certification, certification_id)
+    ensure(current_user.role is Role.ADMIN or certification.trainer.user_id == current_user.id)
+    title = re.sub(r"[^\w .-]+", "", certification.title).strip() or "certificate"
+    response = send_from_directory(
+        upload_root(),
+        certification.file_path,
+        mimetype=certification.content_type,
+        download_name=title + EXTENSIONS.get(certification.content_type, ""),
+        max_age=0,
+    )
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response

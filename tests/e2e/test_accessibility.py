@@ -1,0 +1,232 @@
+"""Accessibility: axe-core (WCAG 2.1 A and AA rules) on every page, and the keyboard.
+
+axe-core is vendored in tests/e2e/vendor/axe-core/ (see its README) and
+injected into each page; the app never serves it. Each page is its own test.
+Each role signs in once for the module and the tests reuse its cookies, which
+keeps the e2e run well under the login rate limit.
+"""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 375, "height": 812}
+MOBILE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+LOGINS = {
+    "admin": "admin@cupo.demo",
+    "member": "member1@cupo.demo",
+    "trainer": "carla@cupo.demo",
+}
+FIELDS = "main form :is(input:not([type=hidden], [type=submit]), select, textarea)"
+SIGN_IN_BUTTON = "main form:not(.language-switcher) button[type=submit]"
+
+
+def _first_person(page: Page) -> None:
+    """Open the first account of the people list (/admin/users/<id>)."""
+    page.goto("/admin/users/")
+    href = page.locator("main tbody a[href^='/admin/users/']").first.get_attribute("href")
+    assert href and re.fullmatch(r"/admin/users/\d+", href), href
+    page.goto(href)
+
+
+def _login_with_errors(page: Page) -> None:
+    """The sign-in form re-rendered with its field errors (nothing filled in)."""
+    page.goto("/login")
+    page.locator(SIGN_IN_BUTTON).click()
+    expect(page.locator("main .invalid-feedback").first).to_be_visible()
+
+
+# who (None: anonymous), what to open (a path, or a function that opens it), context options
+PAGES = [
+    pytest.param(None, "/login", {}, id="login"),
+    pytest.param(None, _login_with_errors, {}, id="login-with-errors"),
+    pytest.param(None, "/password/forgot", {}, id="forgot-password"),
+    pytest.param(None, "/", {}, id="public-index"),
+    pytest.param(None, "/no-such-page", {}, id="not-found"),
+    pytest.param("admin", "/admin/", {}, id="admin-dashboard"),
+    pytest.param("admin", "/admin/users/", {}, id="admin-people"),
+    pytest.param("admin", "/admin/users/", MOBILE, id="admin-people-phone"),
+    pytest.param("admin", "/admin/users/new", {}, id="admin-new-account"),
+    pytest.param("admin", _first_person, {}, id="admin-account"),
+    pytest.param("admin", "/admin/settings/", {}, id="admin-settings"),
+    pytest.param("admin", "/admin/emails/", {}, id="admin-sent-emails"),
+    pytest.param("admin", "/admin/audit", {}, id="admin-audit-log"),
+    pytest.param("member", "/app/", MOBILE, id="member-home-phone"),
+    pytest.param("member", "/app/profile", MOBILE, id="member-profile-phone"),
+    pytest.param("trainer", "/trainer/", {}, id="trainer-home"),
+    pytest.param("trainer", "/trainer/", MOBILE, id="trainer-home-phone"),
+    pytest.param("trainer", "/password/change", {}, id="trainer-change-password"),
+]
+
+
+def run_axe(page: Page, selector: str | None = None) -> list[dict]:
+    """Inject axe-core into `page`, run the WCAG 2.x A/AA rules, return the violations.
+
+    The whole document is checked, or only the elements matching `selector`.
+    """
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """([selector, tags]) => axe
+            .run(selector || document, {runOnly: {type: 'tag', values: tags}})
+            .then(results => results.violations)""",
+        [selector, WCAG_TAGS],
+    )
+
+
+def describe(violations: list[dict]) -> str:
+    """A readable list: rule id, impact, help, and each offending node's selector."""
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact') or 'n/a'}): {v['help']}")
+        lines.append(f"  {v['helpUrl']}")
+        for node in v["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"    * {target}")
+            summary = (node.get("failureSummary") or "").strip().replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server) -> Callable[[str], dict]:
+    """signed_in(role) -> the storage state of a browser that signed in as that role."""
+    states: dict[str, dict] = {}
+
+    def state(who: str) -> dict:
+        if who not in states:
+            context = browser.new_context(base_url=live_server)
+            try:
+                page = context.new_page()
+                page.goto("/login")
+                page.locator("#email").fill(LOGINS[who])
+                page.locator("#password").fill(DEMO_PASSWORD)
+                page.locator(SIGN_IN_BUTTON).click()
+                expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
+                states[who] = context.storage_state()
+            finally:
+                context.close()
+        return states[who]
+
+    return state
+
+
+@pytest.mark.parametrize(("who", "target", "options"), PAGES)
+def test_page_has_no_axe_violations(who, target, options, new_context, signed_in, screenshot):
+    if who:
+        options = {**options, "storage_state": signed_in(who)}
+    page = new_context(**options).new_page()
+    if callable(target):
+        target(page)
+    else:
+        response = page.goto(target)
+        assert response is not None
+        expected = 404 if target == "/no-such-page" else 200
+        assert response.status == expected, f"{target}: HTTP {response.status}"
+    if who:
+        assert "/login" not in page.url, f"{who} was sent to sign in"
+
+    violations = run_axe(page)
+    screenshot(page)
+    if options.get("viewport") == PHONE:  # reflow (WCAG 1.4.10): no sideways scrolling
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{page.url} scrolls sideways on a phone: {width}px"
+    assert not violations, (
+        f"axe found {len(violations)} violation(s) on {page.url}:\n{describe(violations)}"
+    )
+
+
+def _focused(page: Page) -> str:
+    """The focused element as tag#id (or tag[type] when it has no id); "body" when none."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return 'body';
+            const tag = el.tagName.toLowerCase();
+            return el.id ? tag + '#' + el.id : tag + '[' + (el.getAttribute('type') || '') + ']';
+        }"""
+    )
+
+
+def test_login_keyboard_order_and_skip_link(page, screenshot):
+    page.goto("/login")
+
+    # The first Tab lands on the skip link, which then shows on screen.
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_attribute("href", "#main")
+    expect(skip).to_be_visible()
+    expect(skip).to_be_in_viewport()
+    box = skip.bounding_box()
+    assert box is not None and box["width"] > 10 and box["height"] > 10, box
+    violations = run_axe(page, "a.skip-link")  # its contrast while it shows
+    assert not violations, describe(violations)
+    expect(skip).to_be_focused()
+    screenshot(page)
+
+    # Enter follows it: focus moves to <main>, and the next Tab starts inside it.
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    expect(page.locator("main#main")).to_be_focused()
+
+    # Then the form in reading order (the language switcher sits above it).
+    order = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        order.append(_focused(page))
+    form_order = [f for f in order if f != "select#language-select"]
+    assert form_order[:4] == [
+        "input#email",
+        "input#password",
+        "input#remember",
+        "button[submit]",
+    ], order
+    expect(page.locator(SIGN_IN_BUTTON)).to_be_focused()
+
+
+def test_every_field_of_the_new_account_form_has_a_label(new_context, signed_in):
+    page = new_context(storage_state=signed_in("admin")).new_page()
+    page.goto("/admin/users/new")
+
+    fields = page.locator(FIELDS)
+    assert fields.count() >= 5
+    unlabeled = page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(el => {
+            if (!el.id) return true;
+            const labels = document.querySelectorAll(`label[for="${CSS.escape(el.id)}"]`);
+            return labels.length !== 1 || !labels[0].textContent.trim();
+        }).map(el => el.name || el.outerHTML)""",
+        FIELDS,
+    )
+    assert unlabeled == [], f"fields without exactly one non-empty label[for]: {unlabeled}"
+    for name in ("name", "email", "phone", "role", "language"):
+        field = page.locator(f"main form [name={name}]")
+        field_id = field.get_attribute("id")
+        assert field_id, name
+        expect(page.locator(f"label[for='{field_id}']")).to_have_count(1)
+        # The label's text is the field's accessible name.
+        label_text = page.locator(f"label[for='{field_id}']").inner_text().strip()
+        expect(field).to_have_accessible_name(re.compile(re.escape(label_text)))
+
+
+def test_language_menu_waits_for_enter_when_used_from_the_keyboard(page):
+    page.goto("/login")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "es")
+    menu = page.locator("#language-select")
+    menu.focus()
+    page.keyboard.press("ArrowDown")  # browsing the options: no reload, still Spanish
+    expect(menu).to_have_value("en")
+    expect(html).to_have_attribute("lang", "es")
+    page.keyboard.press("Enter")
+    expect(html).to_have_attribute("lang", "en")

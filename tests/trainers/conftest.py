@@ -1,0 +1,54 @@
+"""Fixtures for the trainers tests: an upload folder per test, people."""
+
+import pytest
+
+from tests.accounts.support import new_client
+
+
+@pytest.fixture(autouse=True)
+def uploads_dir(app, tmp_path, monkeypatch):
+    """UPLOAD_FOLDER for this test only; starts empty."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.fixture
+def admin(factories):
+    return factories.admin(name="Ada Admin")
+
+
+@pytest.fixture
+def carla(factories):
+    """A trainer with a profile."""
+    return factories.trainer_profile(
+        name="Carla Coach",
+        email="carla@gym.example",
+        bio="Yoga since 2015.",
+        specialties=["yoga", "pilates"],
+        hourly_rate_minor=98765,
+    )
+
+
+@pytest.fixture
+def diego(factories):
+    """Another trainer with a profile."""
+    return factories.trainer_profile(name="Diego Díaz", email="diego@gym.example")
+
+
+@pytest.fixture
+def as_admin(client, login, admin):
+    login(admin)
+    return client
+
+
+@pytest.fixture
+def as_carla(client, login, carla):
+    login(carla.user)
+    return client
+
+
+@pytest.fixture
+def browser(app, db):
+    """Another signed-out browser (English)."""
+    return lambda: new_client(app)
