@@ -4,7 +4,8 @@ Timetable entries live in `timetable.py`, single sessions in `sessions.py`.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from app.core import audit
 from app.core.db import transaction
@@ -46,13 +47,15 @@ def _name_taken(model, name: str, exclude_id: int | None) -> bool:
 def save_room(room_id: int | None, *, name: str, capacity: int, is_active: bool = True, actor):
     """Create (room_id None) or change a room. Raises SchedulingError."""
     require_role(actor, *ADMIN)
-    name = name.strip()
+    name = _check_name(name, NAME_MAX)
     if capacity is None or capacity < 1:
         raise SchedulingError(_("Capacity must be at least 1."), field="capacity")
     with transaction():
         if _name_taken(Room, name, room_id):
             raise SchedulingError(_("There is already a room with this name."), field="name")
         room = Room() if room_id is None else _get(Room, room_id, lock=True)
+        if room_id is not None:
+            _check_room_fits_its_classes(room, capacity)
         before = None if room_id is None else audit.changes(room, ROOM_FIELDS)
         room.name, room.capacity, room.is_active = name, capacity, is_active
         db.session.add(room)
@@ -71,7 +74,7 @@ def save_class_type(class_type_id: int | None, values: dict, *, actor) -> ClassT
     name, an unknown trainer or room, or a capacity the room cannot hold.
     """
     require_role(actor, *ADMIN)
-    values = dict(values, name=values["name"].strip())
+    values = dict(values, name=_check_name(values.get("name"), NAME_MAX))
     with transaction():
         if _name_taken(ClassType, values["name"], class_type_id):
             raise SchedulingError(_("There is already a class type with this name."), field="name")
@@ -92,6 +95,52 @@ def save_class_type(class_type_id: int | None, values: dict, *, actor) -> ClassT
         if before != after:
             audit.record(action, class_type, actor=actor, before=before, after=after)
     return class_type
+
+
+NAME_MAX = 80
+
+
+def _check_name(name: str | None, limit: int) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise SchedulingError(_("Enter a name."), field="name")
+    if len(name) > limit:
+        raise SchedulingError(_("Use at most %(max)d characters.", max=limit), field="name")
+    return name
+
+
+def _check_room_fits_its_classes(room: Room, capacity: int) -> None:
+    """A room cannot shrink below its upcoming classes or its timetable entries."""
+    from app.core.models import utc_now
+    from app.scheduling.models import ClassSession, SessionStatus, TimetableEntry
+
+    sessions = select(func.count(ClassSession.id)).where(
+        ClassSession.room_id == room.id,
+        ClassSession.starts_at > utc_now(),
+        ClassSession.status != SessionStatus.CANCELLED,
+        ClassSession.capacity > capacity,
+    )
+    entries = (
+        select(func.count(TimetableEntry.id))
+        .join(ClassType, ClassType.id == TimetableEntry.class_type_id)
+        .where(
+            TimetableEntry.room_id == room.id,
+            TimetableEntry.is_active.is_(True),
+            func.coalesce(TimetableEntry.capacity, ClassType.default_capacity) > capacity,
+        )
+    )
+    bigger = db.session.scalar(sessions) + db.session.scalar(entries)
+    if bigger:
+        raise SchedulingError(
+            ngettext(
+                "%(num)d upcoming class or timetable entry in this room takes more people; "
+                "lower its capacity first.",
+                "%(num)d upcoming classes or timetable entries in this room take more people; "
+                "lower their capacity first.",
+                bigger,
+            ),
+            field="capacity",
+        )
 
 
 def _check_defaults(values: dict) -> None:

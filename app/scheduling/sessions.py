@@ -44,7 +44,8 @@ REASON_MAX = 500
 def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
     """When booking this session opens and closes (UTC)."""
     settings = gym_settings()
-    opens = cs.class_type.booking_opens_hours or settings.booking_opens_hours
+    opens = cs.class_type.booking_opens_hours
+    opens = settings.booking_opens_hours if opens is None else opens
     closes = cs.class_type.booking_closes_minutes
     closes = settings.booking_closes_minutes if closes is None else closes
     return cs.starts_at - timedelta(hours=opens), cs.starts_at - timedelta(minutes=closes)
@@ -70,9 +71,10 @@ def _plan(values: dict, *, editing: ClassSession | None = None):
     class_type = db.session.get(ClassType, values.get("class_type_id") or 0)
     if class_type is None:
         raise SchedulingError(_("Choose an active class type."), field="class_type_id")
-    values = _fill_defaults(values, class_type)
     if values.get("starts_at") is None:
         raise SchedulingError(_("Enter the start."), field="starts_at")
+    check_times(values["starts_at"], values.get("ends_at"))
+    values = _fill_defaults(values, class_type)
     check_times(values["starts_at"], values["ends_at"])
     start_changed = editing is None or values["starts_at"] != editing.starts_at
     if start_changed and values["starts_at"] <= utc_now():
@@ -158,6 +160,7 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
             after=audit.changes(cs, SESSION_FIELDS),
         )
         if moved:
+            hooks.run_change_handlers(cs, "rescheduled")
             _tell_people(
                 cs,
                 "session_rescheduled",
@@ -184,8 +187,7 @@ def reschedule_session(session_id: int, starts_at: datetime, reason: str, *, act
             "room_id": cs.room_id,
             "capacity": cs.capacity,
         }
-        update_session(cs.id, values, actor=actor)
-        hooks.run_change_handlers(cs, "rescheduled")
+        update_session(cs.id, values, actor=actor)  # runs the handlers, emails people
         audit.record(
             "session.rescheduled",
             cs,

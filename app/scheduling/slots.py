@@ -58,8 +58,17 @@ def check_capacity(capacity: int | None, room: Room) -> None:
         )
 
 
-def check_times(starts_at: datetime, ends_at: datetime) -> None:
-    if ends_at <= starts_at:
+#: far-future dates overflow time-zone arithmetic; no gym plans that far
+LAST_YEAR = 2099
+
+
+def check_times(starts_at: datetime, ends_at: datetime | None) -> None:
+    """Refuse dates past LAST_YEAR and an end that is not after the start."""
+    if any(value and value.year > LAST_YEAR for value in (starts_at, ends_at)):
+        raise SchedulingError(
+            _("Choose a date before %(year)d.", year=LAST_YEAR + 1), field="starts_at"
+        )
+    if ends_at is not None and ends_at <= starts_at:
         raise SchedulingError(_("The end must be after the start."), field="ends_at")
 
 

@@ -23,7 +23,13 @@ from app.extensions import db
 from app.scheduling import hooks
 from app.scheduling.models import ClassSession, SessionStatus, TimetableEntry
 from app.scheduling.services import SchedulingError
-from app.scheduling.slots import Slot, check_capacity, check_no_overlap, load_parties
+from app.scheduling.slots import (
+    LAST_YEAR,
+    Slot,
+    check_capacity,
+    check_no_overlap,
+    load_parties,
+)
 from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
@@ -101,6 +107,11 @@ def _check_pattern(values: dict) -> None:
         raise SchedulingError(_("Enter the start time."), field="start_time")
     if values.get("starts_on") is None:
         raise SchedulingError(_("Enter the first date."), field="starts_on")
+    for name in ("starts_on", "ends_on"):
+        if values.get(name) and values[name].year > LAST_YEAR:
+            raise SchedulingError(
+                _("Choose a date before %(year)d.", year=LAST_YEAR + 1), field=name
+            )
     if values.get("ends_on") and values["ends_on"] < values["starts_on"]:
         raise SchedulingError(_("The last date must not be before the first."), field="ends_on")
 
