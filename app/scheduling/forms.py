@@ -388,7 +388,7 @@ class SessionFilterForm(FlaskForm):
         csrf = False
 
     date_from = LocalDateField(_l("From"), validators=[Optional()])
-    date_to = LocalDateField(_l("To"), validators=[Optional()])
+    date_to = LocalDateField(_l("Until"), validators=[Optional()])
     trainer = IdSelectField(
         _l("Trainer"), blank_label=_l("All trainers"), invalid_message=_l("Choose a trainer.")
     )
