@@ -38,6 +38,22 @@ def _first_person(page: Page) -> None:
     page.goto(href)
 
 
+def _first_session(page: Page) -> None:
+    """Open the first upcoming class of the session list (/admin/sessions/<id>)."""
+    page.goto("/admin/sessions")
+    href = page.locator("main tbody a[href^='/admin/sessions/']").first.get_attribute("href")
+    assert href and re.fullmatch(r"/admin/sessions/\d+", href), href
+    page.goto(href)
+
+
+def _first_trainer(page: Page) -> None:
+    """Open the first trainer profile of the trainer list (/admin/trainers/<id>)."""
+    page.goto("/admin/trainers/")
+    href = page.locator("main tbody a[href^='/admin/trainers/']").first.get_attribute("href")
+    assert href and re.fullmatch(r"/admin/trainers/\d+", href), href
+    page.goto(href)
+
+
 def _login_with_errors(page: Page) -> None:
     """The sign-in form re-rendered with its field errors (nothing filled in)."""
     page.goto("/login")
@@ -60,10 +76,24 @@ PAGES = [
     pytest.param("admin", "/admin/settings/", {}, id="admin-settings"),
     pytest.param("admin", "/admin/emails/", {}, id="admin-sent-emails"),
     pytest.param("admin", "/admin/audit", {}, id="admin-audit-log"),
+    pytest.param("admin", "/admin/calendar", {}, id="admin-calendar"),
+    pytest.param("admin", "/admin/sessions", {}, id="admin-sessions"),
+    pytest.param("admin", _first_session, {}, id="admin-session"),
+    pytest.param("admin", "/admin/timetable", {}, id="admin-timetable"),
+    pytest.param("admin", "/admin/timetable/new", {}, id="admin-new-timetable-entry"),
+    pytest.param("admin", "/admin/class-types", {}, id="admin-class-types"),
+    pytest.param("admin", "/admin/class-types/new", {}, id="admin-new-class-type"),
+    pytest.param("admin", "/admin/rooms", {}, id="admin-rooms"),
+    pytest.param("admin", "/admin/trainers/", {}, id="admin-trainers"),
+    pytest.param("admin", _first_trainer, {}, id="admin-trainer"),
     pytest.param("member", "/app/", MOBILE, id="member-home-phone"),
     pytest.param("member", "/app/profile", MOBILE, id="member-profile-phone"),
+    pytest.param("member", "/app/schedule", MOBILE, id="member-schedule-phone"),
+    pytest.param("member", "/app/schedule?view=week", MOBILE, id="member-schedule-week-phone"),
+    pytest.param(None, "/schedule", {}, id="public-schedule"),
     pytest.param("trainer", "/trainer/", {}, id="trainer-home"),
     pytest.param("trainer", "/trainer/", MOBILE, id="trainer-home-phone"),
+    pytest.param("trainer", "/trainer/profile/", {}, id="trainer-profile"),
     pytest.param("trainer", "/password/change", {}, id="trainer-change-password"),
 ]
 
