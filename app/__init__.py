@@ -57,6 +57,9 @@ def _import_models() -> None:
     """Import every domain's models so metadata and jobs are complete."""
     import app.accounts.models  # noqa: F401
     import app.accounts.services  # noqa: F401
+    import app.booking.models  # noqa: F401
+    import app.core.idempotency  # noqa: F401
+    import app.memberships.models  # noqa: F401
     import app.core.audit  # noqa: F401
     import app.core.jobs  # noqa: F401
     import app.notifications.models  # noqa: F401

@@ -16,6 +16,13 @@ DEFAULTS = {
     "booking_opens_hours": 168,
     "booking_closes_minutes": 30,
     "schedule_weeks_ahead": 8,
+    "hold_minutes": 10,
+    "priority_hold_minutes": 5,
+    "full_refund_hours": 24,
+    "partial_refund_hours": 12,
+    "partial_refund_percent": 50,
+    "strike_limit": 0,
+    "strike_block_days": 7,
 }
 
 
@@ -47,6 +54,19 @@ class GymSettings(db.Model):
     booking_closes_minutes: Mapped[int] = mapped_column(default=DEFAULTS["booking_closes_minutes"])
     #: how far ahead the timetable's sessions are generated
     schedule_weeks_ahead: Mapped[int] = mapped_column(default=DEFAULTS["schedule_weeks_ahead"])
+
+    #: how long a spot is held for a member to confirm
+    hold_minutes: Mapped[int] = mapped_column(default=DEFAULTS["hold_minutes"])
+    #: how long the head of a waitlist has to take a freed spot
+    priority_hold_minutes: Mapped[int] = mapped_column(default=DEFAULTS["priority_hold_minutes"])
+    #: cancelling at least this many hours ahead refunds every credit
+    full_refund_hours: Mapped[int] = mapped_column(default=DEFAULTS["full_refund_hours"])
+    #: ... at least this many hours ahead refunds `partial_refund_percent`; later, nothing
+    partial_refund_hours: Mapped[int] = mapped_column(default=DEFAULTS["partial_refund_hours"])
+    partial_refund_percent: Mapped[int] = mapped_column(default=DEFAULTS["partial_refund_percent"])
+    #: strikes (late cancels, no-shows) in 30 days that block booking; 0 turns it off
+    strike_limit: Mapped[int] = mapped_column(default=DEFAULTS["strike_limit"])
+    strike_block_days: Mapped[int] = mapped_column(default=DEFAULTS["strike_block_days"])
 
     @property
     def tax_rate_percent(self) -> float:

@@ -1,0 +1,1 @@
+"""Booking: holds, bookings, the waitlist and the cancellation policy."""

@@ -1,0 +1,126 @@
+"""Holds, bookings, waitlist places and strikes.
+
+A hold counts against capacity while `expires_at` is in the future and its
+status is active, whether or not a job has looked at it (invariant 2).
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import str_enum, utc_now
+from app.extensions import db
+
+
+class HoldStatus(enum.Enum):
+    ACTIVE = "active"
+    CONFIRMED = "confirmed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+class Hold(db.Model):
+    __tablename__ = "holds"
+    __table_args__ = (Index("ix_holds_session_status", "session_id", "status", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[HoldStatus] = mapped_column(
+        str_enum(HoldStatus, "hold_status"), default=HoldStatus.ACTIVE
+    )
+    expires_at: Mapped[datetime]
+    #: offered to the head of the waitlist (shorter, and emailed)
+    is_priority: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    session = relationship("ClassSession")
+    member = relationship("User")
+
+    def is_live(self, now: datetime) -> bool:
+        return self.status is HoldStatus.ACTIVE and self.expires_at > now
+
+
+class BookingStatus(enum.Enum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # one row per member and class; booking again revives it
+        UniqueConstraint("session_id", "member_id", name="uq_bookings_session_member"),
+        CheckConstraint(
+            "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_at_set"
+        ),
+        Index("ix_bookings_session_status", "session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[BookingStatus] = mapped_column(
+        str_enum(BookingStatus, "booking_status"), default=BookingStatus.CONFIRMED
+    )
+    #: the membership that let them in (unlimited plans spend no credits)
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+    credits_cc: Mapped[int] = mapped_column(default=0)
+    booked_at: Mapped[datetime] = mapped_column(default=utc_now)
+    cancelled_at: Mapped[datetime | None]
+    #: credits given back at cancellation, in hundredths
+    refunded_cc: Mapped[int] = mapped_column(default=0)
+    cancel_note: Mapped[str] = mapped_column(String(300), default="")
+
+    session = relationship("ClassSession")
+    member = relationship("User")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is BookingStatus.CONFIRMED
+
+
+class WaitlistStatus(enum.Enum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    PROMOTED = "promoted"
+    LEFT = "left"
+    LAPSED = "lapsed"
+
+
+class WaitlistEntry(db.Model):
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (Index("ix_waitlist_session_status", "session_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[WaitlistStatus] = mapped_column(
+        str_enum(WaitlistStatus, "waitlist_status"), default=WaitlistStatus.WAITING
+    )
+    #: the priority hold offered to this member, while status is offered
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("holds.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    member = relationship("User")
+    hold = relationship(Hold)
+
+
+class StrikeKind(enum.Enum):
+    LATE_CANCEL = "late_cancel"
+    NO_SHOW = "no_show"
+
+
+class Strike(db.Model):
+    """A late cancellation or a no-show, counted for the booking block."""
+
+    __tablename__ = "strikes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    kind: Mapped[StrikeKind] = mapped_column(str_enum(StrikeKind, "strike_kind"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

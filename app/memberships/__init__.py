@@ -1,0 +1,1 @@
+"""Memberships: the plan catalogue, members' memberships and the credit ledger."""
