@@ -58,10 +58,10 @@ def _import_models() -> None:
     import app.accounts.models  # noqa: F401
     import app.accounts.services  # noqa: F401
     import app.booking.models  # noqa: F401
-    import app.core.idempotency  # noqa: F401
-    import app.memberships.models  # noqa: F401
     import app.core.audit  # noqa: F401
+    import app.core.idempotency  # noqa: F401
     import app.core.jobs  # noqa: F401
+    import app.memberships.models  # noqa: F401
     import app.notifications.models  # noqa: F401
     import app.scheduling.models  # noqa: F401
     import app.settings.models  # noqa: F401
