@@ -58,6 +58,9 @@ def _import_models() -> None:
     import app.accounts.models  # noqa: F401
     import app.accounts.services  # noqa: F401
     import app.booking.models  # noqa: F401
+    from app.booking import occupancy
+
+    occupancy.register()
     import app.core.audit  # noqa: F401
     import app.core.idempotency  # noqa: F401
     import app.core.jobs  # noqa: F401

@@ -34,3 +34,19 @@ def fill_timetable_horizon() -> None:
     from app.scheduling.timetable import fill_horizon
 
     _in_app(fill_horizon)
+
+
+def expire_holds() -> None:
+    """Every minute: tidy lapsed holds and move waitlists along."""
+    from app.booking.waitlist import expire_holds as expire
+
+    _in_app(expire)
+
+
+def daily_housekeeping() -> None:
+    """Daily: expire credit lots and forget idempotency keys older than 48 h."""
+    from app.core.idempotency_service import purge_keys
+    from app.memberships.services import expire_credit_lots
+
+    _in_app(expire_credit_lots)
+    _in_app(purge_keys)

@@ -6,10 +6,12 @@ and fails with the RQ 2 line we pin.
 
 from rq import cron
 
-from jobs.runner import fill_timetable_horizon, sweep_outbox
+from jobs.runner import daily_housekeeping, expire_holds, fill_timetable_horizon, sweep_outbox
 
 QUEUE = "cupo"
 
 cron.register(sweep_outbox, QUEUE, interval=60)
 # 06:10 UTC is just after midnight in Mexico City; any hour works, the fill is idempotent
 cron.register(fill_timetable_horizon, QUEUE, cron="10 6 * * *")
+cron.register(expire_holds, QUEUE, interval=60)
+cron.register(daily_housekeeping, QUEUE, cron="20 6 * * *")

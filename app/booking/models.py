@@ -7,7 +7,7 @@ status is active, whether or not a job has looked at it (invariant 2).
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import str_enum, utc_now
@@ -52,8 +52,16 @@ class BookingStatus(enum.Enum):
 class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
-        # one row per member and class; booking again revives it
-        UniqueConstraint("session_id", "member_id", name="uq_bookings_session_member"),
+        # one live booking per member and class; a cancelled one stays as history,
+        # so each booking row has its own single spend and settlement
+        Index(
+            "uq_bookings_session_member_confirmed",
+            "session_id",
+            "member_id",
+            unique=True,
+            postgresql_where=text("status = 'confirmed'"),
+            sqlite_where=text("status = 'confirmed'"),
+        ),
         CheckConstraint(
             "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_at_set"
         ),

@@ -23,6 +23,8 @@ SUBJECTS = {
     "password_changed": _l("Your %(gym)s password was changed"),
     "session_cancelled": _l("%(gym)s: your class was cancelled"),
     "session_rescheduled": _l("%(gym)s: your class has a new time"),
+    "booking_confirmed": _l("%(gym)s: you're booked"),
+    "waitlist_offer": _l("%(gym)s: a spot opened up for you"),
 }
 
 register_job("notifications.deliver_email", "app.notifications.services:deliver_email")

@@ -208,10 +208,11 @@ def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
         cs = _locked_session(session_id)
         if cs.ends_at <= utc_now():
             raise SchedulingError(_("This class is over and can no longer be changed."))
+        people = hooks.people_on(cs)  # before the handlers cancel their bookings
         cs.status, cs.cancelled_at, cs.cancel_reason = SessionStatus.CANCELLED, utc_now(), reason
         hooks.run_change_handlers(cs, "cancelled")
         audit.record("session.cancelled", cs, actor=actor, after={"reason": reason})
-        _tell_people(cs, "session_cancelled", reason=reason)
+        _tell_people(cs, "session_cancelled", people=people, reason=reason)
     return cs
 
 
@@ -226,7 +227,7 @@ def _reason(reason: str | None) -> str:
     return reason
 
 
-def _tell_people(cs: ClassSession, template: str, **details) -> None:
+def _tell_people(cs: ClassSession, template: str, people=None, **details) -> None:
     """Email everyone in the class (by job, after commit)."""
     context = {
         "class_name": cs.class_type.name,
@@ -235,5 +236,5 @@ def _tell_people(cs: ClassSession, template: str, **details) -> None:
         "trainer": cs.trainer.name,
         **details,
     }
-    for person in hooks.people_on(cs):
+    for person in hooks.people_on(cs) if people is None else people:
         queue_email(person, template, dict(context, name=person.name))

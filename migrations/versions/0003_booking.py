@@ -103,10 +103,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_bookings_member_id_users')),
     sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_bookings_membership_id_memberships')),
     sa.ForeignKeyConstraint(['session_id'], ['class_sessions.id'], name=op.f('fk_bookings_session_id_class_sessions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings')),
-    sa.UniqueConstraint('session_id', 'member_id', name='uq_bookings_session_member')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings'))
     )
     with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.create_index('uq_bookings_session_member_confirmed', ['session_id', 'member_id'], unique=True, postgresql_where=sa.text("status = 'confirmed'"), sqlite_where=sa.text("status = 'confirmed'"))
         batch_op.create_index(batch_op.f('ix_bookings_member_id'), ['member_id'], unique=False)
         batch_op.create_index('ix_bookings_session_status', ['session_id', 'status'], unique=False)
 
@@ -239,6 +239,7 @@ def downgrade():
 
     op.drop_table('holds')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.drop_index('uq_bookings_session_member_confirmed')
         batch_op.drop_index('ix_bookings_session_status')
         batch_op.drop_index(batch_op.f('ix_bookings_member_id'))
 

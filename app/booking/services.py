@@ -1,0 +1,340 @@
+"""The booking engine: holds, confirmation, one-tap booking, cancellation.
+
+Capacity (invariant 1): every path that takes a spot locks the class
+session row first (FOR UPDATE on PostgreSQL; SQLite takes its write lock at
+BEGIN IMMEDIATE), then counts confirmed bookings + live holds, then writes,
+all in one transaction. A lock wait longer than the transaction's
+lock_timeout becomes "busy, try again" for the member, never a 500.
+"""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from app.booking import occupancy
+from app.booking.models import (
+    Booking,
+    BookingStatus,
+    Hold,
+    HoldStatus,
+    Strike,
+    StrikeKind,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from app.booking.policy import cancel_terms
+from app.core import audit
+from app.core.clock import local_date
+from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.i18n import gym_zone
+from app.core.jobs import enqueue_after_commit, register_job
+from app.core.models import utc_now
+from app.core.permissions import DESK, STAFF
+from app.extensions import db
+from app.memberships import ledger
+from app.memberships.models import CC
+from app.memberships.queries import unlimited_membership_on
+from app.notifications.services import queue_email
+from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.sessions import booking_window
+from app.settings.services import gym_settings
+
+register_job("booking.promote_waitlist", "app.booking.waitlist:promote_waitlist")
+
+
+class BookingError(DomainError):
+    """A booking rule said no; `str(exc)` is shown to the member."""
+
+
+def _lock_session_row(session_id: int) -> ClassSession | None:
+    try:
+        return db.session.get(
+            ClassSession, session_id, with_for_update=True, populate_existing=True
+        )
+    except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
+        raise BookingError(_("Many people are booking right now. Please try again.")) from exc
+
+
+def _lock_session(session_id: int) -> ClassSession:
+    cs = _lock_session_row(session_id)
+    if cs is None or cs.status is not SessionStatus.PUBLISHED:
+        raise BookingError(_("This class is no longer on the schedule."))
+    return cs
+
+
+def _check_open(cs: ClassSession, now) -> None:
+    if cs.starts_at <= now:
+        raise BookingError(_("This class has already started."))
+    if not cs.class_type.is_active:
+        raise BookingError(_("This class is no longer on the schedule."))
+    opens, closes = booking_window(cs)
+    if now < opens:
+        raise BookingError(_("Booking for this class opens on %(when)s.", when=_when(opens)))
+    if now >= closes:
+        raise BookingError(_("Booking for this class has closed."))
+
+
+def _when(instant) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(instant, "EEE d MMM, HH:mm")
+
+
+def _check_not_blocked(member, now) -> None:
+    settings = gym_settings()
+    if not settings.strike_limit:
+        return
+    strikes = db.session.scalars(
+        select(Strike.created_at)
+        .where(Strike.member_id == member.id, Strike.created_at > now - timedelta(days=30))
+        .order_by(Strike.created_at.desc())
+    ).all()
+    if len(strikes) >= settings.strike_limit:
+        until = strikes[0] + timedelta(days=settings.strike_block_days)
+        if now < until:
+            raise BookingError(
+                _(
+                    "After %(num)d late cancellations or no-shows you can book "
+                    "again from %(when)s.",
+                    num=len(strikes),
+                    when=_when(until),
+                )
+            )
+
+
+def eligibility(cs: ClassSession, member, now) -> tuple[int | None, int]:
+    """(unlimited membership id or None, credits needed) — or BookingError why not."""
+    day = local_date(cs.starts_at, gym_zone())
+    membership = unlimited_membership_on(member.id, day)
+    if membership is not None:
+        return membership.id, 0
+    needed = cs.class_type.credits_required * CC
+    if needed and ledger.balance(member.id, now) < needed:
+        raise BookingError(
+            _(
+                "You need an active membership or %(num)d credits to book this class.",
+                num=cs.class_type.credits_required,
+            )
+        )
+    return None, needed
+
+
+def _existing(cs_id: int, member_id: int, now):
+    booking = db.session.scalar(
+        select(Booking).where(
+            Booking.session_id == cs_id,
+            Booking.member_id == member_id,
+            Booking.status == BookingStatus.CONFIRMED,
+        )
+    )
+    if booking is not None:
+        raise BookingError(_("You already have a spot in this class."))
+    hold = db.session.scalar(
+        select(Hold).where(
+            Hold.session_id == cs_id, Hold.member_id == member_id, occupancy.live_hold_filter(now)
+        )
+    )
+    return booking, hold
+
+
+def _check_room(cs: ClassSession, now, *, priority_hold: Hold | None = None) -> None:
+    taken = occupancy.taken(cs.id, now) - (1 if priority_hold is not None else 0)
+    if taken >= cs.capacity:
+        raise BookingError(_("This class is full."))
+
+
+def place_hold(session_id: int, member, *, actor, priority: bool = False) -> Hold:
+    """Hold a spot for the member for `hold_minutes`; raises BookingError why not."""
+    now = utc_now()
+    with transaction():
+        cs = _lock_session(session_id)
+        _check_open(cs, now)
+        _check_not_blocked(member, now)
+        _, hold = _existing(cs.id, member.id, now)
+        if hold is not None:
+            raise BookingError(_("We're already holding a spot for you in this class."))
+        eligibility(cs, member, now)
+        if not priority:
+            _check_room(cs, now)
+        minutes = gym_settings().priority_hold_minutes if priority else gym_settings().hold_minutes
+        hold = Hold(
+            session_id=cs.id,
+            member_id=member.id,
+            is_priority=priority,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+        db.session.add(hold)
+        db.session.flush()
+        audit.record(
+            "hold.placed",
+            hold,
+            actor=actor,
+            after={"session_id": cs.id, "member_id": member.id, "priority": priority},
+        )
+    return hold
+
+
+def confirm_hold(hold_id: int, member, *, actor) -> Booking:
+    """Turn the member's live hold into a booking, spending credits now."""
+    now = utc_now()
+    with transaction():
+        hold = db.session.get(Hold, hold_id)
+        if hold is None or hold.member_id != member.id:
+            raise BookingError(_("We couldn't find that hold."))
+        cs = _lock_session(hold.session_id)
+        db.session.refresh(hold, with_for_update=True)
+        if not hold.is_live(now):
+            raise BookingError(_("Your hold has expired. Try to book again."))
+        booking = _book(cs, member, now, actor=actor, hold=hold)
+    return booking
+
+
+def book_now(session_id: int, member, *, actor) -> Booking:
+    """Hold and confirm in one step (one tap), under the same rules."""
+    now = utc_now()
+    with transaction():
+        cs = _lock_session(session_id)
+        _check_open(cs, now)
+        _check_not_blocked(member, now)
+        _, hold = _existing(cs.id, member.id, now)
+        if hold is None:
+            _check_room(cs, now)
+        booking = _book(cs, member, now, actor=actor, hold=hold)
+    return booking
+
+
+def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None) -> Booking:
+    _existing(cs.id, member.id, now)
+    membership_id, needed = eligibility(cs, member, now)
+    booking = Booking(
+        session_id=cs.id,
+        member_id=member.id,
+        booked_at=now,
+        membership_id=membership_id,
+        credits_cc=needed,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    if needed:
+        try:
+            ledger.spend(member.id, needed, booking_id=booking.id, actor=actor)
+        except ledger.CreditError as exc:
+            raise BookingError(str(exc)) from exc
+    if hold is not None:
+        hold.status = HoldStatus.CONFIRMED
+        _close_waitlist_offer(hold)
+    audit.record(
+        "booking.confirmed", booking, actor=actor, after={"session_id": cs.id, "credits_cc": needed}
+    )
+    queue_email(member, "booking_confirmed", _email_context(cs))
+    return booking
+
+
+def _close_waitlist_offer(hold: Hold) -> None:
+    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.hold_id == hold.id))
+    if entry is not None:
+        entry.status = WaitlistStatus.PROMOTED
+
+
+def _email_context(cs: ClassSession) -> dict:
+    return {
+        "class_name": cs.class_type.name,
+        "starts_at": cs.starts_at.isoformat(),
+        "room": cs.room.name,
+        "trainer": cs.trainer.name,
+    }
+
+
+def release_hold(hold_id: int, member, *, actor) -> None:
+    """Give a held spot back before it expires; the waitlist is offered it."""
+    with transaction():
+        hold = db.session.get(Hold, hold_id, with_for_update=True)
+        if hold is None or hold.member_id != member.id or not hold.is_live(utc_now()):
+            raise BookingError(_("We couldn't find that hold."))
+        hold.status = HoldStatus.RELEASED
+        audit.record("hold.released", hold, actor=actor)
+        enqueue_after_commit("booking.promote_waitlist", hold.session_id)
+
+
+def find_booking(booking_id: int, member) -> Booking:
+    """The member's own booking, or BookingError (another member's looks missing)."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or (booking.member_id != member.id):
+        raise BookingError(_("We couldn't find that booking."))
+    return booking
+
+
+def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None) -> Booking:
+    """Cancel a booking under the policy (staff may force a full refund or none).
+
+    Refunds or forfeits the credits, records a strike for a late cancel, and
+    offers the freed spot to the waitlist after commit.
+    """
+    now = utc_now()
+    with transaction():
+        booking = db.session.get(Booking, booking_id)
+        staff = actor.role in STAFF
+        if booking is None or (booking.member_id != member.id and not staff):
+            raise BookingError(_("We couldn't find that booking."))
+        _lock_session_row(booking.session_id)
+        db.session.refresh(booking, with_for_update=True)
+        if not booking.is_active:
+            raise BookingError(_("This booking is already cancelled."))
+        if booking.session.starts_at <= now and not staff:
+            raise BookingError(_("This class has already started."))
+        terms = cancel_terms(booking, now)
+        refund_cc = terms.refund_cc
+        if refund is not None and actor.role in DESK:
+            refund_cc = booking.credits_cc if refund else 0
+        _settle(booking, refund_cc, actor=actor, reason="cancelled")
+        booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
+        if terms.strike and refund is None:
+            db.session.add(
+                Strike(
+                    member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.LATE_CANCEL
+                )
+            )
+        audit.record(
+            "booking.cancelled",
+            booking,
+            actor=actor,
+            after={"refunded_cc": refund_cc, "strike": terms.strike},
+        )
+        enqueue_after_commit("booking.promote_waitlist", booking.session_id)
+    return booking
+
+
+def _settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
+    spend = ledger.spend_for(booking.id)
+    if spend is not None:
+        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
+    booking.refunded_cc = refund_cc if spend is not None else 0
+
+
+def mark_no_show(booking_id: int, *, actor) -> Booking:
+    """The member did not come: credits are forfeited and a strike recorded."""
+    from app.core.permissions import require_role
+
+    require_role(actor, *STAFF)
+    with transaction():
+        booking = db.session.get(Booking, booking_id, with_for_update=True)
+        if booking is None or not booking.is_active:
+            raise BookingError(_("We couldn't find that booking."))
+        _settle(booking, 0, actor=actor, reason="no-show")
+        booking.status = BookingStatus.NO_SHOW
+        db.session.add(
+            Strike(member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.NO_SHOW)
+        )
+        audit.record("booking.no_show", booking, actor=actor)
+    return booking
+
+
+def count_confirmed(session_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Booking.id)).where(
+            Booking.session_id == session_id, Booking.status == BookingStatus.CONFIRMED
+        )
+    )
