@@ -174,3 +174,18 @@ def clock(monkeypatch):
         return instant
 
     return set_now
+
+
+@pytest.fixture
+def schedule(db, factories):
+    """Builders for rooms, class types, trainers and timetable entries."""
+    from tests.scheduling.conftest import Schedule
+
+    return Schedule(db, factories)
+
+
+@pytest.fixture
+def app_ctx(app):
+    """A request context, as services format messages for the user (in English)."""
+    with app.test_request_context(headers={"Cookie": "cupo_lang=en"}):
+        yield

@@ -153,7 +153,7 @@ def place_hold(session_id: int, member, *, actor, priority: bool = False) -> Hol
         cs = _lock_session(session_id)
         _check_open(cs, now)
         _check_not_blocked(member, now)
-        _, hold = _existing(cs.id, member.id, now)
+        hold = _existing(cs.id, member.id, now)[1]
         if hold is not None:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
@@ -199,7 +199,7 @@ def book_now(session_id: int, member, *, actor) -> Booking:
         cs = _lock_session(session_id)
         _check_open(cs, now)
         _check_not_blocked(member, now)
-        _, hold = _existing(cs.id, member.id, now)
+        hold = _existing(cs.id, member.id, now)[1]
         if hold is None:
             _check_room(cs, now)
         booking = _book(cs, member, now, actor=actor, hold=hold)

@@ -1,9 +1,10 @@
-"""Builders for rooms, class types, trainers and timetable entries."""
+"""Builders for rooms, class types, trainers and timetable entries.
+
+The `schedule` and `app_ctx` fixtures are in tests/conftest.py, shared with booking.
+"""
 
 import itertools
 from datetime import date, time
-
-import pytest
 
 from app.accounts.models import Role, User
 from app.scheduling.models import ClassType, Room
@@ -58,18 +59,6 @@ class Schedule:
         settings = self.db.session.get(GymSettings, 1) or GymSettings(id=1, **DEFAULTS)
         settings.timezone = name
         self._save(settings)
-
-
-@pytest.fixture
-def schedule(db, factories):
-    return Schedule(db, factories)
-
-
-@pytest.fixture
-def app_ctx(app):
-    """A request context, as services format messages for the user."""
-    with app.test_request_context(headers={"Cookie": "cupo_lang=en"}):
-        yield
 
 
 __all__ = ["MONDAY", "TUESDAY", "WEDNESDAY", "User"]
