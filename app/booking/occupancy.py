@@ -67,12 +67,12 @@ def people_on(class_session) -> list:
 
 def register() -> None:
     """Plug bookings into scheduling (idempotent: create_app may run many times)."""
-    from app.booking.waitlist import cancel_session_bookings
+    from app.booking.waitlist import on_session_change
 
     for hook_list, function in (
         (hooks.spot_counters, taken_by_session),
         (hooks.people_finders, people_on),
-        (hooks.change_handlers, cancel_session_bookings),
+        (hooks.change_handlers, on_session_change),
     ):
         if function not in hook_list:
             hook_list.append(function)

@@ -179,8 +179,12 @@ def expire_holds() -> int:
     return len(session_ids)
 
 
-def cancel_session_bookings(class_session, change: str) -> None:
-    """Scheduling hook: a cancelled class refunds everyone and clears its line."""
+def on_session_change(class_session, change: str) -> None:
+    """Scheduling hook: more room offers spots to the line; a cancelled class
+    refunds everyone and clears its line."""
+    if change == "capacity_raised":
+        enqueue_after_commit("booking.promote_waitlist", class_session.id)
+        return
     if change != "cancelled":
         return
     from app.booking.services import _settle

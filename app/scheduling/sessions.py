@@ -141,7 +141,7 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
             raise SchedulingError(
                 _("%(taken)d people are already in this class.", taken=taken), field="capacity"
             )
-        previous_start = cs.starts_at
+        previous_start, grown = cs.starts_at, values["capacity"] > cs.capacity
         moved = (values["starts_at"], values["ends_at"]) != (cs.starts_at, cs.ends_at)
         cs.class_type, cs.trainer, cs.room = class_type, trainer, room
         cs.starts_at, cs.ends_at, cs.capacity = (
@@ -159,6 +159,8 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
             before=before,
             after=audit.changes(cs, SESSION_FIELDS),
         )
+        if grown:
+            hooks.run_change_handlers(cs, "capacity_raised")
         if moved:
             hooks.run_change_handlers(cs, "rescheduled")
             _tell_people(

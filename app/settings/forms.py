@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.core.i18n import LANGUAGE_NAMES
@@ -19,7 +19,7 @@ def _currencies():
     return [(code, code) for code in sorted(list_currencies())]
 
 
-class SettingsForm(FlaskForm):
+class GeneralSettingsForm(FlaskForm):
     gym_name = StringField(
         _l("Gym name"),
         validators=[
@@ -46,3 +46,34 @@ class SettingsForm(FlaskForm):
             NumberRange(min=0, max=100, message=_l("Enter a rate between 0 and 100.")),
         ],
     )
+
+
+def _whole(label, low: int, high: int):
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(_l("Enter a whole number.")),
+            NumberRange(min=low, max=high, message=_l("Enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+
+
+class BookingRulesForm(FlaskForm):
+    """Booking window, holds, refund tiers and strikes (part of the settings page)."""
+
+    booking_opens_hours = _whole(_l("Booking opens (hours before the class)"), 1, 24 * 60)
+    booking_closes_minutes = _whole(_l("Booking closes (minutes before the class)"), 0, 24 * 60)
+    schedule_weeks_ahead = _whole(_l("Weeks of timetable generated ahead"), 1, 52)
+    hold_minutes = _whole(_l("Minutes a spot is held for confirmation"), 1, 60)
+    priority_hold_minutes = _whole(_l("Minutes the waitlist's next member has to confirm"), 1, 60)
+    full_refund_hours = _whole(_l("Full refund when cancelling at least (hours ahead)"), 0, 24 * 14)
+    partial_refund_hours = _whole(
+        _l("Partial refund when cancelling at least (hours ahead)"), 0, 24 * 14
+    )
+    partial_refund_percent = _whole(_l("Partial refund (%)"), 0, 100)
+    strike_limit = _whole(_l("Strikes in 30 days that block booking (0: never)"), 0, 50)
+    strike_block_days = _whole(_l("Days booking stays blocked"), 1, 90)
+
+
+class SettingsForm(GeneralSettingsForm, BookingRulesForm):
+    """The whole settings page."""

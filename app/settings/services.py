@@ -23,6 +23,16 @@ EDITABLE = [
     "currency",
     "default_language",
     "tax_rate_bp",
+    "booking_opens_hours",
+    "booking_closes_minutes",
+    "schedule_weeks_ahead",
+    "hold_minutes",
+    "priority_hold_minutes",
+    "full_refund_hours",
+    "partial_refund_hours",
+    "partial_refund_percent",
+    "strike_limit",
+    "strike_block_days",
 ]
 
 
@@ -53,6 +63,11 @@ def update_settings(values: dict, *, actor) -> GymSettings:
     require_role(actor, *ADMIN)
     if not 0 <= values.get("tax_rate_bp", 0) <= 10000:
         raise SettingsError(_("The tax rate must be between 0 and 100 %."), field="tax_rate")
+    if values.get("partial_refund_hours", 0) > values.get("full_refund_hours", 0):
+        raise SettingsError(
+            _("The partial refund must start later than the full refund."),
+            field="partial_refund_hours",
+        )
     with transaction():
         settings = db.session.get(GymSettings, 1, with_for_update=True)
         if settings is None:

@@ -106,3 +106,22 @@ def test_cancelling_the_class_refunds_everyone_and_clears_the_line(
     notified = {m.recipients[0] for m in outbox if "Power cut" in m.body}
     assert notified == {first.email, *(m.email for m in line)}
     assert ledger.check_ledger() == []
+
+
+def test_raising_the_capacity_offers_the_new_spots_in_order(full_class, db, schedule):
+    from app.scheduling.sessions import update_session
+
+    cs, _, _, line = full_class
+    update_session(
+        cs.id,
+        {
+            "starts_at": cs.starts_at,
+            "trainer_id": cs.trainer_id,
+            "room_id": cs.room_id,
+            "capacity": 3,
+        },
+        actor=schedule.admin(),
+    )
+    offered = [_offer(db, member)[0].status for member in line]
+    assert offered == [WaitlistStatus.OFFERED, WaitlistStatus.OFFERED, WaitlistStatus.WAITING]
+    assert occupancy.taken(cs.id) == 3

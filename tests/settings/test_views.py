@@ -12,6 +12,16 @@ VALID = {
     "currency": "EUR",
     "default_language": "en",
     "tax_rate": "21",
+    "booking_opens_hours": "72",
+    "booking_closes_minutes": "15",
+    "schedule_weeks_ahead": "6",
+    "hold_minutes": "8",
+    "priority_hold_minutes": "4",
+    "full_refund_hours": "48",
+    "partial_refund_hours": "6",
+    "partial_refund_percent": "25",
+    "strike_limit": "3",
+    "strike_block_days": "14",
 }
 
 
@@ -65,3 +75,26 @@ def test_settings_reject_a_too_long_name(client, db, factories, login):
 def test_front_desk_cannot_open_settings(client, factories, login):
     login(factories.front_desk())
     assert client.get("/admin/settings/").status_code == 403
+
+
+def test_booking_rules_are_saved(client, db, factories, login):
+    login(factories.admin())
+    post_form(client, "/admin/settings/", VALID)
+    saved = db.session.get(GymSettings, 1)
+    assert (saved.hold_minutes, saved.full_refund_hours, saved.partial_refund_percent) == (
+        8,
+        48,
+        25,
+    )
+    assert (saved.strike_limit, saved.strike_block_days, saved.schedule_weeks_ahead) == (3, 14, 6)
+
+
+def test_partial_refund_cannot_start_before_the_full_refund(client, db, factories, login):
+    login(factories.admin())
+    bad = dict(VALID, full_refund_hours="10", partial_refund_hours="12", hold_minutes="0")
+    html = post_form(client, "/admin/settings/", bad).get_data(as_text=True)
+    assert "Enter a number from 1 to 60." in html
+    fixed = dict(bad, hold_minutes="10")
+    html = post_form(client, "/admin/settings/", fixed).get_data(as_text=True)
+    assert "The partial refund must start later than the full refund." in html
+    assert db.session.get(GymSettings, 1) is None
