@@ -179,13 +179,13 @@ def place_hold(session_id: int, member, *, actor, priority: bool = False) -> Hol
 
 def confirm_hold(hold_id: int, member, *, actor) -> Booking:
     """Turn the member's live hold into a booking, spending credits now."""
-    now = utc_now()
     with transaction():
         hold = db.session.get(Hold, hold_id)
         if hold is None or hold.member_id != member.id:
             raise BookingError(_("We couldn't find that hold."))
         cs = _lock_session(hold.session_id)
         db.session.refresh(hold, with_for_update=True)
+        now = utc_now()  # read under the lock: the wait for it may outlast the hold
         if not hold.is_live(now):
             raise BookingError(_("Your hold has expired. Try to book again."))
         booking = _book(cs, member, now, actor=actor, hold=hold)
@@ -193,12 +193,21 @@ def confirm_hold(hold_id: int, member, *, actor) -> Booking:
 
 
 def book_now(session_id: int, member, *, actor) -> Booking:
-    """Hold and confirm in one step (one tap), under the same rules."""
-    now = utc_now()
+    """Hold and confirm in one step (one tap), under the same rules.
+
+    Desk staff booking someone else may do so outside the members' booking
+    window (a walk-in) and past a strike block, never beyond capacity.
+    """
+    desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
         cs = _lock_session(session_id)
-        _check_open(cs, now)
-        _check_not_blocked(member, now)
+        now = utc_now()  # read under the lock: the wait for it may outlast a hold
+        if desk_override:
+            if cs.starts_at <= now:
+                raise BookingError(_("This class has already started."))
+        else:
+            _check_open(cs, now)
+            _check_not_blocked(member, now)
         hold = _existing(cs.id, member.id, now)[1]
         if hold is None:
             _check_room(cs, now)
@@ -291,7 +300,8 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
             refund_cc = booking.credits_cc if refund else 0
         _settle(booking, refund_cc, actor=actor, reason="cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
-        if terms.strike and refund is None:
+        strike = terms.strike and refund is None
+        if strike:
             db.session.add(
                 Strike(
                     member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.LATE_CANCEL
@@ -301,7 +311,7 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
             "booking.cancelled",
             booking,
             actor=actor,
-            after={"refunded_cc": refund_cc, "strike": terms.strike},
+            after={"refunded_cc": refund_cc, "strike": strike},
         )
         enqueue_after_commit("booking.promote_waitlist", booking.session_id)
     return booking
@@ -323,6 +333,8 @@ def mark_no_show(booking_id: int, *, actor) -> Booking:
         booking = db.session.get(Booking, booking_id, with_for_update=True)
         if booking is None or not booking.is_active:
             raise BookingError(_("We couldn't find that booking."))
+        if booking.session.starts_at > utc_now():
+            raise BookingError(_("A no-show can only be marked once the class has started."))
         _settle(booking, 0, actor=actor, reason="no-show")
         booking.status = BookingStatus.NO_SHOW
         db.session.add(

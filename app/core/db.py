@@ -7,13 +7,35 @@ dispatched (see `app.core.jobs`), so nothing is sent for work that rolled back.
 
 from contextlib import contextmanager
 
+from flask_babel import gettext as _
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
+from app.core.errors import DomainError
 from app.extensions import db
 
 LOCK_TIMEOUT = "3s"
 _DEPTH = "cupo_tx_depth"
+
+
+class Busy(DomainError):
+    """A lock wait ran out (many people at once): nothing was written, try again."""
+
+
+#: PostgreSQL lock_not_available; SQLite's "database is locked"
+_BUSY_CODES = {"55P03"}
+
+
+def _is_lock_wait(exc: BaseException) -> bool:
+    if not isinstance(exc, OperationalError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in _BUSY_CODES or "database is locked" in str(exc.orig)
+
+
+def _busy(exc: BaseException) -> Busy:
+    return Busy(_("Many people are doing this right now. Please try again."))
 
 
 def is_sqlite() -> bool:
@@ -40,16 +62,18 @@ def transaction():
 
     if session.in_transaction() and not (session.new or session.dirty or session.deleted):
         session.commit()  # end a read-only transaction so the write one starts clean
-    _begin_writing(session)
     session.info[_DEPTH] = 1
     try:
+        _begin_writing(session)
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
         from app.core.jobs import discard_pending
 
         discard_pending(session)
+        if _is_lock_wait(exc):
+            raise _busy(exc) from exc
         raise
     finally:
         session.info[_DEPTH] = 0

@@ -93,41 +93,50 @@ def dispatch(job_id: int) -> None:
     except Exception as exc:  # Redis down: the sweeper will retry
         log.warning("outbox job %s not pushed: %s", job_id, exc)
         return
-    db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job_id).values(dispatched_at=utc_now())
-    )
-    db.session.commit()
+    from app.core.db import transaction
+
+    with transaction():
+        db.session.execute(
+            update(OutboxJob).where(OutboxJob.id == job_id).values(dispatched_at=utc_now())
+        )
 
 
 def run_outbox_job(job_id: int) -> None:
     """Run one outbox job unless it already ran; record the outcome.
 
-    Raises whatever the job raised, so RQ can retry it; inline runs log it.
+    Each bookkeeping step is its own write transaction (BEGIN IMMEDIATE on
+    SQLite), so a write landing in between cannot fail it. Raises whatever the
+    job raised, so RQ can retry it; inline runs log it instead.
     """
-    job = db.session.get(OutboxJob, job_id, populate_existing=True)
-    if job is None or job.status is OutboxStatus.DONE:
-        return
-    job.attempts += 1
-    db.session.commit()
+    from app.core.db import transaction
+
+    with transaction():
+        job = db.session.get(OutboxJob, job_id, with_for_update=True, populate_existing=True)
+        if job is None or job.status is not OutboxStatus.PENDING:
+            return
+        job.attempts += 1
+        name, args, attempts = job.name, list(job.args), job.attempts
     try:
-        _resolve(job.name)(*job.args)
+        _resolve(name)(*args)
     except Exception as exc:
         db.session.rollback()
-        gave_up = job.attempts >= MAX_ATTEMPTS
+        gave_up = attempts >= MAX_ATTEMPTS
         _finish(job_id, OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING, error=repr(exc))
         if current_app.config["JOBS_INLINE"]:
-            log.exception("inline job %s (%s) failed", job_id, job.name)
+            log.exception("inline job %s (%s) failed", job_id, name)
             return
         raise
     _finish(job_id, OutboxStatus.DONE)
 
 
 def _finish(job_id: int, status: OutboxStatus, error: str | None = None) -> None:
+    from app.core.db import transaction
+
     values = {"status": status, "last_error": error}
     if status is OutboxStatus.DONE:
         values["finished_at"] = utc_now()
-    db.session.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(**values))
-    db.session.commit()
+    with transaction():
+        db.session.execute(update(OutboxJob).where(OutboxJob.id == job_id).values(**values))
 
 
 def _resolve(name: str):

@@ -182,10 +182,14 @@ def test_booking_again_after_cancelling_makes_a_new_booking(booker, db):
     assert ledger.check_ledger() == []
 
 
-def test_no_show_forfeits_the_credits_and_records_a_strike(booker, db, factories):
+def test_no_show_forfeits_the_credits_and_records_a_strike(booker, db, factories, clock):
     cs, member = booker.session(), booker.member(credits=1)
     booking = book_now(cs.id, member, actor=member)
-    mark_no_show(booking.id, actor=factories.front_desk())
+    desk = factories.front_desk()
+    with pytest.raises(BookingError, match="once the class has started"):
+        mark_no_show(booking.id, actor=desk)
+    clock(cs.starts_at + timedelta(minutes=15))
+    mark_no_show(booking.id, actor=desk)
     assert booker.reload(Booking, booking.id).status is BookingStatus.NO_SHOW
     assert _entries(db, member)[-1] == (EntryKind.FORFEIT, 0)
     assert ledger.balance(member.id) == 0
