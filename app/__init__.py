@@ -74,7 +74,11 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as users_admin_bp
     from app.accounts.views import bp as accounts_bp
+    from app.booking.member_views import bp as booking_bp
+    from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp
+    from app.memberships.views import bp as memberships_admin_bp
+    from app.memberships.views import member_bp as memberships_bp
     from app.notifications.views import bp as notifications_bp
     from app.portals.admin import bp as admin_bp
     from app.portals.members import bp as members_bp
@@ -99,11 +103,15 @@ def _register_blueprints(app: Flask) -> None:
         members_bp,
         trainers_bp,
         schedule_bp,
+        booking_bp,
         ical_bp,
         scheduling_admin_bp,
+        booking_staff_bp,
         trainers_admin_bp,
         trainer_profile_bp,
         files_bp,
+        memberships_admin_bp,
+        memberships_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,5 +1,5 @@
 """Command-line tools: `flask seed demo`, `flask users create-admin`,
-`flask audit verify`, `flask jobs sweep`."""
+`flask audit verify`, `flask jobs sweep`, `flask credits check`."""
 
 import click
 from flask.cli import AppGroup
@@ -8,6 +8,7 @@ seed_cli = AppGroup("seed", help="Load data.")
 users_cli = AppGroup("users", help="Manage accounts.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 jobs_cli = AppGroup("jobs", help="Background jobs.")
+credits_cli = AppGroup("credits", help="Check the credit ledger.")
 
 
 @seed_cli.command("demo")
@@ -61,6 +62,21 @@ def jobs_sweep_command():
     click.echo(f"{sweep_outbox()} job(s) re-dispatched.")
 
 
+@credits_cli.command("check")
+def credits_check_command():
+    """Verify the credit ledger; print every breach and exit 1 if there is one."""
+    from app.memberships.ledger import check_ledger
+
+    breaches = check_ledger()
+    if not breaches:
+        click.echo("Ledger clean.")
+        return
+    for breach in breaches:
+        click.echo(str(breach))
+    click.echo(f"{len(breaches)} breach(es) found.")
+    raise SystemExit(1)
+
+
 def register_cli(app) -> None:
-    for group in (seed_cli, users_cli, audit_cli, jobs_cli):
+    for group in (seed_cli, users_cli, audit_cli, jobs_cli, credits_cli):
         app.cli.add_command(group)

@@ -12,6 +12,7 @@ from app.accounts.passwords import hash_password
 from app.core import audit
 from app.core.db import transaction
 from app.extensions import db
+from app.memberships.demo import seed_memberships
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.demo import seed_trainers
@@ -134,11 +135,12 @@ def seed_demo() -> bool:
         db.session.flush()
         admin = db.session.scalar(select(User).where(User.email == f"admin@{DOMAIN}"))
         sessions = seed_schedule(admin, seed_trainers())
+        memberships = seed_memberships(admin, rng)
         audit.record(
             "demo.seeded",
             None,
             entity_type="Gym",
             actor=admin,
-            after={"users": len(people), "sessions": sessions},
+            after={"users": len(people), "sessions": sessions, "memberships": memberships},
         )
     return True

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
+from app.booking.models import Booking
 from app.core.audit import AuditEntry
 from app.core.models import utc_now
+from app.memberships.models import LedgerEntry, Membership, Plan, PlanKind
 from app.notifications.models import SentEmail
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
 from app.settings.models import GymSettings
@@ -40,6 +42,7 @@ def signed_in(expected):
 HOME = {"member": "/app/", "trainer": "/trainer/", "front_desk": "/admin/", "admin": "/admin/"}
 ADMIN_ONLY = {"anonymous": LOGIN, "member": 403, "trainer": 403, "front_desk": 403, "admin": 200}
 DESK = {"anonymous": LOGIN, "member": 403, "trainer": 403, "front_desk": 200, "admin": 200}
+MEMBER_ONLY = {"anonymous": LOGIN, "member": 200, "trainer": 403, "front_desk": 403, "admin": 403}
 
 #: GET on every endpoint, for every role
 GET_EXPECTED = {
@@ -81,6 +84,15 @@ GET_EXPECTED = {
         "admin": 403,
     },
     "schedule.public": everyone(200),
+    #: the member's booking pages; POST-only actions are in POST_ONLY
+    "booking.my_bookings": MEMBER_ONLY,
+    "booking.cancel": MEMBER_ONLY,
+    "booking.book": everyone(405),
+    "booking.hold": everyone(405),
+    "booking.confirm": everyone(405),
+    "booking.release": everyone(405),
+    "booking.join_waitlist": everyone(405),
+    "booking.leave_waitlist": everyone(405),
     "ical.public_feed": everyone(200),
     #: the path carries no real calendar token
     "ical.trainer_feed": everyone(404),
@@ -112,6 +124,22 @@ GET_EXPECTED = {
     "scheduling_admin.rooms": ADMIN_ONLY,
     "scheduling_admin.room_new": ADMIN_ONLY,
     "scheduling_admin.room_edit": ADMIN_ONLY,
+    #: staff booking tools: the roster page, then forms posted from it
+    "booking_staff.roster": DESK,
+    "booking_staff.book": everyone(405),
+    "booking_staff.cancel": everyone(405),
+    "booking_staff.no_show": everyone(405),
+    #: plans are the admin's; a member's membership and credits are the desk's too
+    "memberships_admin.plans": ADMIN_ONLY,
+    "memberships_admin.plan_new": ADMIN_ONLY,
+    "memberships_admin.plan_edit": ADMIN_ONLY,
+    "memberships_admin.member": DESK,
+    "memberships_admin.assign": everyone(405),
+    "memberships_admin.adjust": everyone(405),
+    "memberships_admin.cancel": everyone(405),
+    #: the signed-in member's own membership and credits
+    "memberships.membership": MEMBER_ONLY,
+    "memberships.credits": MEMBER_ONLY,
     "trainers_admin.index": ADMIN_ONLY,
     "trainers_admin.create": ADMIN_ONLY,
     "trainers_admin.edit": ADMIN_ONLY,
@@ -160,6 +188,18 @@ POST_ONLY = {
     "trainer_profile.photo": {"trainer"},
     "trainer_profile.add_certification": {"trainer"},
     "trainer_profile.remove_certification": {"trainer"},
+    "booking.book": {"member"},
+    "booking.hold": {"member"},
+    "booking.confirm": {"member"},
+    "booking.release": {"member"},
+    "booking.join_waitlist": {"member"},
+    "booking.leave_waitlist": {"member"},
+    "booking_staff.book": {"admin", "front_desk"},
+    "booking_staff.cancel": {"admin", "front_desk"},
+    "booking_staff.no_show": {"admin", "front_desk"},
+    "memberships_admin.assign": {"admin", "front_desk"},
+    "memberships_admin.adjust": {"admin", "front_desk"},
+    "memberships_admin.cancel": {"admin", "front_desk"},
 }
 
 
@@ -210,12 +250,17 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         actor=people["trainer"],
     )
     scheduled = _scheduled(db, factories)
+    booking = Booking(session_id=scheduled["session_id"], member_id=people["member"].id)
+    db.session.add(booking)
+    db.session.commit()
     return {
         **scheduled,
         "user_id": people["target"].id,
         "email_id": email.id,
         "trainer_id": trainer.id,
         "certification_id": certification.id,
+        "booking_id": booking.id,
+        **_membership(db, people["target"]),
     }
 
 
@@ -250,6 +295,20 @@ def _scheduled(db, factories) -> dict[str, int]:
         "entry_id": entry.id,
         "session_id": class_session.id,
     }
+
+
+def _membership(db, target) -> dict[str, int]:
+    """A plan on sale and the target member's membership of it."""
+    plan = Plan(name="Permissions Plan", kind=PlanKind.UNLIMITED, price_minor=100)
+    membership = Membership(
+        member_id=target.id,
+        plan=plan,
+        period_start=date.today(),
+        period_end=date.today() + timedelta(days=29),
+    )
+    db.session.add_all([plan, membership])
+    db.session.commit()
+    return {"plan_id": plan.id, "membership_id": membership.id}
 
 
 def _check(response, expected) -> str | None:
@@ -322,6 +381,10 @@ def _state(db, target_id: int):
             .where(ClassSession.status == SessionStatus.CANCELLED)
         ),
         tuple(db.session.scalars(select(Room.capacity).order_by(Room.id))),
+        tuple(db.session.execute(select(Plan.name, Plan.is_active).order_by(Plan.id))),
+        tuple(db.session.scalars(select(Membership.status).order_by(Membership.id))),
+        db.session.scalar(select(func.count()).select_from(Membership)),
+        db.session.scalar(select(func.count()).select_from(LedgerEntry)),
     )
 
 
@@ -345,6 +408,13 @@ def _hostile_form() -> dict:
         "reason": "Hijacked",
         "day": "2099-01-01",
         "starts_at": "07:00",
+        "price": "1.00",
+        "kind": "unlimited",
+        "interval": "month",
+        "plan_id": "1",
+        "starts_on": "2099-01-01",
+        "credits": "5",
+        "expires_on": "2099-01-01",
     }
 
 

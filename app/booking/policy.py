@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.booking.models import Booking
 from app.memberships.ledger import format_credits
+from app.memberships.models import CC
 from app.settings.services import gym_settings
 
 
@@ -41,19 +43,32 @@ def cancel_terms(booking: Booking, now: datetime) -> CancelTerms:
             else _("You can cancel free of charge.")
         )
     elif refund == booking.credits_cc:
-        message = _(
-            "You get all %(credits)s credits back.", credits=format_credits(booking.credits_cc)
+        message = ngettext(
+            "You get your %(credits)s credit back.",
+            "You get all %(credits)s credits back.",
+            _plural(booking.credits_cc),
+            credits=format_credits(booking.credits_cc),
         )
     elif refund:
-        message = _(
+        message = ngettext(
+            "You get %(refund)s of your %(credits)s credit back.",
             "You get %(refund)s of %(credits)s credits back.",
+            _plural(booking.credits_cc),
             refund=format_credits(refund),
             credits=format_credits(booking.credits_cc),
         )
     else:
-        message = _(
+        message = ngettext(
+            "It's too late for a refund: you lose %(credits)s credit and it counts "
+            "as a late cancellation.",
             "It's too late for a refund: you lose %(credits)s credits and it counts "
             "as a late cancellation.",
+            _plural(booking.credits_cc),
             credits=format_credits(booking.credits_cc),
         )
     return CancelTerms(refund, strike, message)
+
+
+def _plural(amount_cc: int) -> int:
+    """ngettext's count: exactly one credit is singular; 1.5 credits is plural."""
+    return 1 if amount_cc == CC else 2

@@ -10,6 +10,7 @@ lock_timeout becomes "busy, try again" for the member, never a 500.
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -113,10 +114,12 @@ def eligibility(cs: ClassSession, member, now) -> tuple[int | None, int]:
         return membership.id, 0
     needed = cs.class_type.credits_required * CC
     if needed and ledger.balance(member.id, now) < needed:
+        required = cs.class_type.credits_required
         raise BookingError(
-            _(
+            ngettext(
+                "You need an active membership or %(num)d credit to book this class.",
                 "You need an active membership or %(num)d credits to book this class.",
-                num=cs.class_type.credits_required,
+                required,
             )
         )
     return None, needed

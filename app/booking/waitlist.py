@@ -59,7 +59,8 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
     with transaction():
         cs = _lock_session(session_id)
         _check_open(cs, now)
-        _existing(cs.id, member.id, now)
+        if _existing(cs.id, member.id, now)[1] is not None:
+            raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
         if occupancy.taken(cs.id, now) < cs.capacity:
             raise BookingError(_("There are free spots: book one instead."))

@@ -50,6 +50,17 @@ def _live_lots(member_id: int, now: datetime, *, lock: bool) -> list[CreditLot]:
     return list(db.session.scalars(query))
 
 
+def _lock_lots(lot_ids: list[int]) -> None:
+    """Lock these lots first-expiring first, the order `_live_lots` locks them in."""
+    db.session.scalars(
+        select(CreditLot)
+        .where(CreditLot.id.in_(lot_ids))
+        .order_by(CreditLot.expires_at, CreditLot.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def balance(member_id: int, now: datetime | None = None) -> int:
     """Spendable credits: unexpired lots only, even before the expiry job ran."""
     now = now or utc_now()
@@ -157,6 +168,8 @@ def settle(spend_entry: LedgerEntry, refund_cc: int, *, actor=None, reason="") -
         settles=spend_entry,
     )
     left = refund_cc
+    if refund_cc:  # lock in spending's order, or a refund and a spend can deadlock
+        _lock_lots([allocation.lot_id for allocation in spend_entry.allocations])
     # give back to the latest-expiring lots first: the member keeps credits longest
     for allocation in sorted(spend_entry.allocations, key=lambda a: a.lot.expires_at, reverse=True):
         back = min(left, -allocation.amount_cc)
@@ -268,4 +281,32 @@ def check_ledger() -> list[Breach]:
         )
     ).all()
     breaches += [Breach("spend without booking", f"entry {i}") for i in orphans]
+    breaches += _bookings_without_one_spend()
     return breaches
+
+
+def _bookings_without_one_spend() -> list[Breach]:
+    """Every booking that cost credits (whatever became of it) has exactly one spend."""
+    from app.booking.models import Booking, BookingStatus
+
+    spends = func.count(LedgerEntry.id)
+    rows = db.session.execute(
+        select(Booking.id, spends)
+        .outerjoin(
+            LedgerEntry,
+            (LedgerEntry.booking_id == Booking.id) & (LedgerEntry.kind == EntryKind.SPEND),
+        )
+        .where(
+            Booking.credits_cc > 0,
+            Booking.status.in_(
+                [BookingStatus.CONFIRMED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
+            ),
+        )
+        .group_by(Booking.id)
+        .having(spends != 1)
+        .order_by(Booking.id)
+    ).all()
+    return [
+        Breach("booking spends", f"booking {booking_id}: {count} spend entries")
+        for booking_id, count in rows
+    ]

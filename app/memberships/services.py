@@ -1,10 +1,363 @@
-"""Membership operations shared by staff pages, booking and jobs."""
+"""Membership operations shared by staff pages, booking and jobs.
 
+Each write is one transaction with its permission check and audit entry:
+the plan catalogue (admins), assigning and cancelling memberships and
+adjusting credits (admins and the front desk, who sell packs at the desk).
+Credit pack purchases and adjustments go through `ledger`, inside the same
+transaction. `member_snapshot` is the one read here; the page lists live in
+`pages`.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, User
+from app.core import audit
+from app.core.clock import local_date, local_day_bounds
 from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.core.permissions import ADMIN, DESK, require_role
+from app.extensions import db
 from app.memberships import ledger
+from app.memberships.models import (
+    CreditLot,
+    LotSource,
+    Membership,
+    MembershipStatus,
+    Plan,
+    PlanInterval,
+    PlanKind,
+)
+from app.memberships.pages import memberships_of
+
+PLAN_FIELDS = [
+    "name",
+    "description",
+    "price_minor",
+    "currency",
+    "interval",
+    "kind",
+    "credits_cc",
+    "valid_days",
+    "perks",
+    "entitlements",
+    "is_active",
+]
+PAYMENT_AT_DESK = "paid at desk"
+#: how far back staff may date a membership they enter late, and how far ahead
+BACKDATE_DAYS, AHEAD_DAYS = 31, 365
+MAX_PACK_DAYS = 3660
+MAX_PRICE_MINOR = 100_000_000
+
+
+class MembershipError(DomainError):
+    """A membership rule said no; `str(exc)` is shown to the user."""
 
 
 def expire_credit_lots() -> int:
     """Daily job: write expiry entries for lapsed lots; return how many."""
     with transaction():
         return ledger.expire_lots()
+
+
+# ---- the plan catalogue -----------------------------------------------------
+
+
+def save_plan(plan_id: int | None, values: dict, *, actor) -> Plan:
+    """Create (plan_id None) or change a plan; admins only.
+
+    `values` holds PLAN_FIELDS (currency defaults to the gym's). Raises
+    MembershipError for a taken name, a negative price, an unlimited plan
+    without a period, or a credit pack without credits or days.
+    """
+    require_role(actor, *ADMIN)
+    values = _checked_plan(values)
+    with transaction():
+        taken = select(Plan.id).where(func.lower(Plan.name) == values["name"].lower())
+        if plan_id is not None:
+            taken = taken.where(Plan.id != plan_id)
+        if db.session.scalar(taken) is not None:
+            raise MembershipError(_("There is already a plan with this name."), field="name")
+        if plan_id is None:
+            plan, before = Plan(), None
+        else:
+            plan = db.session.get(Plan, plan_id, with_for_update=True, populate_existing=True)
+            if plan is None:
+                raise MembershipError(_("This plan no longer exists."))
+            before = audit.changes(plan, PLAN_FIELDS)
+        for name in PLAN_FIELDS:
+            setattr(plan, name, values[name])
+        db.session.add(plan)
+        db.session.flush()
+        after = audit.changes(plan, PLAN_FIELDS)
+        if before != after:
+            action = "plan.created" if plan_id is None else "plan.updated"
+            audit.record(action, plan, actor=actor, before=before, after=after)
+    return plan
+
+
+def _checked_plan(values: dict) -> dict:
+    from app.settings.services import gym_settings
+
+    values = dict(values)
+    values["name"] = " ".join((values.get("name") or "").split())
+    if not values["name"]:
+        raise MembershipError(_("Enter the plan's name."), field="name")
+    if len(values["name"]) > 80:
+        raise MembershipError(_("Use at most %(max)d characters.", max=80), field="name")
+    values["description"] = (values.get("description") or "").strip()
+    price = values.get("price_minor")
+    if price is None or not 0 <= price <= MAX_PRICE_MINOR:
+        raise MembershipError(_("Enter a price of zero or more."), field="price")
+    values.setdefault("currency", gym_settings().currency)
+    values["perks"] = list(values.get("perks") or [])
+    values["entitlements"] = list(values.get("entitlements") or [])
+    values.setdefault("is_active", True)
+    if values["kind"] is PlanKind.UNLIMITED:
+        if values["interval"] is PlanInterval.NONE:
+            raise MembershipError(
+                _("An unlimited plan runs by the month or by the year."), field="interval"
+            )
+        values["credits_cc"] = values["valid_days"] = None
+    else:
+        credits_cc = values.get("credits_cc")
+        if not credits_cc or credits_cc <= 0:
+            raise MembershipError(_("Enter how many credits the pack gives."), field="credits")
+        days = values.get("valid_days")
+        if not days or not 1 <= days <= MAX_PACK_DAYS:
+            raise MembershipError(
+                _("Enter between %(min)d and %(max)d days.", min=1, max=MAX_PACK_DAYS),
+                field="valid_days",
+            )
+    return values
+
+
+# ---- memberships ------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, kept inside short months (31 Jan → 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def plan_period(plan: Plan, starts_on: date) -> tuple[date, date | None]:
+    """(last day covered, renewal date) of a membership starting `starts_on`.
+
+    A credit pack covers `valid_days` days after its first day (its credits
+    last until the end of that day); an unlimited plan one month or year.
+    """
+    months = {PlanInterval.MONTH: 1, PlanInterval.YEAR: 12}.get(plan.interval)
+    renews_on = add_months(starts_on, months) if months else None
+    if plan.kind is PlanKind.CREDITS:
+        return starts_on + timedelta(days=plan.valid_days), renews_on
+    return renews_on - timedelta(days=1), renews_on
+
+
+def end_of_day(day: date) -> datetime:
+    """The UTC instant a local day ends (the next local midnight)."""
+    return local_day_bounds(day, gym_zone())[1]
+
+
+def _member(member_id: int, *, lock: bool = False) -> User:
+    member = db.session.get(User, member_id, with_for_update=lock, populate_existing=lock)
+    if member is None or member.role is not Role.MEMBER or member.is_deleted:
+        raise MembershipError(_("This person is not a member."))
+    return member
+
+
+def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = None, actor):
+    """Give a member a plan, paid at the desk; admins and front desk.
+
+    A credit pack also grants its credits (one lot, expiring at the end of
+    the pack's last day) in the same transaction. Raises MembershipError for
+    a non-member, a plan no longer offered, a start date out of range, or an
+    unlimited plan overlapping one the member already has.
+    """
+    require_role(actor, *DESK)
+    today = local_date(utc_now(), gym_zone())
+    starts_on = starts_on or today
+    if starts_on < today - timedelta(days=BACKDATE_DAYS):
+        raise MembershipError(
+            _("A membership can start at most %(num)d days ago.", num=BACKDATE_DAYS),
+            field="starts_on",
+        )
+    if starts_on > today + timedelta(days=AHEAD_DAYS):
+        raise MembershipError(
+            _("A membership can start at most %(num)d days ahead.", num=AHEAD_DAYS),
+            field="starts_on",
+        )
+    with transaction():
+        member = _member(member_id, lock=True)  # one assignment per member at a time
+        plan = db.session.get(Plan, plan_id)
+        if plan is None or not plan.is_active:
+            raise MembershipError(_("This plan is no longer offered."), field="plan_id")
+        ends_on, renews_on = plan_period(plan, starts_on)
+        unlimited = plan.kind is PlanKind.UNLIMITED
+        if unlimited and _overlapping_unlimited(member.id, starts_on, ends_on):
+            raise MembershipError(
+                _("This member already has an unlimited membership for these dates."),
+                field="starts_on",
+            )
+        membership = Membership(
+            member_id=member.id,
+            plan=plan,
+            status=MembershipStatus.ACTIVE,
+            period_start=starts_on,
+            period_end=ends_on,
+            renews_on=renews_on,
+            payment_note=PAYMENT_AT_DESK,
+        )
+        db.session.add(membership)
+        db.session.flush()
+        lot = None
+        if plan.kind is PlanKind.CREDITS:
+            lot = ledger.grant(
+                member.id,
+                plan.credits_cc,
+                end_of_day(ends_on),
+                source=LotSource.PURCHASE,
+                membership_id=membership.id,
+                actor=actor,
+                reason=plan.name,
+            )
+        audit.record(
+            "membership.assigned",
+            membership,
+            actor=actor,
+            after={
+                "member_id": member.id,
+                "plan_id": plan.id,
+                "period_start": starts_on.isoformat(),
+                "period_end": ends_on.isoformat(),
+                "payment_note": PAYMENT_AT_DESK,
+                "credits_cc": lot.granted_cc if lot else 0,
+            },
+        )
+    return membership
+
+
+def _overlapping_unlimited(member_id: int, starts_on: date, ends_on: date) -> bool:
+    return (
+        db.session.scalar(
+            select(Membership.id)
+            .join(Plan, Plan.id == Membership.plan_id)
+            .where(
+                Membership.member_id == member_id,
+                Membership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.PAST_DUE]),
+                Plan.kind == PlanKind.UNLIMITED,
+                Membership.period_start <= ends_on,
+                Membership.period_end >= starts_on,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def cancel_membership(membership_id: int, *, actor) -> Membership:
+    """End a membership now; admins and front desk.
+
+    Credits already granted stay with the member (staff adjust them if the
+    money is returned). Raises MembershipError when it is already over.
+    """
+    require_role(actor, *DESK)
+    with transaction():
+        membership = db.session.get(
+            Membership, membership_id, with_for_update=True, populate_existing=True
+        )
+        if membership is None:
+            raise MembershipError(_("This membership no longer exists."))
+        if membership.status in (MembershipStatus.CANCELLED, MembershipStatus.EXPIRED):
+            raise MembershipError(_("This membership has already ended."))
+        before = audit.changes(membership, ["status", "renews_on"])
+        membership.status = MembershipStatus.CANCELLED
+        membership.cancelled_at = utc_now()
+        membership.renews_on = None
+        audit.record(
+            "membership.cancelled",
+            membership,
+            actor=actor,
+            before=before,
+            after=audit.changes(membership, ["status", "renews_on"]),
+        )
+    return membership
+
+
+# ---- credits ----------------------------------------------------------------
+
+
+def adjust_credits(
+    member_id: int, amount_cc: int, reason: str, *, expires_on: date | None = None, actor
+):
+    """Add credits (a new lot valid through `expires_on`) or take them away.
+
+    Admins and front desk. Raises MembershipError for a non-member or a past
+    expiry date, and ledger.CreditError (a DomainError) for a missing reason,
+    zero, or taking more than the member has.
+    """
+    require_role(actor, *DESK)
+    today = local_date(utc_now(), gym_zone())
+    if amount_cc and amount_cc > 0 and expires_on is not None and expires_on < today:
+        raise MembershipError(_("Choose today or a later date."), field="expires_on")
+    with transaction():
+        member = _member(member_id, lock=True)
+        expires_at = end_of_day(expires_on) if expires_on else None
+        result = ledger.adjust(member.id, amount_cc, reason, actor=actor, expires_at=expires_at)
+        after = {"amount_cc": amount_cc, "reason": (reason or "").strip()}
+        if isinstance(result, CreditLot):
+            after.update(lot_id=result.id, expires_on=expires_on.isoformat())
+        else:
+            after["entry_id"] = result.id
+        audit.record("credits.adjusted", member, actor=actor, after=after)
+    return result
+
+
+# ---- reads for the pages ----------------------------------------------------
+
+
+def effective_status(membership: Membership, today: date) -> MembershipStatus:
+    """The status a person should see: an active membership past its end is expired."""
+    if membership.status is MembershipStatus.ACTIVE and membership.period_end < today:
+        return MembershipStatus.EXPIRED
+    return membership.status
+
+
+@dataclass
+class Snapshot:
+    membership: Membership | None
+    status: MembershipStatus | None
+    renews_on: date | None
+    perks: list = field(default_factory=list)
+    entitlements: list = field(default_factory=list)
+    balance_cc: int = 0
+
+
+def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
+    """What the member holds today: main plan, status, renewal, perks,
+    entitlements (of every membership covering today) and credit balance."""
+    today = today or local_date(utc_now(), gym_zone())
+    recent = memberships_of(member_id)
+    covering = [m for m in recent if m.covers(today)]
+    covering.sort(key=lambda m: (m.plan.kind is not PlanKind.UNLIMITED, -m.period_end.toordinal()))
+    main = covering[0] if covering else (recent[0] if recent else None)
+    perks, entitlements = [], []
+    for membership in covering:
+        perks += [p for p in membership.plan.perks if p not in perks]
+        entitlements += [e for e in membership.plan.entitlements if e not in entitlements]
+    return Snapshot(
+        membership=main,
+        status=effective_status(main, today) if main else None,
+        renews_on=main.renews_on if main and main.covers(today) else None,
+        perks=perks,
+        entitlements=entitlements,
+        balance_cc=ledger.balance(member_id),
+    )

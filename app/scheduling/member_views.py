@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
@@ -163,17 +164,23 @@ def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
 def _render_schedule(endpoint: str, template: str, default_view: str):
     form = ScheduleFilterForm(request.args)
     query = read_query(form, choices(), default_view)
+    items = schedule_for(query)
     context = {
         "endpoint": endpoint,
         "form": form,
         "query": query,
-        "days": by_day(schedule_for(query)),
+        "days": by_day(items),
         "week": week_of(query.day),
         "prev_week": query.week_step(-1),
         "next_week": query.week_step(1),
         "now": utc_now(),
         "audience": "member" if endpoint == "schedule.member" else "public",
     }
+    if endpoint == "schedule.member":
+        # booking depends on scheduling, not the other way round: imported here
+        from app.booking.member_queries import member_states
+
+        context["member_states"] = member_states(current_user.id, items, context["now"])
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )

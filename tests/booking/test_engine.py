@@ -70,7 +70,7 @@ def test_expired_credits_do_not_count_even_before_the_expiry_job(booker, clock):
     cs = booker.session()
     member = booker.member(credits=1, expires_in=timedelta(hours=1))
     clock(NOW + timedelta(hours=2))
-    with pytest.raises(BookingError, match="active membership or 1 credits"):
+    with pytest.raises(BookingError, match="active membership or 1 credit to"):
         book_now(cs.id, member, actor=member)
 
 

@@ -17,6 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -38,14 +39,26 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """Base URL of a threaded server running a seeded demo gym."""
+def live_app(tmp_path_factory) -> Iterator[Flask]:
+    """The live server's app, seeded with the demo gym; tests may add rows
+    to its database inside `with live_app.app_context():` (real commits)."""
     path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         assert seed_demo(), "the e2e database was not empty"
         _db.session.remove()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """Base URL of a threaded server running a seeded demo gym."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base_url
@@ -57,8 +70,6 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        with app.app_context():
-            _db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,272 @@
+"""The member's booking buttons and the "My bookings" page (`/app/...`).
+
+Every action is a small POST form (CSRF, idempotency key, the page to go
+back to) that calls one engine service through `run_once`, flashes what
+happened and redirects back (POST-redirect-GET), so it works without
+JavaScript. Another member's hold, booking or waitlist place is a 404.
+"""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_time, ngettext
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from app.booking import waitlist
+from app.booking.forms import BookingActionForm, new_idempotency_key
+from app.booking.member_queries import my_bookings as my_bookings_query
+from app.booking.models import Booking, Hold, WaitlistEntry
+from app.booking.policy import cancel_terms
+from app.booking.services import (
+    book_now,
+    cancel_booking,
+    confirm_hold,
+    place_hold,
+    release_hold,
+)
+from app.core.idempotency_service import IdempotencyError, run_once
+from app.core.models import utc_now
+from app.core.navigation import safe_next
+from app.core.permissions import MEMBERS, ensure, roles_required
+from app.extensions import db, limiter
+from app.memberships.ledger import format_credits
+from app.memberships.models import CC
+
+bp = Blueprint("booking", __name__, url_prefix="/app")
+
+#: new holds (a one-tap booking is a hold confirmed at once) per member
+NEW_HOLDS_LIMIT = "5 per minute"
+
+
+def _member_key() -> str:
+    if current_user.is_authenticated:
+        return f"member:{current_user.get_id()}"
+    return get_remote_address()
+
+
+new_hold_limit = limiter.shared_limit(
+    NEW_HOLDS_LIMIT, scope="booking-new-holds", key_func=_member_key, methods=["POST"]
+)
+
+
+def _member():
+    return current_user._get_current_object()
+
+
+def _own(model, object_id: int):
+    """The signed-in member's row, or 404 (someone else's looks missing)."""
+    obj = db.session.get(model, object_id)
+    ensure(obj is not None and obj.member_id == current_user.id)
+    return obj
+
+
+def _back(form: BookingActionForm, default: str):
+    return redirect(safe_next(form.next.data) or default, code=303)
+
+
+def _perform(operation: str, params: dict, work, form: BookingActionForm):
+    """Run `work` once per idempotency key; its result, or None after a refusal.
+
+    A BookingError comes back as {"error": message} and is flashed; an
+    IdempotencyError (key reused, or still running) aborts to its page.
+    """
+    if not form.validate_on_submit():
+        flash(_("The form could not be read. Reload the page and try again."), "danger")
+        return None
+    try:
+        result = run_once(current_user.id, form.idempotency_key.data, operation, params, work)
+    except IdempotencyError as exc:
+        abort(make_response(render_problem(str(exc), exc.status, safe_next(form.next.data))))
+    if "error" in result:
+        flash(result["error"], "danger")
+        return None
+    return result
+
+
+def render_problem(message: str, status: int, back: str | None):
+    return (
+        render_template(
+            "booking/problem.html",
+            message=message,
+            back=back or url_for("booking.my_bookings"),
+        ),
+        status,
+    )
+
+
+def _until(instant) -> str:
+    return format_time(instant, "short")
+
+
+@bp.post("/sessions/<int:session_id>/book")
+@roles_required(*MEMBERS)
+@new_hold_limit
+def book(session_id: int):
+    """One tap: hold and confirm in one request."""
+    form = BookingActionForm()
+    member = _member()
+
+    def work():
+        return {"booking_id": book_now(session_id, member, actor=member).id}
+
+    if _perform("booking.book", {"session_id": session_id}, work, form):
+        flash(_("You're in. See you there!"), "success")
+    return _back(form, url_for("booking.my_bookings"))
+
+
+@bp.post("/sessions/<int:session_id>/hold")
+@roles_required(*MEMBERS)
+@new_hold_limit
+def hold(session_id: int):
+    form = BookingActionForm()
+    member = _member()
+
+    def work():
+        placed = place_hold(session_id, member, actor=member)
+        return {"hold_id": placed.id}
+
+    result = _perform("booking.hold", {"session_id": session_id}, work, form)
+    if result:
+        placed = db.session.get(Hold, result["hold_id"])
+        flash(
+            _(
+                "We're holding a spot for you until %(time)s. Confirm it to book.",
+                time=_until(placed.expires_at),
+            ),
+            "success",
+        )
+    return _back(form, url_for("booking.my_bookings"))
+
+
+@bp.post("/holds/<int:hold_id>/confirm")
+@roles_required(*MEMBERS)
+def confirm(hold_id: int):
+    _own(Hold, hold_id)
+    form = BookingActionForm()
+    member = _member()
+
+    def work():
+        return {"booking_id": confirm_hold(hold_id, member, actor=member).id}
+
+    if _perform("booking.confirm", {"hold_id": hold_id}, work, form):
+        flash(_("You're in. See you there!"), "success")
+    return _back(form, url_for("booking.my_bookings"))
+
+
+@bp.post("/holds/<int:hold_id>/release")
+@roles_required(*MEMBERS)
+def release(hold_id: int):
+    _own(Hold, hold_id)
+    form = BookingActionForm()
+    member = _member()
+
+    def work():
+        release_hold(hold_id, member, actor=member)
+        return {"hold_id": hold_id}
+
+    if _perform("booking.release", {"hold_id": hold_id}, work, form):
+        flash(_("You gave the spot back."), "success")
+    return _back(form, url_for("booking.my_bookings"))
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@roles_required(*MEMBERS)
+def cancel(booking_id: int):
+    """GET tells the exact consequence; POST cancels under those terms."""
+    booking = _own(Booking, booking_id)
+    form = BookingActionForm()
+    if request.method == "POST":
+        member = _member()
+
+        def work():
+            cancelled = cancel_booking(booking_id, member, actor=member)
+            return {"booking_id": cancelled.id, "refunded_cc": cancelled.refunded_cc}
+
+        result = _perform("booking.cancel", {"booking_id": booking_id}, work, form)
+        if result:
+            flash(_("Your booking is cancelled."), "success")
+            if result["refunded_cc"]:
+                flash(
+                    ngettext(
+                        "%(credits)s credit is back in your balance.",
+                        "%(credits)s credits are back in your balance.",
+                        1 if result["refunded_cc"] == CC else 2,
+                        credits=format_credits(result["refunded_cc"]),
+                    ),
+                    "info",
+                )
+        return _back(form, url_for("booking.my_bookings"))
+    now = utc_now()
+    problem = None
+    if not booking.is_active:
+        problem = _("This booking is already cancelled.")
+    elif booking.session.starts_at <= now:
+        problem = _("This class has already started.")
+    form.next.data = safe_next(request.args.get("next")) or url_for("booking.my_bookings")
+    return render_template(
+        "booking/cancel.html",
+        booking=booking,
+        cs=booking.session,
+        form=form,
+        problem=problem,
+        terms=None if problem else cancel_terms(booking, now),
+    )
+
+
+@bp.post("/sessions/<int:session_id>/waitlist")
+@roles_required(*MEMBERS)
+def join_waitlist(session_id: int):
+    form = BookingActionForm()
+    member = _member()
+
+    def work():
+        entry = waitlist.join_waitlist(session_id, member, actor=member)
+        return {"entry_id": entry.id, "position": waitlist.position(entry)}
+
+    result = _perform("waitlist.join", {"session_id": session_id}, work, form)
+    if result:
+        flash(_("You're on the waitlist: number %(num)d.", num=result["position"]), "success")
+    return _back(form, url_for("booking.my_bookings"))
+
+
+@bp.post("/waitlist/<int:entry_id>/leave")
+@roles_required(*MEMBERS)
+def leave_waitlist(entry_id: int):
+    _own(WaitlistEntry, entry_id)
+    form = BookingActionForm()
+    member = _member()
+
+    def work():
+        waitlist.leave_waitlist(entry_id, member, actor=member)
+        return {"entry_id": entry_id}
+
+    if _perform("waitlist.leave", {"entry_id": entry_id}, work, form):
+        flash(_("You left the waitlist."), "success")
+    return _back(form, url_for("booking.my_bookings"))
+
+
+@bp.get("/bookings")
+@roles_required(*MEMBERS)
+def my_bookings():
+    page = request.args.get("page", 1, type=int)
+    now = utc_now()
+    return render_template(
+        "booking/my_bookings.html",
+        mine=my_bookings_query(current_user.id, now, page=max(page or 1, 1)),
+        now=now,
+        format_credits=format_credits,
+    )
+
+
+@bp.app_template_global("idempotency_key")
+def idempotency_key() -> str:
+    return new_idempotency_key()

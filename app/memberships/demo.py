@@ -1,0 +1,108 @@
+"""The demo gym's plans, and memberships for about 40 of its 60 members."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.accounts.models import Role, User
+from app.core.clock import local_date
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.extensions import db
+from app.memberships.models import CC, PlanInterval, PlanKind
+from app.memberships.services import assign_membership, save_plan
+
+#: name, kind, interval, price (minor units), credits, days, perks, facilities, description
+PLANS = [
+    (
+        "Ilimitado mensual",
+        PlanKind.UNLIMITED,
+        PlanInterval.MONTH,
+        89_900,
+        None,
+        None,
+        ["Clases ilimitadas", "Evaluación física de bienvenida"],
+        ["lockers", "towels"],
+        "Todas las clases que quieras durante el mes.",
+    ),
+    (
+        "Anual ilimitado",
+        PlanKind.UNLIMITED,
+        PlanInterval.YEAR,
+        899_000,
+        None,
+        None,
+        ["Clases ilimitadas", "Dos meses gratis", "Invita a un amigo cada mes"],
+        ["lockers", "towels", "sauna", "steam_room"],
+        "Un año completo de clases, con sauna y vapor.",
+    ),
+    (
+        "Paquete 10 clases",
+        PlanKind.CREDITS,
+        PlanInterval.NONE,
+        120_000,
+        10,
+        60,
+        ["10 clases a tu ritmo"],
+        ["lockers"],
+        "Diez créditos para usar en 60 días.",
+    ),
+    (
+        "Paquete 5 clases",
+        PlanKind.CREDITS,
+        PlanInterval.NONE,
+        65_000,
+        5,
+        30,
+        ["5 clases a tu ritmo"],
+        ["lockers"],
+        "Cinco créditos para usar en 30 días.",
+    ),
+]
+WITH_MEMBERSHIP = 40
+
+
+def seed_memberships(admin: User, rng: random.Random) -> int:
+    """Create the plans and give 40 members a membership; return how many.
+
+    member1 gets the monthly unlimited plan; most others unlimited, some packs.
+    Runs inside the caller's transaction.
+    """
+    plans = {}
+    for name, kind, interval, price, credits, days, perks, facilities, about in PLANS:
+        plans[name] = save_plan(
+            None,
+            {
+                "name": name,
+                "description": about,
+                "price_minor": price,
+                "interval": interval,
+                "kind": kind,
+                "credits_cc": credits * CC if credits else None,
+                "valid_days": days,
+                "perks": perks,
+                "entitlements": facilities,
+                "is_active": True,
+            },
+            actor=admin,
+        )
+    members = db.session.scalars(
+        select(User).where(User.role == Role.MEMBER).order_by(User.id).limit(WITH_MEMBERSHIP)
+    ).all()
+    today = local_date(utc_now(), gym_zone())
+    weights = {
+        "Ilimitado mensual": 20,
+        "Anual ilimitado": 6,
+        "Paquete 10 clases": 8,
+        "Paquete 5 clases": 6,
+    }
+    names = list(weights)
+    for member in members:
+        if member.email.startswith("member1@"):
+            name = "Ilimitado mensual"
+        else:
+            name = rng.choices(names, weights=[weights[n] for n in names])[0]
+        starts_on = today - timedelta(days=rng.randint(0, 25))
+        assign_membership(member.id, plans[name].id, starts_on=starts_on, actor=admin)
+    return len(members)

@@ -1,0 +1,127 @@
+"""Read-side queries of the membership and credit pages.
+
+Every list runs a fixed number of statements whatever its length, and the
+long ones paginate.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.core.clock import local_date
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.extensions import db
+from app.memberships.models import CreditLot, LedgerEntry, Membership, Plan
+
+#: entries per page on the credit pages; memberships and lots shown at most
+ENTRIES_PER_PAGE, MEMBERSHIPS_SHOWN, LOTS_SHOWN = 25, 12, 50
+PLANS_PER_PAGE = 25
+#: pages past this are refused (an OFFSET that large is a typo or a probe)
+MAX_PAGE = 10_000
+
+
+def page_number(value: int | None) -> int:
+    return min(max(value or 1, 1), MAX_PAGE)
+
+
+def memberships_of(member_id: int, limit: int = MEMBERSHIPS_SHOWN) -> list[Membership]:
+    """The member's most recent memberships (plans come joined), newest first."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.member_id == member_id)
+            .order_by(Membership.period_start.desc(), Membership.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def live_lots(member_id: int) -> list[CreditLot]:
+    """Lots with credits left that have not expired, soonest expiry first."""
+    return list(
+        db.session.scalars(
+            select(CreditLot)
+            .where(
+                CreditLot.member_id == member_id,
+                CreditLot.remaining_cc > 0,
+                CreditLot.expires_at > utc_now(),
+            )
+            .order_by(CreditLot.expires_at, CreditLot.id)
+            .limit(LOTS_SHOWN)
+        )
+    )
+
+
+def valid_until(instant: datetime) -> date:
+    """The last local day an expiry instant still covers."""
+    return local_date(instant - timedelta(microseconds=1), gym_zone())
+
+
+@dataclass
+class EntryRow:
+    entry: LedgerEntry
+    actor_name: str | None
+    class_name: str | None
+    class_starts_at: datetime | None
+
+
+def entries_page(member_id: int, page: int):
+    """One page of the member's ledger, newest first, as EntryRow items.
+
+    Three statements whatever the page size: the page, its count, and the
+    actors' names with the classes behind spends, refunds and forfeits.
+    """
+    from app.booking.models import Booking
+    from app.scheduling.models import ClassSession, ClassType
+
+    pagination = db.paginate(
+        select(LedgerEntry)
+        .where(LedgerEntry.member_id == member_id)
+        .order_by(LedgerEntry.id.desc()),
+        page=page_number(page),
+        per_page=ENTRIES_PER_PAGE,
+        error_out=False,
+    )
+    entries = list(pagination.items)
+    actor_ids = {e.actor_id for e in entries if e.actor_id}
+    booking_ids = {e.booking_id for e in entries if e.booking_id}
+    names, classes = {}, {}
+    if actor_ids or booking_ids:
+        names = dict(
+            db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()
+        )
+        rows = db.session.execute(
+            select(Booking.id, ClassType.name, ClassSession.starts_at)
+            .join(ClassSession, ClassSession.id == Booking.session_id)
+            .join(ClassType, ClassType.id == ClassSession.class_type_id)
+            .where(Booking.id.in_(booking_ids))
+        )
+        classes = {booking_id: (name, starts_at) for booking_id, name, starts_at in rows}
+    pagination.items = [
+        EntryRow(e, names.get(e.actor_id), *classes.get(e.booking_id, (None, None)))
+        for e in entries
+    ]
+    return pagination
+
+
+def default_expiry(today: date | None = None) -> date:
+    """The expiry date offered for credits staff add: 30 days from today."""
+    return (today or local_date(utc_now(), gym_zone())) + timedelta(days=30)
+
+
+def plans_page(page: int):
+    query = select(Plan).order_by(Plan.is_active.desc(), func.lower(Plan.name), Plan.id)
+    return db.paginate(query, page=page_number(page), per_page=PLANS_PER_PAGE, error_out=False)
+
+
+def plan_options() -> list[tuple[int, str]]:
+    """(id, name) of the plans on offer."""
+    query = (
+        select(Plan.id, Plan.name)
+        .where(Plan.is_active.is_(True))
+        .order_by(func.lower(Plan.name), Plan.id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]

@@ -1,0 +1,230 @@
+"""Plan, membership and credit pages.
+
+`memberships_admin` (back office): the plan catalogue (admins) and a
+member's membership and credits page (admins and front desk: they assign
+plans, cancel memberships and adjust credits). `memberships` (member app):
+the signed-in member's own membership snapshot and credits; these pages take
+no member id, so no one else's can be asked for.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.accounts.models import Role, User
+from app.core.clock import local_date
+from app.core.errors import DomainError
+from app.core.forms import apply_error
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.core.permissions import ADMIN, DESK, MEMBERS, get_or_404, roles_required
+from app.memberships import ledger, pages, services
+from app.memberships.forms import (
+    ENTRY_LABELS,
+    FACILITY_LABELS,
+    INTERVAL_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    AdjustForm,
+    AssignForm,
+    PlanForm,
+)
+from app.memberships.ledger import format_credits
+from app.memberships.models import Membership, Plan
+
+bp = Blueprint("memberships_admin", __name__, url_prefix="/admin")
+member_bp = Blueprint("memberships", __name__, url_prefix="/app")
+
+
+def _labels():
+    return {
+        "interval_labels": INTERVAL_LABELS,
+        "kind_labels": KIND_LABELS,
+        "membership_status_labels": STATUS_LABELS,
+        "entry_labels": ENTRY_LABELS,
+        "facility_labels": FACILITY_LABELS,
+        "effective_status": services.effective_status,
+        "today": local_date(utc_now(), gym_zone()),
+    }
+
+
+bp.context_processor(_labels)
+member_bp.context_processor(_labels)
+
+
+@bp.app_template_filter("credits")
+def credits_filter(amount_cc: int) -> str:
+    return format_credits(amount_cc or 0)
+
+
+@bp.app_template_filter("valid_until")
+def valid_until_filter(instant) -> str:
+    from app.core.i18n import local_date as format_local_date
+
+    return format_local_date(pages.valid_until(instant))
+
+
+# ---- the plan catalogue (admins) --------------------------------------------
+
+
+@bp.get("/plans")
+@roles_required(*ADMIN)
+def plans():
+    page = pages.plans_page(request.args.get("page", 1, type=int))
+    return render_template("memberships/admin/plans.html", plans=page)
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def plan_new():
+    return _plan_form(None)
+
+
+@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def plan_edit(plan_id: int):
+    return _plan_form(get_or_404(Plan, plan_id))
+
+
+def _plan_form(plan: Plan | None):
+    if request.method == "GET" and plan is not None:
+        form = PlanForm(obj=plan, price=plan.price_minor, credits=plan.credits_cc)
+    else:
+        form = PlanForm()
+    if form.validate_on_submit():
+        try:
+            saved = services.save_plan(plan and plan.id, form.values(), actor=current_user)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Plan saved."), "success")
+            return redirect(url_for(".plan_edit", plan_id=saved.id))
+    return render_template("memberships/admin/plan_form.html", form=form, plan=plan)
+
+
+# ---- a member's membership and credits (admins and front desk) --------------
+
+
+def _member_or_404(user_id: int) -> User:
+    """The member with this id; 404 for staff accounts and deleted people."""
+    member = get_or_404(User, user_id)
+    if member.role is not Role.MEMBER:
+        abort(404)
+    return member
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.plan_id.set_options(pages.plan_options())
+    if not form.is_submitted():
+        form.starts_on.data = local_date(utc_now(), gym_zone())
+    return form
+
+
+def _adjust_form() -> AdjustForm:
+    form = AdjustForm()
+    if not form.is_submitted():
+        form.expires_on.data = pages.default_expiry()
+    return form
+
+
+def _member_page(member: User, *, assign_form=None, adjust_form=None):
+    return render_template(
+        "memberships/admin/member.html",
+        member=member,
+        snapshot=services.member_snapshot(member.id),
+        memberships=pages.memberships_of(member.id),
+        lots=pages.live_lots(member.id),
+        entries=pages.entries_page(member.id, request.args.get("page", 1, type=int)),
+        assign_form=assign_form or _assign_form(),
+        adjust_form=adjust_form or _adjust_form(),
+        action_form=FlaskForm(),
+    )
+
+
+@bp.get("/members/<int:user_id>/membership")
+@roles_required(*DESK)
+def member(user_id: int):
+    return _member_page(_member_or_404(user_id))
+
+
+@bp.post("/members/<int:user_id>/membership/assign")
+@roles_required(*DESK)
+def assign(user_id: int):
+    member = _member_or_404(user_id)
+    form = _assign_form()
+    if form.validate_on_submit():
+        try:
+            services.assign_membership(
+                member.id, form.plan_id.data, starts_on=form.starts_on.data, actor=current_user
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Plan assigned, paid at the desk."), "success")
+            return redirect(url_for(".member", user_id=member.id))
+    return _member_page(member, assign_form=form)
+
+
+@bp.post("/members/<int:user_id>/credits/adjust")
+@roles_required(*DESK)
+def adjust(user_id: int):
+    member = _member_or_404(user_id)
+    form = _adjust_form()
+    if form.validate_on_submit():
+        try:
+            services.adjust_credits(
+                member.id,
+                form.credits.data,
+                form.reason.data,
+                expires_on=form.expires_on.data,
+                actor=current_user,
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Credits adjusted."), "success")
+            return redirect(url_for(".member", user_id=member.id))
+    return _member_page(member, adjust_form=form)
+
+
+@bp.post("/members/<int:user_id>/memberships/<int:membership_id>/cancel")
+@roles_required(*DESK)
+def cancel(user_id: int, membership_id: int):
+    member = _member_or_404(user_id)
+    membership = get_or_404(Membership, membership_id)
+    if membership.member_id != member.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        flash(_("The form expired. Please try again."), "danger")
+    else:
+        try:
+            services.cancel_membership(membership.id, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("The membership was cancelled."), "success")
+    return redirect(url_for(".member", user_id=member.id))
+
+
+# ---- the member's own pages -------------------------------------------------
+
+
+@member_bp.get("/membership")
+@roles_required(*MEMBERS)
+def membership():
+    return render_template(
+        "memberships/membership.html", snapshot=services.member_snapshot(current_user.id)
+    )
+
+
+@member_bp.get("/credits")
+@roles_required(*MEMBERS)
+def credits():
+    return render_template(
+        "memberships/credits.html",
+        balance_cc=ledger.balance(current_user.id),
+        lots=pages.live_lots(current_user.id),
+        entries=pages.entries_page(current_user.id, request.args.get("page", 1, type=int)),
+    )
