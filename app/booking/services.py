@@ -241,7 +241,7 @@ def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None) -> Booking
     audit.record(
         "booking.confirmed", booking, actor=actor, after={"session_id": cs.id, "credits_cc": needed}
     )
-    queue_email(member, "booking_confirmed", _email_context(cs))
+    queue_email(member, "booking_confirmed", dict(_email_context(cs), name=member.name))
     return booking
 
 

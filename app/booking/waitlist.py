@@ -129,7 +129,12 @@ def promote_waitlist(session_id: int) -> int:
             queue_email(
                 entry.member,
                 "waitlist_offer",
-                dict(_email_context(cs), expires_at=hold.expires_at.isoformat(), minutes=minutes),
+                dict(
+                    _email_context(cs),
+                    name=entry.member.name,
+                    expires_at=hold.expires_at.isoformat(),
+                    minutes=minutes,
+                ),
             )
             free -= 1
             offers += 1

@@ -10,6 +10,8 @@ from flask_login import current_user
 
 LANGUAGE_COOKIE = "cupo_lang"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+#: numbers and money read the Mexican way in Spanish ($1,234.56), as the gym's members write them
+NUMBER_LOCALES = {"es": "es_MX"}
 
 
 def select_locale() -> str:
@@ -42,7 +44,10 @@ def money(amount_minor: int, currency: str | None = None) -> str:
     from app.settings.services import gym_settings
 
     currency = currency or gym_settings().currency
-    return format_currency(amount_minor / 100, currency, locale=str(get_locale()))
+    language = str(get_locale())
+    return format_currency(
+        amount_minor / 100, currency, locale=NUMBER_LOCALES.get(language, language)
+    )
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:

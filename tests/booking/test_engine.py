@@ -39,6 +39,7 @@ def test_hold_then_confirm_spends_one_credit(booker, db, outbox):
     assert ledger.balance(member.id) == 200
     assert booker.reload(Hold, hold.id).status is HoldStatus.CONFIRMED
     assert [m.recipients for m in outbox] == [[member.email]]
+    assert f"Hello {member.name}," in outbox[0].body
     assert ledger.check_ledger() == []
 
 
