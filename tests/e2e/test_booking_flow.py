@@ -106,7 +106,9 @@ def test_last_spot_waitlist_cancel_and_priority_hold(live_app, last_spot, new_co
     expect(theirs).to_have_attribute("data-member-state", "full")
     theirs.locator("form[data-action=join-waitlist] button").click()
     expect(theirs).to_have_attribute("data-member-state", "waitlisted")
-    expect(theirs.locator(".badge")).to_contain_text("#1")
+    expect(theirs.locator("[data-waitlist-position]")).to_have_attribute(
+        "data-waitlist-position", "1"
+    )
 
     # The first cancels, reading the consequence first.
     actions.locator("a[data-action=cancel]").click()

@@ -33,6 +33,9 @@ from app.memberships.services import (
     save_plan,
 )
 
+# services word their refusals for a person: read them in English
+pytestmark = pytest.mark.usefixtures("app_ctx")
+
 #: noon in Mexico City on 31 January 2026 (UTC-6, no daylight saving)
 NOON = datetime(2026, 1, 31, 18, 0, tzinfo=UTC)
 TODAY = date(2026, 1, 31)
