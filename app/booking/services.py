@@ -149,33 +149,27 @@ def _check_room(cs: ClassSession, now, *, priority_hold: Hold | None = None) -> 
         raise BookingError(_("This class is full."))
 
 
-def place_hold(session_id: int, member, *, actor, priority: bool = False) -> Hold:
+def place_hold(session_id: int, member, *, actor) -> Hold:
     """Hold a spot for the member for `hold_minutes`; raises BookingError why not."""
-    now = utc_now()
     with transaction():
         cs = _lock_session(session_id)
+        now = utc_now()  # read under the lock: the wait for it may be long
         _check_open(cs, now)
         _check_not_blocked(member, now)
         hold = _existing(cs.id, member.id, now)[1]
         if hold is not None:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
-        if not priority:
-            _check_room(cs, now)
-        minutes = gym_settings().priority_hold_minutes if priority else gym_settings().hold_minutes
+        _check_room(cs, now)
         hold = Hold(
             session_id=cs.id,
             member_id=member.id,
-            is_priority=priority,
-            expires_at=now + timedelta(minutes=minutes),
+            expires_at=now + timedelta(minutes=gym_settings().hold_minutes),
         )
         db.session.add(hold)
         db.session.flush()
         audit.record(
-            "hold.placed",
-            hold,
-            actor=actor,
-            after={"session_id": cs.id, "member_id": member.id, "priority": priority},
+            "hold.placed", hold, actor=actor, after={"session_id": cs.id, "member_id": member.id}
         )
     return hold
 
@@ -285,13 +279,13 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
     Refunds or forfeits the credits, records a strike for a late cancel, and
     offers the freed spot to the waitlist after commit.
     """
-    now = utc_now()
     with transaction():
         booking = db.session.get(Booking, booking_id)
         staff = actor.role in STAFF
         if booking is None or (booking.member_id != member.id and not staff):
             raise BookingError(_("We couldn't find that booking."))
         _lock_session_row(booking.session_id)
+        now = utc_now()  # read under the lock: the refund tier depends on it
         db.session.refresh(booking, with_for_update=True)
         if not booking.is_active:
             raise BookingError(_("This booking is already cancelled."))

@@ -55,9 +55,9 @@ def position(entry: WaitlistEntry) -> int:
 
 def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
     """Queue the member for a full class; raises BookingError when not full or booked."""
-    now = utc_now()
     with transaction():
         cs = _lock_session(session_id)
+        now = utc_now()  # read under the lock
         _check_open(cs, now)
         if _existing(cs.id, member.id, now)[1] is not None:
             raise BookingError(_("We're already holding a spot for you in this class."))
@@ -95,10 +95,10 @@ def leave_waitlist(entry_id: int, member, *, actor) -> None:
 
 def promote_waitlist(session_id: int) -> int:
     """Job: offer every free spot to the next members in line; return offers made."""
-    now = utc_now()
     offers = 0
     with transaction():
         cs = _lock_session_row(session_id)
+        now = utc_now()  # read under the lock
         if cs is None or cs.is_cancelled or cs.starts_at <= now:
             return 0
         _lapse_offers(cs.id, now)
