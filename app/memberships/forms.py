@@ -20,6 +20,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.forms import MoneyField, strip
 from app.memberships.models import (
     CC,
     EntryKind,
@@ -34,7 +35,6 @@ from app.scheduling.form_fields import (
     WholeNumberField,
     enum_value,
 )
-from app.trainers.forms import MoneyField
 
 INTERVAL_LABELS = {
     PlanInterval.MONTH: _l("Monthly"),
@@ -166,20 +166,16 @@ class PerksField(TextAreaField):
             )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class PlanForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter the plan's name.")), Length(max=80, message=LENGTH)],
-        filters=[_strip],
+        filters=[strip],
     )
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=2000, message=LENGTH)],
-        filters=[_strip],
+        filters=[strip],
         render_kw={"rows": 3},
     )
     price = MoneyField(_l("Price"), validators=[InputRequired(_l("Enter the price."))])
@@ -248,6 +244,6 @@ class AdjustForm(FlaskForm):
             DataRequired(_l("Give a reason for the adjustment.")),
             Length(max=REASON_MAX, message=LENGTH),
         ],
-        filters=[_strip],
+        filters=[strip],
         render_kw={"rows": 2},
     )

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import ColorInput
 
 from app.core.clock import local_to_utc
+from app.core.forms import strip
 from app.core.i18n import gym_zone
 from app.scheduling import admin_queries as queries
 from app.scheduling.form_fields import (
@@ -57,10 +58,6 @@ LENGTH = _l("Use at most %(max)d characters.")
 REASON_REQUIRED = _l("Give a reason; it is sent to the people in the class.")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _capacity_field(label, *, required: bool, description="", default=None):
     first = InputRequired(_l("Enter the capacity.")) if required else Optional()
     return WholeNumberField(
@@ -80,7 +77,7 @@ def _reason_field(*, required: bool = True):
     return TextAreaField(
         _l("Reason"),
         validators=[first, Length(max=REASON_MAX, message=LENGTH)],
-        filters=[_strip],
+        filters=[strip],
         description=_l("Sent to everyone in the class."),
     )
 
@@ -98,7 +95,7 @@ class RoomForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter the room's name.")), Length(max=80, message=LENGTH)],
-        filters=[_strip],
+        filters=[strip],
     )
     capacity = _capacity_field(_l("Capacity"), required=True)
     is_active = BooleanField(_l("In use (new classes can be scheduled here)"), default=True)
@@ -115,12 +112,12 @@ class ClassTypeForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter the class name.")), Length(max=80, message=LENGTH)],
-        filters=[_strip],
+        filters=[strip],
     )
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=2000, message=LENGTH)],
-        filters=[_strip],
+        filters=[strip],
     )
     tags = TagsField(
         _l("Tags"), description=_l("Separate tags with commas, e.g. strength, cardio.")

@@ -5,56 +5,17 @@ Uploads are only required here; their type and size are checked on the
 bytes by the services (app.core.uploads).
 """
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
+from app.core.forms import MoneyField
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.uploads import DOCUMENT_TYPES, PHOTO_TYPES
 from app.trainers.services import MAX_BIO_LENGTH
-
-_AMOUNT = re.compile(r"^\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*$")
-
-
-def parse_money(text: str | None) -> int | None:
-    """Minor units from "350", "350.5", "350.00" or "350,00"; None otherwise."""
-    match = _AMOUNT.match(text or "")
-    if not match:
-        return None
-    units, cents = match.groups()
-    return int(units) * 100 + int((cents or "0").ljust(2, "0"))
-
-
-def format_money_input(amount_minor: int) -> str:
-    """Minor units as the form shows them: 35000 → "350.00"."""
-    return f"{amount_minor // 100}.{amount_minor % 100:02d}"
-
-
-class MoneyField(StringField):
-    """An amount in the gym's currency, typed as "350.00"; `.data` is minor units."""
-
-    raw: str | None = None
-
-    def process_data(self, value):
-        self.raw, self.data = None, value
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = parse_money(self.raw)
-
-    def _value(self):
-        if self.raw is not None:
-            return self.raw
-        return format_money_input(self.data) if self.data is not None else ""
-
-    def pre_validate(self, form):
-        if (self.raw or "").strip() and self.data is None:
-            raise StopValidation(_l("Enter an amount such as 350.00."))
 
 
 def _specialties_field():
