@@ -57,6 +57,9 @@ def _import_models() -> None:
     """Import every domain's models so metadata and jobs are complete."""
     import app.accounts.models  # noqa: F401
     import app.accounts.services  # noqa: F401
+    import app.attendance.emails  # noqa: F401  (the QR in confirmation emails)
+    import app.attendance.models  # noqa: F401
+    import app.attendance.services  # noqa: F401  (its job and arrival check)
     import app.booking.models  # noqa: F401
     from app.booking import occupancy
 
@@ -74,6 +77,10 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as users_admin_bp
     from app.accounts.views import bp as accounts_bp
+    from app.attendance.member_views import bp as attendance_member_bp
+    from app.attendance.member_views import staff_bp as attendance_profile_bp
+    from app.attendance.scanner_views import bp as scanner_bp
+    from app.attendance.views import bp as attendance_bp
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp
@@ -104,6 +111,10 @@ def _register_blueprints(app: Flask) -> None:
         trainers_bp,
         schedule_bp,
         booking_bp,
+        attendance_member_bp,
+        attendance_profile_bp,
+        scanner_bp,
+        attendance_bp,
         ical_bp,
         scheduling_admin_bp,
         booking_staff_bp,

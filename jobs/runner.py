@@ -50,3 +50,10 @@ def daily_housekeeping() -> None:
 
     _in_app(expire_credit_lots)
     _in_app(purge_keys)
+
+
+def mark_no_shows() -> None:
+    """Every five minutes: bookings of finished classes nobody checked in to."""
+    from app.attendance.services import mark_no_shows as mark
+
+    _in_app(mark)

@@ -6,7 +6,13 @@ and fails with the RQ 2 line we pin.
 
 from rq import cron
 
-from jobs.runner import daily_housekeeping, expire_holds, fill_timetable_horizon, sweep_outbox
+from jobs.runner import (
+    daily_housekeeping,
+    expire_holds,
+    fill_timetable_horizon,
+    mark_no_shows,
+    sweep_outbox,
+)
 
 QUEUE = "cupo"
 
@@ -15,3 +21,4 @@ cron.register(sweep_outbox, QUEUE, interval=60)
 cron.register(fill_timetable_horizon, QUEUE, cron="10 6 * * *")
 cron.register(expire_holds, QUEUE, interval=60)
 cron.register(daily_housekeeping, QUEUE, cron="20 6 * * *")
+cron.register(mark_no_shows, QUEUE, interval=300)

@@ -169,6 +169,9 @@ GET_EXPECTED = {
         "front_desk": 404,
         "admin": 200,
     },
+    # --- check-in: the scanner and kiosk ---
+    # --- check-in: attendance lists ---
+    # --- check-in: the member's QR and history, a member's attendance for staff ---
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -200,6 +203,9 @@ POST_ONLY = {
     "memberships_admin.assign": {"admin", "front_desk"},
     "memberships_admin.adjust": {"admin", "front_desk"},
     "memberships_admin.cancel": {"admin", "front_desk"},
+    # --- check-in: the scanner and kiosk ---
+    # --- check-in: attendance lists ---
+    # --- check-in: the member's QR and history, a member's attendance for staff ---
 }
 
 

@@ -7,6 +7,7 @@ all in one transaction. A lock wait longer than the transaction's
 lock_timeout becomes "busy, try again" for the member, never a 500.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -33,7 +34,7 @@ from app.core.errors import DomainError
 from app.core.i18n import gym_zone
 from app.core.jobs import enqueue_after_commit, register_job
 from app.core.models import utc_now
-from app.core.permissions import DESK, STAFF
+from app.core.permissions import DESK, STAFF, PermissionDenied, require_role
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CC
@@ -48,6 +49,11 @@ register_job("booking.promote_waitlist", "app.booking.waitlist:promote_waitlist"
 
 class BookingError(DomainError):
     """A booking rule said no; `str(exc)` is shown to the member."""
+
+
+#: functions (booking id) -> bool saying the member came; attendance adds one,
+#: so a booking with a check-in cannot be marked as a no-show
+arrival_checks: list[Callable[[int], bool]] = []
 
 
 def _lock_session_row(session_id: int) -> ClassSession | None:
@@ -189,17 +195,21 @@ def confirm_hold(hold_id: int, member, *, actor) -> Booking:
     return booking
 
 
-def book_now(session_id: int, member, *, actor) -> Booking:
+def book_now(session_id: int, member, *, actor, walk_in: bool = False) -> Booking:
     """Hold and confirm in one step (one tap), under the same rules.
 
     Desk staff booking someone else may do so outside the members' booking
-    window (a walk-in) and past a strike block, never beyond capacity.
+    window and past a strike block, never beyond capacity. A walk-in (booked
+    at the door by the desk or the class's trainer) may also be booked after
+    the start, until the class ends.
     """
     desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
         cs = _lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may outlast a hold
-        if desk_override:
+        if walk_in:
+            _check_walk_in(cs, actor, now)
+        elif desk_override:
             if cs.starts_at <= now:
                 raise BookingError(_("This class has already started."))
         else:
@@ -210,6 +220,13 @@ def book_now(session_id: int, member, *, actor) -> Booking:
             _check_room(cs, now)
         booking = _book(cs, member, now, actor=actor, hold=hold)
     return booking
+
+
+def _check_walk_in(cs: ClassSession, actor, now) -> None:
+    if actor.role not in DESK and cs.trainer.user_id != actor.id:
+        raise PermissionDenied()
+    if cs.ends_at <= now:
+        raise BookingError(_("This class has ended."))
 
 
 def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None) -> Booking:
@@ -235,7 +252,8 @@ def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None) -> Booking
     audit.record(
         "booking.confirmed", booking, actor=actor, after={"session_id": cs.id, "credits_cc": needed}
     )
-    queue_email(member, "booking_confirmed", dict(_email_context(cs), name=member.name))
+    context = dict(_email_context(cs), name=member.name, booking_id=booking.id)
+    queue_email(member, "booking_confirmed", context)
     return booking
 
 
@@ -322,16 +340,21 @@ def _settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
 
 
 def mark_no_show(booking_id: int, *, actor) -> Booking:
-    """The member did not come: credits are forfeited and a strike recorded."""
-    from app.core.permissions import require_role
+    """The member did not come: credits are forfeited and a strike recorded.
 
-    require_role(actor, *STAFF)
+    `actor` None is the no-show job. Refused when an `arrival_checks`
+    function says the member checked in.
+    """
+    if actor is not None:
+        require_role(actor, *STAFF)
     with transaction():
         booking = db.session.get(Booking, booking_id, with_for_update=True)
         if booking is None or not booking.is_active:
             raise BookingError(_("We couldn't find that booking."))
         if booking.session.starts_at > utc_now():
             raise BookingError(_("A no-show can only be marked once the class has started."))
+        if any(came(booking.id) for came in arrival_checks):
+            raise BookingError(_("%(name)s has checked in.", name=booking.member.name))
         _settle(booking, 0, actor=actor, reason="no-show")
         booking.status = BookingStatus.NO_SHOW
         db.session.add(

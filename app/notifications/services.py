@@ -1,5 +1,6 @@
 """Record emails and deliver them; delivery runs in a job."""
 
+import importlib
 import uuid
 from datetime import datetime
 
@@ -28,6 +29,23 @@ SUBJECTS = {
 }
 
 register_job("notifications.deliver_email", "app.notifications.services:deliver_email")
+
+#: template → "module:function" taking the email's context and returning
+#: (more context, inline images as [(content id, filename, mimetype, bytes)]);
+#: made at render time, so nothing large or secret waits in the database
+EXTRAS: dict[str, str] = {}
+
+
+def register_extras(template: str, target: str) -> None:
+    EXTRAS[template] = target
+
+
+def _extras(email: SentEmail) -> tuple[dict, list]:
+    target = EXTRAS.get(email.template)
+    if target is None or not email.context:
+        return {}, []
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)(email.context)
 
 
 def new_key() -> str:
@@ -78,14 +96,20 @@ def _revive(key: str, value):
 
 def render_email(email: SentEmail) -> tuple[str, str, str]:
     """Subject, text and HTML of `email` in its recipient's language."""
+    subject, text, html, _images = _render(email)
+    return subject, text, html
+
+
+def _render(email: SentEmail) -> tuple[str, str, str, list]:
     settings = gym_settings()
     context = {key: _revive(key, value) for key, value in (email.context or {}).items()}
-    context.update(gym=settings.gym_name, settings=settings)
+    more, images = _extras(email)
+    context.update(more, gym=settings.gym_name, settings=settings)
     subject = _subject(email.template, email.language)
     with force_locale(email.language):
         text = render_template(f"emails/{email.template}.txt", **context)
         html = render_template(f"emails/{email.template}.html", subject=subject, **context)
-    return subject, text, html
+    return subject, text, html, images
 
 
 def deliver_email(email_id: int) -> None:
@@ -96,8 +120,12 @@ def deliver_email(email_id: int) -> None:
     email = db.session.get(SentEmail, email_id)
     if email is None or email.status is EmailStatus.SENT:
         return
-    subject, text, html = render_email(email)
+    subject, text, html, images = _render(email)
     message = Message(subject=subject, recipients=[email.to], body=text, html=html)
+    for content_id, filename, mimetype, data in images:
+        message.attach(
+            filename, mimetype, data, "inline", headers={"Content-ID": f"<{content_id}>"}
+        )
     keep_body = current_app.config["MAIL_SERVER"] is None
     try:
         mail.send(message)

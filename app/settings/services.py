@@ -33,6 +33,8 @@ EDITABLE = [
     "partial_refund_percent",
     "strike_limit",
     "strike_block_days",
+    "checkin_opens_minutes",
+    "late_grace_minutes",
 ]
 
 

@@ -22,6 +22,8 @@ VALID = {
     "partial_refund_percent": "25",
     "strike_limit": "3",
     "strike_block_days": "14",
+    "checkin_opens_minutes": "45",
+    "late_grace_minutes": "5",
 }
 
 
@@ -87,6 +89,7 @@ def test_booking_rules_are_saved(client, db, factories, login):
         25,
     )
     assert (saved.strike_limit, saved.strike_block_days, saved.schedule_weeks_ahead) == (3, 14, 6)
+    assert (saved.checkin_opens_minutes, saved.late_grace_minutes) == (45, 5)
 
 
 def test_partial_refund_cannot_start_before_the_full_refund(client, db, factories, login):

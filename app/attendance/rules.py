@@ -1,0 +1,17 @@
+"""When a booking can be checked in, and whether it is late."""
+
+from datetime import datetime, timedelta
+
+from app.scheduling.models import ClassSession
+from app.settings.services import gym_settings
+
+
+def checkin_window(cs: ClassSession) -> tuple[datetime, datetime]:
+    """[opens, closes): from `checkin_opens_minutes` before the start to the end."""
+    opens = cs.starts_at - timedelta(minutes=gym_settings().checkin_opens_minutes)
+    return opens, cs.ends_at
+
+
+def is_late(cs: ClassSession, at: datetime) -> bool:
+    """After the grace period from the start (the grace minute itself is on time)."""
+    return at > cs.starts_at + timedelta(minutes=gym_settings().late_grace_minutes)

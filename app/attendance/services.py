@@ -1,0 +1,288 @@
+"""Checking members in: by their QR code or short code, by one tap on the
+attendance list, or as a walk-in; undoing a check-in; and the job that marks
+the bookings nobody came for as no-shows after the class.
+
+Who may check in whom: desk staff and admins any class, a trainer only their
+own classes. Every scan, good or bad, is written to the scan log.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+
+from app.attendance import rules, tokens
+from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResult
+from app.booking import services as booking_services
+from app.booking.models import Booking, BookingStatus
+from app.core import audit
+from app.core.clock import local_date
+from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.i18n import gym_zone
+from app.core.jobs import register_job
+from app.core.models import utc_now
+from app.core.permissions import DESK, TRAINERS, PermissionDenied, require_role
+from app.extensions import db
+from app.scheduling.models import ClassSession, SessionStatus
+
+register_job("attendance.mark_no_shows", "app.attendance.services:mark_no_shows")
+
+
+class CheckInError(DomainError):
+    """A check-in was refused; `result` says why for the scan log."""
+
+    def __init__(self, result: ScanResult, message: str, booking: Booking | None = None):
+        super().__init__(message)
+        self.result = result
+        self.booking = booking
+
+
+@dataclass
+class ScanOutcome:
+    """What a scanner shows: green with the member, or red with the reason."""
+
+    result: ScanResult
+    message: str
+    booking: Booking | None = None
+    check_in: CheckIn | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+def came(booking_id: int) -> bool:
+    return db.session.scalar(select(exists().where(CheckIn.booking_id == booking_id)))
+
+
+booking_services.arrival_checks.append(came)
+
+
+def _time(instant: datetime) -> str:
+    return format_time(instant, "HH:mm")
+
+
+def may_check_in(actor, cs: ClassSession) -> bool:
+    """Desk staff and admins for any class; a trainer for their own."""
+    return actor.role in DESK or (actor.role in TRAINERS and cs.trainer.user_id == actor.id)
+
+
+def _refuse(result: ScanResult, message: str, booking: Booking | None = None):
+    raise CheckInError(result, message, booking)
+
+
+def _check_scannable(booking: Booking, actor, session_id: int | None, now: datetime) -> None:
+    """Raise CheckInError unless the booking's code works here and now."""
+    cs = booking.session
+    if not may_check_in(actor, cs):
+        _refuse(
+            ScanResult.NOT_YOURS,
+            _("This is %(trainer)s's class, not yours.", trainer=cs.trainer.name),
+        )
+    if session_id is not None and cs.id != session_id:
+        _refuse(
+            ScanResult.WRONG_SESSION,
+            _(
+                "Wrong class: this booking is for %(class_name)s at %(time)s.",
+                class_name=cs.class_type.name,
+                time=_time(cs.starts_at),
+            ),
+            booking,
+        )
+    _check_bookable_state(booking, now)
+    opens, closes = rules.checkin_window(cs)
+    zone = gym_zone()
+    if local_date(cs.starts_at, zone) != local_date(now, zone):
+        _refuse(
+            ScanResult.NOT_TODAY,
+            _(
+                "Not today: this booking is for %(day)s.",
+                day=format_date(cs.starts_at, "EEE d MMM"),
+            ),
+            booking,
+        )
+    if now < opens:
+        _refuse(
+            ScanResult.TOO_EARLY,
+            _("Too early: check-in opens at %(time)s.", time=_time(opens)),
+            booking,
+        )
+    if now >= closes:
+        _refuse(
+            ScanResult.EXPIRED,
+            _("Expired: this class ended at %(time)s.", time=_time(closes)),
+            booking,
+        )
+
+
+def _check_bookable_state(booking: Booking, now: datetime) -> None:
+    if (
+        booking.status is BookingStatus.CANCELLED
+        or booking.session.status is SessionStatus.CANCELLED
+    ):
+        _refuse(ScanResult.CANCELLED, _("Cancelled: this booking no longer stands."), booking)
+    if booking.status is BookingStatus.NO_SHOW:
+        _refuse(ScanResult.NO_SHOW, _("This booking was marked as a no-show."), booking)
+    previous = db.session.scalar(select(CheckIn).where(CheckIn.booking_id == booking.id))
+    if previous is not None:
+        _refuse(
+            ScanResult.ALREADY,
+            _("Already checked in at %(time)s.", time=_time(previous.checked_in_at)),
+            booking,
+        )
+
+
+def _check_in(booking: Booking, method: CheckInMethod, *, actor, now: datetime) -> CheckIn:
+    check_in = CheckIn(
+        booking_id=booking.id,
+        session_id=booking.session_id,
+        member_id=booking.member_id,
+        checked_in_at=now,
+        is_late=rules.is_late(booking.session, now),
+        method=method,
+        by_id=actor.id,
+    )
+    db.session.add(check_in)
+    db.session.flush()
+    audit.record(
+        "booking.checked_in",
+        booking,
+        actor=actor,
+        after={"method": method.value, "late": check_in.is_late},
+    )
+    return check_in
+
+
+def _welcome(check_in: CheckIn) -> str:
+    name = check_in.booking.member.name
+    if check_in.is_late:
+        return _("%(name)s is checked in, late.", name=name)
+    return _("Welcome, %(name)s!", name=name)
+
+
+def scan(text: str, *, actor, device: str, session_id: int | None = None) -> ScanOutcome:
+    """Check in the booking a scanned or typed code names, if it works here
+    and now; record the scan either way. Never raises for a bad code."""
+    require_role(actor, *DESK, *TRAINERS)
+    read = tokens.read(text or "")
+    method = CheckInMethod.QR if read and read[1] else CheckInMethod.CODE
+    attempt = ScanAttempt(
+        scanner_id=actor.id,
+        device=device[:64],
+        session_id=session_id,
+        method=method,
+        text=(text or "").strip()[:40],
+    )
+    try:
+        with transaction():
+            if read is None:
+                _refuse(ScanResult.UNKNOWN, _("Unknown code: this is not one of our bookings."))
+            booking = db.session.get(Booking, read[0], with_for_update=True)
+            if booking is None:
+                _refuse(ScanResult.UNKNOWN, _("Unknown code: this is not one of our bookings."))
+            now = utc_now()
+            _check_scannable(booking, actor, session_id, now)
+            check_in = _check_in(booking, method, actor=actor, now=now)
+            attempt.booking_id = booking.id
+            attempt.result = ScanResult.LATE if check_in.is_late else ScanResult.CHECKED_IN
+            attempt.scanned_at = now
+            db.session.add(attempt)
+        return ScanOutcome(attempt.result, _welcome(check_in), booking, check_in)
+    except CheckInError as exc:
+        with transaction():
+            attempt.result = exc.result
+            attempt.booking_id = exc.booking.id if exc.booking is not None else None
+            attempt.scanned_at = utc_now()
+            db.session.add(attempt)
+        return ScanOutcome(exc.result, str(exc), exc.booking)
+
+
+def _staff_booking(booking_id: int, actor) -> Booking:
+    """The booking, locked, if `actor` may check people in to its class."""
+    require_role(actor, *DESK, *TRAINERS)
+    booking = db.session.get(Booking, booking_id, with_for_update=True)
+    if booking is None or not may_check_in(actor, booking.session):
+        raise PermissionDenied()
+    return booking
+
+
+def check_in(booking_id: int, *, actor) -> CheckIn:
+    """One tap on the attendance list: from the moment check-in opens until
+    the no-show job has been past (a trainer may tick people after the class)."""
+    with transaction():
+        booking = _staff_booking(booking_id, actor)
+        now = utc_now()
+        _check_bookable_state(booking, now)
+        opens, _closes = rules.checkin_window(booking.session)
+        if now < opens:
+            _refuse(
+                ScanResult.TOO_EARLY,
+                _("Too early: check-in opens at %(time)s.", time=_time(opens)),
+                booking,
+            )
+        return _check_in(booking, CheckInMethod.LIST, actor=actor, now=now)
+
+
+def undo_check_in(booking_id: int, *, actor) -> Booking:
+    """Take a check-in back (tapped by mistake) while the booking stands."""
+    with transaction():
+        booking = _staff_booking(booking_id, actor)
+        check_in = db.session.scalar(select(CheckIn).where(CheckIn.booking_id == booking.id))
+        if check_in is None or booking.status is not BookingStatus.CONFIRMED:
+            raise CheckInError(
+                ScanResult.UNKNOWN,
+                _("%(name)s is not checked in.", name=booking.member.name),
+                booking,
+            )
+        audit.record(
+            "booking.check_in_undone",
+            booking,
+            actor=actor,
+            before={"checked_in_at": check_in.checked_in_at.isoformat(), "late": check_in.is_late},
+        )
+        db.session.delete(check_in)
+    return booking
+
+
+def add_walk_in(session_id: int, member, *, actor) -> CheckIn:
+    """Book someone at the door and check them in, in one transaction;
+    the booking engine's capacity and credit rules apply."""
+    with transaction():
+        booking = booking_services.book_now(session_id, member, actor=actor, walk_in=True)
+        now = utc_now()
+        opens, _closes = rules.checkin_window(booking.session)
+        if now < opens:
+            _refuse(
+                ScanResult.TOO_EARLY,
+                _("Too early: check-in opens at %(time)s.", time=_time(opens)),
+            )
+        return _check_in(booking, CheckInMethod.WALK_IN, actor=actor, now=now)
+
+
+def mark_no_shows(now: datetime | None = None) -> int:
+    """After a class ends, every confirmed booking without a check-in is a
+    no-show (credits forfeited, a strike). Running it again changes nothing."""
+    now = now or utc_now()
+    pending = db.session.scalars(
+        select(Booking.id)
+        .join(ClassSession, ClassSession.id == Booking.session_id)
+        .where(
+            Booking.status == BookingStatus.CONFIRMED,
+            ClassSession.ends_at <= now,
+            ClassSession.status == SessionStatus.PUBLISHED,
+            ~exists().where(CheckIn.booking_id == Booking.id),
+        )
+        .order_by(Booking.id)
+    ).all()
+    db.session.commit()  # end the read; each no-show is its own transaction
+    marked = 0
+    for booking_id in pending:
+        try:
+            booking_services.mark_no_show(booking_id, actor=None)
+        except booking_services.BookingError:
+            continue  # checked in or cancelled since the read
+        marked += 1
+    return marked
