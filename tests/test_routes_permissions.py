@@ -170,8 +170,40 @@ GET_EXPECTED = {
         "admin": 200,
     },
     # --- check-in: the scanner and kiosk ---
+    "scanner.trainer_scanner": {
+        "anonymous": LOGIN,
+        "member": 403,
+        "trainer": 200,
+        "front_desk": 403,
+        "admin": 200,
+    },
+    "scanner.desk_scanner": DESK,
+    "scanner.scan": everyone(405),
+    #: before kiosk mode is on, the page that starts it (a POST, so this GET locks nothing)
+    "scanner.kiosk": DESK,
+    "scanner.kiosk_start": everyone(405),
+    #: outside kiosk mode it only says so
+    "scanner.kiosk_exit": DESK,
     # --- check-in: attendance lists ---
+    #: session_id is "Schedule Trainer"'s class, not the test trainer's: 404 for them
+    "attendance.trainer_list": {
+        "anonymous": LOGIN,
+        "member": 403,
+        "trainer": 404,
+        "front_desk": 403,
+        "admin": 200,
+    },
+    "attendance.staff_list": DESK,
+    "attendance.trainer_walk_in": everyone(405),
+    "attendance.staff_walk_in": everyone(405),
+    "attendance.check_in": everyone(405),
+    "attendance.undo": everyone(405),
     # --- check-in: the member's QR and history, a member's attendance for staff ---
+    #: booking_id is the member's own confirmed booking; member_id the target member
+    "attendance_member.booking_pass": MEMBER_ONLY,
+    "attendance_member.booking_qr": MEMBER_ONLY,
+    "attendance_member.history": MEMBER_ONLY,
+    "attendance_profile.member_attendance": DESK,
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -204,7 +236,14 @@ POST_ONLY = {
     "memberships_admin.adjust": {"admin", "front_desk"},
     "memberships_admin.cancel": {"admin", "front_desk"},
     # --- check-in: the scanner and kiosk ---
+    "scanner.scan": {"admin", "front_desk", "trainer"},
+    "scanner.kiosk_start": {"admin", "front_desk"},
     # --- check-in: attendance lists ---
+    #: a trainer's tap on another trainer's booking is a 404 (test_list_views)
+    "attendance.trainer_walk_in": {"admin", "trainer"},
+    "attendance.staff_walk_in": {"admin", "front_desk"},
+    "attendance.check_in": {"admin", "front_desk", "trainer"},
+    "attendance.undo": {"admin", "front_desk", "trainer"},
     # --- check-in: the member's QR and history, a member's attendance for staff ---
 }
 

@@ -7,11 +7,11 @@ own classes. Every scan, good or bad, is written to the scan log.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 
 from app.attendance import rules, tokens
 from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResult
@@ -34,10 +34,14 @@ register_job("attendance.mark_no_shows", "app.attendance.services:mark_no_shows"
 class CheckInError(DomainError):
     """A check-in was refused; `result` says why for the scan log."""
 
-    def __init__(self, result: ScanResult, message: str, booking: Booking | None = None):
+    def __init__(
+        self, result: ScanResult, message: str, booking: Booking | None = None, *, logged=None
+    ):
         super().__init__(message)
         self.result = result
+        #: shown on the scanner; `logged` is written to the scan log only
         self.booking = booking
+        self.logged = logged or booking
 
 
 @dataclass
@@ -70,8 +74,8 @@ def may_check_in(actor, cs: ClassSession) -> bool:
     return actor.role in DESK or (actor.role in TRAINERS and cs.trainer.user_id == actor.id)
 
 
-def _refuse(result: ScanResult, message: str, booking: Booking | None = None):
-    raise CheckInError(result, message, booking)
+def _refuse(result: ScanResult, message: str, booking: Booking | None = None, *, logged=None):
+    raise CheckInError(result, message, booking, logged=logged)
 
 
 def _check_scannable(booking: Booking, actor, session_id: int | None, now: datetime) -> None:
@@ -81,6 +85,7 @@ def _check_scannable(booking: Booking, actor, session_id: int | None, now: datet
         _refuse(
             ScanResult.NOT_YOURS,
             _("This is %(trainer)s's class, not yours.", trainer=cs.trainer.name),
+            logged=booking,  # not shown: another trainer's member is none of theirs
         )
     if session_id is not None and cs.id != session_id:
         _refuse(
@@ -94,15 +99,13 @@ def _check_scannable(booking: Booking, actor, session_id: int | None, now: datet
         )
     _check_bookable_state(booking, now)
     opens, closes = rules.checkin_window(cs)
+    if opens <= now < closes:
+        return
     zone = gym_zone()
     if local_date(cs.starts_at, zone) != local_date(now, zone):
+        day = format_date(cs.starts_at, "EEE d MMM")
         _refuse(
-            ScanResult.NOT_TODAY,
-            _(
-                "Not today: this booking is for %(day)s.",
-                day=format_date(cs.starts_at, "EEE d MMM"),
-            ),
-            booking,
+            ScanResult.NOT_TODAY, _("Not today: this booking is for %(day)s.", day=day), booking
         )
     if now < opens:
         _refuse(
@@ -110,12 +113,9 @@ def _check_scannable(booking: Booking, actor, session_id: int | None, now: datet
             _("Too early: check-in opens at %(time)s.", time=_time(opens)),
             booking,
         )
-    if now >= closes:
-        _refuse(
-            ScanResult.EXPIRED,
-            _("Expired: this class ended at %(time)s.", time=_time(closes)),
-            booking,
-        )
+    _refuse(
+        ScanResult.EXPIRED, _("Expired: this class ended at %(time)s.", time=_time(closes)), booking
+    )
 
 
 def _check_bookable_state(booking: Booking, now: datetime) -> None:
@@ -194,7 +194,7 @@ def scan(text: str, *, actor, device: str, session_id: int | None = None) -> Sca
     except CheckInError as exc:
         with transaction():
             attempt.result = exc.result
-            attempt.booking_id = exc.booking.id if exc.booking is not None else None
+            attempt.booking_id = exc.logged.id if exc.logged is not None else None
             attempt.scanned_at = utc_now()
             db.session.add(attempt)
         return ScanOutcome(exc.result, str(exc), exc.booking)
@@ -286,3 +286,15 @@ def mark_no_shows(now: datetime | None = None) -> int:
             continue  # checked in or cancelled since the read
         marked += 1
     return marked
+
+
+#: how long the scan log is kept
+SCAN_LOG_DAYS = 90
+
+
+def purge_scan_log(now: datetime | None = None) -> int:
+    """Forget scans older than SCAN_LOG_DAYS (check-ins themselves stay)."""
+    cutoff = (now or utc_now()) - timedelta(days=SCAN_LOG_DAYS)
+    with transaction():
+        result = db.session.execute(delete(ScanAttempt).where(ScanAttempt.scanned_at < cutoff))
+    return result.rowcount

@@ -67,6 +67,8 @@ def short_code(booking_id: int) -> str:
 def read(text: str) -> tuple[int, bool] | None:
     """(booking id, True if it was the QR token) for a genuine code, else None."""
     text = "".join(text.split()).upper()[:64]
+    if not text.isascii():  # compare_digest refuses non-ASCII str; no code has any
+        return None
     if text.startswith(PREFIX):
         ident, _, mac = text[len(PREFIX) :].partition("-")
         booking_id = _decode(ident) if ident else None

@@ -41,6 +41,9 @@ def roles_required(*roles: Role):
 class PermissionDenied(DomainError):
     """The acting user's role may not do this (a service's own check)."""
 
+    def __init__(self, message: str | None = None, **kwargs):
+        super().__init__(message or _("You are not allowed to do this."), **kwargs)
+
 
 def require_role(actor, *roles: Role) -> None:
     """Services call this so a rule holds whichever view or job calls them.
@@ -48,7 +51,7 @@ def require_role(actor, *roles: Role) -> None:
     Raises PermissionDenied unless `actor` has one of `roles`.
     """
     if actor is None or getattr(actor, "role", None) not in roles:
-        raise PermissionDenied(_("You are not allowed to do this."))
+        raise PermissionDenied()
 
 
 def get_or_404(model, object_id, *, include_deleted: bool = False):

@@ -73,8 +73,10 @@ def live_server(live_app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """The system Chromium under Playwright (skipped or failed when absent)."""
+def playwright():
+    """Playwright's driver, once per run: the sync API allows one per thread, so
+    a test that needs a differently launched Chromium (a fake camera) starts it
+    from here (after `browser`, which checks Chromium is there)."""
     reason = os.environ.get("CUPO_SKIP_BROWSER")
     under_ci = os.environ.get("CI") == "true"
     if reason:
@@ -95,12 +97,18 @@ def browser():
         pytest.skip("chromium not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """The system Chromium under Playwright (skipped or failed when absent)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
