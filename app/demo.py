@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
+from app.attendance.demo import seed_bookings
 from app.core import audit
 from app.core.db import transaction
 from app.extensions import db
@@ -136,11 +137,17 @@ def seed_demo() -> bool:
         admin = db.session.scalar(select(User).where(User.email == f"admin@{DOMAIN}"))
         sessions = seed_schedule(admin, seed_trainers())
         memberships = seed_memberships(admin, rng)
+        bookings = seed_bookings(admin, rng)
         audit.record(
             "demo.seeded",
             None,
             entity_type="Gym",
             actor=admin,
-            after={"users": len(people), "sessions": sessions, "memberships": memberships},
+            after={
+                "users": len(people),
+                "sessions": sessions,
+                "memberships": memberships,
+                "bookings": bookings,
+            },
         )
     return True

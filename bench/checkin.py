@@ -44,12 +44,14 @@ PASSWORD = "bench-password-2026"
 def _people(count: int) -> tuple[User, User, list[User]]:
     digest = hash_password(PASSWORD)
     with transaction():
-        admin = User(email="admin@bench.test", name="Admin", role=Role.ADMIN, password_hash=digest)
+        admin = User(
+            email="admin@bench.example.com", name="Admin", role=Role.ADMIN, password_hash=digest
+        )
         desk = User(
-            email="desk@bench.test", name="Desk", role=Role.FRONT_DESK, password_hash=digest
+            email="desk@bench.example.com", name="Desk", role=Role.FRONT_DESK, password_hash=digest
         )
         members = [
-            User(email=f"m{n}@bench.test", name=f"Member {n:04d}", password_hash=digest)
+            User(email=f"m{n}@bench.example.com", name=f"Member {n:04d}", password_hash=digest)
             for n in range(count)
         ]
         db.session.add_all([admin, desk, *members])
@@ -65,7 +67,7 @@ def _class(admin: User, starts_in: timedelta, size: int):
     with transaction():
         trainer = Trainer(
             user=User(
-                email=f"t{size}{starts_in.days}@bench.test",
+                email=f"t{size}{starts_in.days}@bench.example.com",
                 name="Trainer",
                 role=Role.TRAINER,
                 password_hash=admin.password_hash,
@@ -120,18 +122,23 @@ def main() -> None:
         now_class = _class(admin, timedelta(minutes=20), args.members)
         bookings = [book_now(now_class.id, m, actor=admin).id for m in members]
         codes = [tokens.qr_token(booking_id) for booking_id in bookings]
-        engine, session_id = db.engine, now_class.id
+        engine, session_id, desk_email = db.engine, now_class.id, desk.email
         db.session.remove()
     print(f"database: {engine.dialect.name}; {args.members} members booked")
     client = app.test_client()
-    client.post("/login", data={"email": desk.email, "password": PASSWORD})
+    signed_in = client.post("/login", data={"email": desk_email, "password": PASSWORD})
+    assert signed_in.status_code == 302, "the desk could not sign in"
 
     def scan(code):
         return lambda: client.post("/scan", data={"code": code})
 
     _timed("scan, first time (checked in)", [scan(c) for c in codes], engine)
     _timed("scan again (already checked in)", [scan(c) for c in codes], engine)
-    _timed("made-up code (unknown)", [scan(f"CUPO-{n}-X") for n in range(len(codes))], engine)
+    _timed(
+        "made-up code (unknown; 429 after 15)",
+        [scan(f"CUPO-{n}-X") for n in range(len(codes))],
+        engine,
+    )
     page = f"/admin/sessions/{session_id}/attendance"
     assert client.get(page).status_code == 200, page
     _timed(f"attendance list, {args.members} rows", [lambda: client.get(page)] * 20, engine)
@@ -140,7 +147,7 @@ def main() -> None:
 
 def _no_show_job(app, count: int) -> None:
     with app.app_context():
-        admin = db.session.query(User).filter_by(email="admin@bench.test").one()
+        admin = db.session.query(User).filter_by(email="admin@bench.example.com").one()
         ended = _class(admin, timedelta(days=1), count)
         for member in db.session.query(User).filter(User.role == Role.MEMBER).limit(count):
             book_now(ended.id, member, actor=admin)
