@@ -167,14 +167,15 @@ def scan(text: str, *, actor, device: str, session_id: int | None = None) -> Sca
     """Check in the booking a scanned or typed code names, if it works here
     and now; record the scan either way. Never raises for a bad code."""
     require_role(actor, *DESK, *TRAINERS)
-    read = tokens.read(text or "")
+    text = "".join(char for char in (text or "") if char.isprintable())  # no NUL in the log
+    read = tokens.read(text)
     method = CheckInMethod.QR if read and read[1] else CheckInMethod.CODE
     attempt = ScanAttempt(
         scanner_id=actor.id,
         device=device[:64],
         session_id=session_id,
         method=method,
-        text=(text or "").strip()[:40],
+        text=text.strip()[:40],
     )
     try:
         with transaction():

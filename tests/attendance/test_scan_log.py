@@ -24,3 +24,11 @@ def test_purge_forgets_old_scans_and_keeps_check_ins(door, db):
     assert services.purge_scan_log(day_before) == 0
     assert services.purge_scan_log(NOW + timedelta(days=services.SCAN_LOG_DAYS, seconds=1)) == 2
     assert (_count(db, ScanAttempt), _count(db, CheckIn)) == (0, 1)
+
+
+def test_control_characters_are_left_out_of_the_log(door, db):
+    desk = door.factories.front_desk()
+    outcome = services.scan("\x00AB\x07CD\u2028", actor=desk, device="door")
+    assert outcome.result.value == "unknown"
+    (attempt,) = db.session.scalars(select(ScanAttempt)).all()
+    assert attempt.text == "ABCD"
