@@ -76,6 +76,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as users_admin_bp
+    from app.accounts.photo_views import bp as member_photos_bp
     from app.accounts.views import bp as accounts_bp
     from app.attendance.member_views import bp as attendance_member_bp
     from app.attendance.member_views import staff_bp as attendance_profile_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         booking_bp,
         attendance_member_bp,
         attendance_profile_bp,
+        member_photos_bp,
         scanner_bp,
         attendance_bp,
         ical_bp,

@@ -69,6 +69,9 @@ GET_EXPECTED = {
         "front_desk": 403,
         "admin": 403,
     },
+    #: the member's own photo, from the profile page; there is no URL for another's
+    "members.photo": everyone(405),
+    "members.remove_photo": everyone(405),
     "trainers.home": {
         "anonymous": LOGIN,
         "member": 403,
@@ -204,6 +207,9 @@ GET_EXPECTED = {
     "attendance_member.booking_qr": MEMBER_ONLY,
     "attendance_member.history": MEMBER_ONLY,
     "attendance_profile.member_attendance": DESK,
+    #: the desk's photo of a member, posted from the attendance page
+    "member_photos.change": everyone(405),
+    "member_photos.remove": everyone(405),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -245,6 +251,11 @@ POST_ONLY = {
     "attendance.check_in": {"admin", "front_desk", "trainer"},
     "attendance.undo": {"admin", "front_desk", "trainer"},
     # --- check-in: the member's QR and history, a member's attendance for staff ---
+    # --- member photos: the member's own, and the desk's for any member ---
+    "members.photo": {"member"},
+    "members.remove_photo": {"member"},
+    "member_photos.change": {"admin", "front_desk"},
+    "member_photos.remove": {"admin", "front_desk"},
 }
 
 
@@ -409,6 +420,7 @@ def _state(db, target_id: int):
         target.status,
         target.deleted_at,
         target.password_hash,
+        target.photo_path,
         db.session.scalar(select(func.count()).select_from(User)),
         db.session.scalar(select(func.count()).select_from(AuditEntry)),
         db.session.scalar(select(func.count()).select_from(SentEmail)),

@@ -1,13 +1,15 @@
-"""Forms for signing in, passwords and account admin."""
+"""Forms for signing in, passwords, account admin and member photos."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
 from app.accounts.models import Role, UserStatus
 from app.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from app.core.i18n import LANGUAGE_NAMES
+from app.core.uploads import PHOTO_TYPES
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Admin"),
@@ -122,4 +124,15 @@ class UserFilterForm(FlaskForm):
         + [(s.value, label) for s, label in STATUS_LABELS.items()]
         + [("deleted", _l("Deleted"))],
         default="",
+    )
+
+
+class MemberPhotoForm(FlaskForm):
+    """A member's photo; its type and size are checked on the bytes by the service."""
+
+    photo = FileField(
+        _l("New photo"),
+        description=_l("JPEG, PNG or WebP, at most 5 MB. It is cropped to a square."),
+        render_kw={"accept": ",".join(PHOTO_TYPES)},
+        validators=[FileRequired(_l("Choose a picture."))],
     )

@@ -3,14 +3,16 @@
 `attendance_member` (member app): the check-in pass of one booking, its QR
 image and the member's own history. These take only the member's own
 booking ids (someone else's is a 404, the QR image too). `attendance_profile`
-(back office, desk and admins): the same history for any member.
+(back office, desk and admins): the same history for any member, with the
+card where the desk takes the member's photo (posted to `member_photos`).
 """
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.accounts.forms import MemberPhotoForm
 from app.accounts.models import Role, User
 from app.attendance.passes import checkin_pass, own_booking, scannable
 from app.attendance.qr import qr_png
@@ -79,12 +81,31 @@ def history():
     return render_template("attendance/member_history.html", **_history_context(current_user.id))
 
 
-@staff_bp.get("/members/<int:member_id>/attendance")
-@roles_required(*DESK)
-def member_attendance(member_id: int):
+def staff_member(member_id: int) -> User:
+    """The member with this id; 404 for staff accounts and deleted people."""
     member = get_or_404(User, member_id)
     if member.role is not Role.MEMBER:
         abort(404)
+    return member
+
+
+def staff_member_page(member: User, photo_form=None):
+    """A member's attendance for staff, with the desk's photo card."""
     return render_template(
-        "attendance/staff_member_history.html", member=member, **_history_context(member.id)
+        "attendance/staff_member_history.html",
+        member=member,
+        person=member,
+        photo_form=photo_form or MemberPhotoForm(formdata=None),
+        photo_action=url_for("member_photos.change", member_id=member.id),
+        photo_remove_action=url_for("member_photos.remove", member_id=member.id),
+        photo_capture="environment",
+        photo_intro=_l("Take the member's photo at the counter: staff compare it at check-in."),
+        **_history_context(member.id),
+        **_attendance_helpers(),  # also when another blueprint renders the page
     )
+
+
+@staff_bp.get("/members/<int:member_id>/attendance")
+@roles_required(*DESK)
+def member_attendance(member_id: int):
+    return staff_member_page(staff_member(member_id))

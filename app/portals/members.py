@@ -1,12 +1,17 @@
 """The member app (phone-first PWA)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.forms import MemberPhotoForm
+from app.accounts.photos import change_member_photo, remove_member_photo
 from app.attendance.passes import checkin_pass
 from app.attendance.queries import next_booking
+from app.core.errors import DomainError
+from app.core.forms import apply_error
 from app.core.models import utc_now
-from app.core.permissions import MEMBERS, roles_required
+from app.core.permissions import MEMBERS, PermissionDenied, roles_required
 
 bp = Blueprint("members", __name__, url_prefix="/app")
 
@@ -21,7 +26,51 @@ def home():
     return render_template("members/home.html", card=card)
 
 
+def _profile_page(photo_form=None):
+    return render_template(
+        "members/profile.html",
+        person=current_user,
+        photo_form=photo_form or MemberPhotoForm(formdata=None),
+        photo_action=url_for("members.photo"),
+        photo_remove_action=url_for("members.remove_photo"),
+        photo_capture="user",
+        photo_intro=_("Staff use it to recognise you at check-in."),
+    )
+
+
 @bp.get("/profile")
 @roles_required(*MEMBERS)
 def profile():
-    return render_template("members/profile.html")
+    return _profile_page()
+
+
+@bp.post("/profile/photo", endpoint="photo")
+@roles_required(*MEMBERS)
+def photo():
+    """The member's own photo; there is no URL for anyone else's."""
+    form = MemberPhotoForm()
+    if form.validate_on_submit():
+        try:
+            change_member_photo(current_user.id, form.photo.data, actor=current_user)
+        except PermissionDenied:
+            abort(403)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Photo updated."), "success")
+            return redirect(url_for("members.profile"))
+    return _profile_page(photo_form=form)
+
+
+@bp.post("/profile/photo/remove", endpoint="remove_photo")
+@roles_required(*MEMBERS)
+def remove_photo():
+    try:
+        remove_member_photo(current_user.id, actor=current_user)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("Photo removed."), "success")
+    return redirect(url_for("members.profile"))

@@ -54,6 +54,16 @@ def _first_trainer(page: Page) -> None:
     page.goto(href)
 
 
+def _first_member_attendance(page: Page) -> None:
+    """Open the staff page of the first member (/admin/members/<id>/attendance),
+    with the desk's photo card."""
+    page.goto("/admin/users/?role=member")
+    href = page.locator("main tbody a[href^='/admin/users/']").first.get_attribute("href")
+    assert href and re.fullmatch(r"/admin/users/\d+", href), href
+    page.goto(f"/admin/members/{href.rsplit('/', 1)[1]}/attendance")
+    expect(page.locator("#photo-card")).to_be_visible()
+
+
 def _login_with_errors(page: Page) -> None:
     """The sign-in form re-rendered with its field errors (nothing filled in)."""
     page.goto("/login")
@@ -86,6 +96,8 @@ PAGES = [
     pytest.param("admin", "/admin/rooms", {}, id="admin-rooms"),
     pytest.param("admin", "/admin/trainers/", {}, id="admin-trainers"),
     pytest.param("admin", _first_trainer, {}, id="admin-trainer"),
+    pytest.param("admin", _first_member_attendance, {}, id="admin-member-attendance"),
+    pytest.param("admin", _first_member_attendance, MOBILE, id="admin-member-attendance-phone"),
     pytest.param("member", "/app/", MOBILE, id="member-home-phone"),
     pytest.param("member", "/app/profile", MOBILE, id="member-profile-phone"),
     pytest.param("member", "/app/schedule", MOBILE, id="member-schedule-phone"),

@@ -1,0 +1,56 @@
+"""The desk's photo of a member (/admin/members/<id>/photo), taken at the counter.
+
+The card lives on the member's attendance page; the member's own photo is
+posted from their profile (members.photo). Thin: load (404), call one
+service, redirect back with a flash, or show the page again with the error.
+"""
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.forms import MemberPhotoForm
+from app.accounts.photos import PhotoError, change_member_photo, remove_member_photo
+from app.attendance.member_views import staff_member, staff_member_page
+from app.core.forms import apply_error
+from app.core.permissions import DESK, PermissionDenied, roles_required
+
+bp = Blueprint("member_photos", __name__, url_prefix="/admin/members")
+
+
+def _back(member_id: int):
+    return redirect(url_for("attendance_profile.member_attendance", member_id=member_id))
+
+
+@bp.post("/<int:member_id>/photo", endpoint="change")
+@roles_required(*DESK)
+def change(member_id: int):
+    member = staff_member(member_id)
+    form = MemberPhotoForm()
+    if form.validate_on_submit():
+        try:
+            change_member_photo(member.id, form.photo.data, actor=current_user)
+        except PermissionDenied:
+            abort(403)
+        except PhotoError as exc:
+            if exc.field is None:  # the member went away meanwhile
+                abort(404)
+            apply_error(form, exc)
+        else:
+            flash(_("Photo of %(name)s updated.", name=member.name), "success")
+            return _back(member.id)
+    return staff_member_page(member, photo_form=form)
+
+
+@bp.post("/<int:member_id>/photo/remove", endpoint="remove")
+@roles_required(*DESK)
+def remove(member_id: int):
+    member = staff_member(member_id)
+    try:
+        remove_member_photo(member.id, actor=current_user)
+    except PermissionDenied:
+        abort(403)
+    except PhotoError:
+        abort(404)
+    flash(_("Photo of %(name)s removed.", name=member.name), "success")
+    return _back(member.id)
