@@ -60,6 +60,7 @@ def _import_models() -> None:
     import app.attendance.emails  # noqa: F401  (the QR in confirmation emails)
     import app.attendance.models  # noqa: F401
     import app.attendance.services  # noqa: F401  (its job and arrival check)
+    import app.billing.models  # noqa: F401
     import app.booking.models  # noqa: F401
     from app.booking import occupancy
 

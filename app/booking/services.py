@@ -195,13 +195,16 @@ def confirm_hold(hold_id: int, member, *, actor) -> Booking:
     return booking
 
 
-def book_now(session_id: int, member, *, actor, walk_in: bool = False) -> Booking:
+def book_now(
+    session_id: int, member, *, actor, walk_in: bool = False, paid_drop_in: bool = False
+) -> Booking:
     """Hold and confirm in one step (one tap), under the same rules.
 
     Desk staff booking someone else may do so outside the members' booking
     window and past a strike block, never beyond capacity. A walk-in (booked
     at the door by the desk or the class's trainer) may also be booked after
-    the start, until the class ends.
+    the start, until the class ends. A paid drop-in (billing, inside the
+    payment's transaction) needs no membership or credits.
     """
     desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
@@ -218,7 +221,7 @@ def book_now(session_id: int, member, *, actor, walk_in: bool = False) -> Bookin
         hold = _existing(cs.id, member.id, now)[1]
         if hold is None:
             _check_room(cs, now)
-        booking = _book(cs, member, now, actor=actor, hold=hold)
+        booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
     return booking
 
 
@@ -229,9 +232,9 @@ def _check_walk_in(cs: ClassSession, actor, now) -> None:
         raise BookingError(_("This class has ended."))
 
 
-def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None) -> Booking:
+def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False) -> Booking:
     _existing(cs.id, member.id, now)
-    membership_id, needed = eligibility(cs, member, now)
+    membership_id, needed = (None, 0) if paid else eligibility(cs, member, now)
     booking = Booking(
         session_id=cs.id,
         member_id=member.id,

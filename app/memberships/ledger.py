@@ -217,6 +217,19 @@ def adjust(member_id: int, amount_cc: int, reason: str, *, actor, expires_at=Non
     return entry
 
 
+def revoke_lot(lot_id: int, reason: str, *, actor=None) -> int:
+    """Take back what is left of one lot (its sale was refunded); returns how
+    many hundredths were taken. Credits already spent stay spent."""
+    _lock_lots([lot_id])
+    lot = db.session.get(CreditLot, lot_id, populate_existing=True)
+    left = lot.remaining_cc if lot is not None and lot.expires_at > utc_now() else 0
+    if left:
+        entry = _entry(lot.member_id, EntryKind.ADJUSTMENT, -left, actor=actor, reason=reason)
+        _allocate(entry, lot, -left)
+        db.session.flush()
+    return left
+
+
 def expire_lots(now: datetime | None = None) -> int:
     """Write expiry entries for lapsed lots that still hold credits; return how many."""
     now = now or utc_now()

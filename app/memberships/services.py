@@ -197,52 +197,105 @@ def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = 
         )
     with transaction():
         member = _member(member_id, lock=True)  # one assignment per member at a time
-        plan = db.session.get(Plan, plan_id)
-        if plan is None or not plan.is_active:
-            raise MembershipError(_("This plan is no longer offered."), field="plan_id")
-        ends_on, renews_on = plan_period(plan, starts_on)
-        unlimited = plan.kind is PlanKind.UNLIMITED
-        if unlimited and _overlapping_unlimited(member.id, starts_on, ends_on):
+        plan = _offered_plan(plan_id)
+        ends_on, _renews_on = plan_period(plan, starts_on)
+        if plan.kind is PlanKind.UNLIMITED and _overlapping_unlimited(
+            member.id, starts_on, ends_on
+        ):
             raise MembershipError(
                 _("This member already has an unlimited membership for these dates."),
                 field="starts_on",
             )
-        membership = Membership(
-            member_id=member.id,
-            plan=plan,
-            status=MembershipStatus.ACTIVE,
-            period_start=starts_on,
-            period_end=ends_on,
-            renews_on=renews_on,
-            payment_note=PAYMENT_AT_DESK,
-        )
-        db.session.add(membership)
-        db.session.flush()
-        lot = None
-        if plan.kind is PlanKind.CREDITS:
-            lot = ledger.grant(
-                member.id,
-                plan.credits_cc,
-                end_of_day(ends_on),
-                source=LotSource.PURCHASE,
-                membership_id=membership.id,
-                actor=actor,
-                reason=plan.name,
-            )
-        audit.record(
-            "membership.assigned",
-            membership,
-            actor=actor,
-            after={
-                "member_id": member.id,
-                "plan_id": plan.id,
-                "period_start": starts_on.isoformat(),
-                "period_end": ends_on.isoformat(),
-                "payment_note": PAYMENT_AT_DESK,
-                "credits_cc": lot.granted_cc if lot else 0,
-            },
-        )
+        membership, _lot = _grant_plan(member, plan, starts_on, PAYMENT_AT_DESK, actor=actor)
     return membership
+
+
+def _offered_plan(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None or not plan.is_active:
+        raise MembershipError(_("This plan is no longer offered."), field="plan_id")
+    return plan
+
+
+def _grant_plan(member: User, plan: Plan, starts_on: date, note: str, *, actor):
+    """Write the membership (and a pack's lot) and its audit entry."""
+    ends_on, renews_on = plan_period(plan, starts_on)
+    membership = Membership(
+        member_id=member.id,
+        plan=plan,
+        status=MembershipStatus.ACTIVE,
+        period_start=starts_on,
+        period_end=ends_on,
+        renews_on=renews_on,
+        payment_note=note,
+    )
+    db.session.add(membership)
+    db.session.flush()
+    lot = None
+    if plan.kind is PlanKind.CREDITS:
+        lot = ledger.grant(
+            member.id,
+            plan.credits_cc,
+            end_of_day(ends_on),
+            source=LotSource.PURCHASE,
+            membership_id=membership.id,
+            actor=actor,
+            reason=plan.name,
+        )
+    audit.record(
+        "membership.assigned",
+        membership,
+        actor=actor,
+        after={
+            "member_id": member.id,
+            "plan_id": plan.id,
+            "period_start": starts_on.isoformat(),
+            "period_end": ends_on.isoformat(),
+            "payment_note": note,
+            "credits_cc": lot.granted_cc if lot else 0,
+        },
+    )
+    return membership, lot
+
+
+def sell_plan(member_id: int, plan_id: int, note: str, *, actor):
+    """A plan was paid for (billing calls this inside the payment's transaction).
+
+    A pack starts today. An unlimited plan renews: it starts the day after
+    the member's current or past-due unlimited period ends, so a renewal paid
+    early leaves no gap and one paid late is active again at once (the
+    past-due period is closed as expired); with nothing to renew, today.
+    Returns (membership, credit lot or None).
+    """
+    today = local_date(utc_now(), gym_zone())
+    with transaction():
+        member = _member(member_id, lock=True)
+        plan = _offered_plan(plan_id)
+        starts_on = today
+        if plan.kind is PlanKind.UNLIMITED:
+            starts_on = _renewal_start(member.id, today)
+        return _grant_plan(member, plan, starts_on, note, actor=actor)
+
+
+def _renewal_start(member_id: int, today: date) -> date:
+    previous = db.session.scalars(
+        select(Membership)
+        .join(Plan, Plan.id == Membership.plan_id)
+        .where(
+            Membership.member_id == member_id,
+            Membership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.PAST_DUE]),
+            Plan.kind == PlanKind.UNLIMITED,
+        )
+        .order_by(Membership.period_end.desc())
+    ).all()
+    for membership in previous:
+        if membership.status is MembershipStatus.PAST_DUE:
+            membership.status = MembershipStatus.EXPIRED  # paid late: the new period takes over
+    latest = previous[0] if previous else None
+    running = latest is not None and latest.status is MembershipStatus.ACTIVE
+    return (
+        latest.period_end + timedelta(days=1) if running and latest.period_end >= today else today
+    )
 
 
 def _overlapping_unlimited(member_id: int, starts_on: date, ends_on: date) -> bool:

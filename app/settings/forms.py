@@ -5,9 +5,17 @@ from zoneinfo import available_timezones
 from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.core.forms import strip
 from app.core.i18n import LANGUAGE_NAMES
 
 
@@ -77,5 +85,33 @@ class BookingRulesForm(FlaskForm):
     late_grace_minutes = _whole(_l("Check-ins are late after (minutes from the start)"), 0, 240)
 
 
-class SettingsForm(GeneralSettingsForm, BookingRulesForm):
+class BillingSettingsForm(FlaskForm):
+    """Invoices and renewals (part of the settings page)."""
+
+    tax_id = StringField(
+        _l("Tax id (RFC)"),
+        filters=[strip, lambda value: value.upper() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=20, message=_l("Use at most %(max)d characters."))],
+    )
+    prices_include_tax = BooleanField(_l("Prices include tax"))
+    invoice_series = StringField(
+        _l("Invoice series"),
+        filters=[strip],
+        validators=[
+            InputRequired(_l("Enter a series, e.g. A.")),
+            Regexp(r"^[A-Za-z0-9]{1,10}$", message=_l("Use 1 to 10 letters or digits.")),
+        ],
+    )
+    credit_note_series = StringField(
+        _l("Credit note series"),
+        filters=[strip],
+        validators=[
+            InputRequired(_l("Enter a series, e.g. NC.")),
+            Regexp(r"^[A-Za-z0-9]{1,10}$", message=_l("Use 1 to 10 letters or digits.")),
+        ],
+    )
+    renewal_grace_days = _whole(_l("Days a membership stays past due before it expires"), 0, 60)
+
+
+class SettingsForm(GeneralSettingsForm, BookingRulesForm, BillingSettingsForm):
     """The whole settings page."""

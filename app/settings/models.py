@@ -25,6 +25,11 @@ DEFAULTS = {
     "strike_block_days": 7,
     "checkin_opens_minutes": 60,
     "late_grace_minutes": 10,
+    "tax_id": "",
+    "prices_include_tax": True,
+    "invoice_series": "A",
+    "credit_note_series": "NC",
+    "renewal_grace_days": 5,
 }
 
 
@@ -73,6 +78,16 @@ class GymSettings(db.Model):
     checkin_opens_minutes: Mapped[int] = mapped_column(default=DEFAULTS["checkin_opens_minutes"])
     #: a check-in later than this many minutes after the start is marked late
     late_grace_minutes: Mapped[int] = mapped_column(default=DEFAULTS["late_grace_minutes"])
+    #: the seller's tax id on invoices (RFC in Mexico)
+    tax_id: Mapped[str] = mapped_column(String(20), default="")
+    #: prices are entered with tax included (the tax is worked out of them)
+    prices_include_tax: Mapped[bool] = mapped_column(default=DEFAULTS["prices_include_tax"])
+    invoice_series: Mapped[str] = mapped_column(String(10), default=DEFAULTS["invoice_series"])
+    credit_note_series: Mapped[str] = mapped_column(
+        String(10), default=DEFAULTS["credit_note_series"]
+    )
+    #: days a membership stays past due (still booking) before it expires
+    renewal_grace_days: Mapped[int] = mapped_column(default=DEFAULTS["renewal_grace_days"])
 
     @property
     def tax_rate_percent(self) -> float:

@@ -35,6 +35,11 @@ EDITABLE = [
     "strike_block_days",
     "checkin_opens_minutes",
     "late_grace_minutes",
+    "tax_id",
+    "prices_include_tax",
+    "invoice_series",
+    "credit_note_series",
+    "renewal_grace_days",
 ]
 
 

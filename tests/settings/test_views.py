@@ -24,6 +24,11 @@ VALID = {
     "strike_block_days": "14",
     "checkin_opens_minutes": "45",
     "late_grace_minutes": "5",
+    "tax_id": "cpo010101ab1",
+    "prices_include_tax": "y",
+    "invoice_series": "B",
+    "credit_note_series": "NCB",
+    "renewal_grace_days": "3",
 }
 
 
@@ -90,6 +95,12 @@ def test_booking_rules_are_saved(client, db, factories, login):
     )
     assert (saved.strike_limit, saved.strike_block_days, saved.schedule_weeks_ahead) == (3, 14, 6)
     assert (saved.checkin_opens_minutes, saved.late_grace_minutes) == (45, 5)
+    assert (saved.tax_id, saved.prices_include_tax, saved.invoice_series) == (
+        "CPO010101AB1",
+        True,
+        "B",
+    )
+    assert (saved.credit_note_series, saved.renewal_grace_days) == ("NCB", 3)
 
 
 def test_partial_refund_cannot_start_before_the_full_refund(client, db, factories, login):
