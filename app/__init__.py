@@ -83,6 +83,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.attendance.member_views import staff_bp as attendance_profile_bp
     from app.attendance.scanner_views import bp as scanner_bp
     from app.attendance.views import bp as attendance_bp
+    from app.billing.desk_views import bp as billing_desk_bp
+    from app.billing.document_views import bp as billing_documents_bp
+    from app.billing.online_views import bp as billing_online_bp
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp
@@ -118,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
         member_photos_bp,
         scanner_bp,
         attendance_bp,
+        billing_desk_bp,
+        billing_documents_bp,
+        billing_online_bp,
         ical_bp,
         scheduling_admin_bp,
         booking_staff_bp,

@@ -202,6 +202,9 @@ GET_EXPECTED = {
     "attendance.check_in": everyone(405),
     "attendance.undo": everyone(405),
     # --- check-in: the member's QR and history, a member's attendance for staff ---
+    # --- billing: the desk's payments, drawer and renewals ---
+    # --- billing: invoices and credit notes ---
+    # --- billing: online purchases, checkout and webhooks ---
     #: booking_id is the member's own confirmed booking; member_id the target member
     "attendance_member.booking_pass": MEMBER_ONLY,
     "attendance_member.booking_qr": MEMBER_ONLY,
@@ -251,6 +254,9 @@ POST_ONLY = {
     "attendance.check_in": {"admin", "front_desk", "trainer"},
     "attendance.undo": {"admin", "front_desk", "trainer"},
     # --- check-in: the member's QR and history, a member's attendance for staff ---
+    # --- billing: the desk's payments, drawer and renewals ---
+    # --- billing: invoices and credit notes ---
+    # --- billing: online purchases, checkout and webhooks ---
     # --- member photos: the member's own, and the desk's for any member ---
     "members.photo": {"member"},
     "members.remove_photo": {"member"},
