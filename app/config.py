@@ -80,6 +80,10 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     #: where links in emails and jobs point
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    #: the sandbox gateway's webhook signing secret; derived from SECRET_KEY when unset
+    SANDBOX_WEBHOOK_SECRET = os.environ.get("SANDBOX_WEBHOOK_SECRET")
+    #: seconds a sandbox payment stays pending before it settles
+    SANDBOX_SETTLE_SECONDS = int(os.environ.get("SANDBOX_SETTLE_SECONDS", "30"))
     VERSION = os.environ.get("CUPO_VERSION", "0.1.0")
     GIT_SHA = os.environ.get("GIT_SHA", "")
 

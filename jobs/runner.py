@@ -55,8 +55,25 @@ def daily_housekeeping() -> None:
     _in_app(purge_scan_log)
 
 
+def check_renewals() -> None:
+    """Daily: lapsed memberships become past due, then expired after the grace."""
+    from app.memberships.renewals import check_renewals as check
+
+    _in_app(check)
+
+
 def mark_no_shows() -> None:
     """Every five minutes: bookings of finished classes nobody checked in to."""
     from app.attendance.services import mark_no_shows as mark
 
     _in_app(mark)
+
+
+def tend_online_payments() -> None:
+    """Every minute: retry webhook events whose backoff is over, and let the
+    sandbox gateway settle payments that have been pending long enough."""
+    from app.billing.gateways.sandbox import settle_pending
+    from app.billing.webhooks import retry_due_events
+
+    _in_app(retry_due_events)
+    _in_app(settle_pending)

@@ -7,11 +7,13 @@ and fails with the RQ 2 line we pin.
 from rq import cron
 
 from jobs.runner import (
+    check_renewals,
     daily_housekeeping,
     expire_holds,
     fill_timetable_horizon,
     mark_no_shows,
     sweep_outbox,
+    tend_online_payments,
 )
 
 QUEUE = "cupo"
@@ -21,4 +23,7 @@ cron.register(sweep_outbox, QUEUE, interval=60)
 cron.register(fill_timetable_horizon, QUEUE, cron="10 6 * * *")
 cron.register(expire_holds, QUEUE, interval=60)
 cron.register(daily_housekeeping, QUEUE, cron="20 6 * * *")
+# after local midnight, so the check sees the new day
+cron.register(check_renewals, QUEUE, cron="30 6 * * *")
 cron.register(mark_no_shows, QUEUE, interval=300)
+cron.register(tend_online_payments, QUEUE, interval=60)

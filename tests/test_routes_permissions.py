@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
+from app.billing.models import ItemKind, Order
 from app.booking.models import Booking
 from app.core.audit import AuditEntry
 from app.core.models import utc_now
@@ -21,6 +22,7 @@ from app.settings.models import GymSettings
 from app.trainers import services
 from app.trainers.models import Certification, Trainer
 from tests.accounts.support import page_text, path_for
+from tests.billing.documents_support import stored_invoice
 from tests.conftest import csrf_token
 from tests.trainers.support import file_storage, pdf_bytes
 
@@ -203,8 +205,28 @@ GET_EXPECTED = {
     "attendance.undo": everyone(405),
     # --- check-in: the member's QR and history, a member's attendance for staff ---
     # --- billing: the desk's payments, drawer and renewals ---
+    #: payment_id is a cash payment of the target member; refunds are for admins only
+    "billing_desk.new_payment": DESK,
+    "billing_desk.payment": DESK,
+    "billing_desk.refund": everyone(405),
+    "billing_desk.payments": DESK,
+    "billing_desk.drawer": DESK,
+    "billing_desk.renewals": DESK,
     # --- billing: invoices and credit notes ---
+    #: invoice_id is people["member"]'s own invoice, its PDF already stored
+    "billing_documents.my_payments": MEMBER_ONLY,
+    "billing_documents.member_pdf": MEMBER_ONLY,
+    "billing_documents.staff_pdf": DESK,
     # --- billing: online purchases, checkout and webhooks ---
+    #: order_id is people["member"]'s order, whose gateway ref is path_for's "not-a-token"
+    "billing_online.shop": MEMBER_ONLY,
+    "billing_online.buy": everyone(405),
+    "billing_online.order": MEMBER_ONLY,
+    "billing_online.order_status": MEMBER_ONLY,
+    "billing_online.sandbox_checkout": MEMBER_ONLY,
+    "billing_online.webhook": everyone(405),
+    "billing_online.webhook_events": ADMIN_ONLY,
+    "billing_online.retry_webhook_event": everyone(405),
     #: booking_id is the member's own confirmed booking; member_id the target member
     "attendance_member.booking_pass": MEMBER_ONLY,
     "attendance_member.booking_qr": MEMBER_ONLY,
@@ -255,8 +277,12 @@ POST_ONLY = {
     "attendance.undo": {"admin", "front_desk", "trainer"},
     # --- check-in: the member's QR and history, a member's attendance for staff ---
     # --- billing: the desk's payments, drawer and renewals ---
+    "billing_desk.refund": {"admin"},
     # --- billing: invoices and credit notes ---
     # --- billing: online purchases, checkout and webhooks ---
+    "billing_online.buy": {"member"},
+    "billing_online.webhook": None,
+    "billing_online.retry_webhook_event": {"admin"},
     # --- member photos: the member's own, and the desk's for any member ---
     "members.photo": {"member"},
     "members.remove_photo": {"member"},
@@ -314,14 +340,35 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
     scheduled = _scheduled(db, factories)
     booking = Booking(session_id=scheduled["session_id"], member_id=people["member"].id)
     db.session.add(booking)
+    online_plan = Plan(name="Online Plan", kind=PlanKind.UNLIMITED, price_minor=100)
+    order = Order(
+        member_id=people["member"].id,
+        kind=ItemKind.PLAN,
+        plan=online_plan,
+        amount_minor=100,
+        currency="MXN",
+        gateway="sandbox",
+        gateway_ref="not-a-token",
+    )
+    db.session.add(order)
+    db.session.commit()
+    from app.billing.models import Payment, PaymentMethod
+
+    payment = Payment(
+        member_id=people["target"].id, method=PaymentMethod.CASH, amount_minor=100, currency="MXN"
+    )
+    db.session.add(payment)
     db.session.commit()
     return {
+        "payment_id": payment.id,
+        "order_id": order.id,
         **scheduled,
         "user_id": people["target"].id,
         "email_id": email.id,
         "trainer_id": trainer.id,
         "certification_id": certification.id,
         "booking_id": booking.id,
+        **stored_invoice(db, people["member"]),
         **_membership(db, people["target"]),
     }
 

@@ -1,5 +1,269 @@
-"""The desk's till: payments, the cash drawer and renewals due."""
+"""The desk's till: payments, the cash drawer and renewals due.
 
-from flask import Blueprint
+Front desk and admins (DESK) record payments, read the list and the renewals
+due, and count their own drawer; admins also refund or void a payment and
+count anyone's drawer. Every rule is the billing services': these views
+parse, call one service and show what it said.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.billing import desk_queries as queries
+from app.billing import drawer as drawers
+from app.billing.desk_forms import (
+    KIND_LABELS,
+    METHOD_LABELS,
+    RENEWAL_DAYS,
+    STATUS_LABELS,
+    DrawerForm,
+    DrawerPickForm,
+    PaymentFilterForm,
+    PaymentForm,
+    RefundForm,
+    RenewalsForm,
+)
+from app.billing.models import ItemKind, Payment, PaymentMethod
+from app.billing.services import record_payment, refund_payment
+from app.booking.forms import new_idempotency_key
+from app.core.errors import DomainError
+from app.core.forms import apply_error
+from app.core.i18n import money
+from app.core.idempotency_service import IdempotencyError, run_once
+from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
+from app.memberships.models import PlanKind
+from app.settings.services import gym_settings
 
 bp = Blueprint("billing_desk", __name__, url_prefix="/admin/billing")
+
+
+@bp.context_processor
+def labels():
+    return {
+        "method_labels": METHOD_LABELS,
+        "kind_labels": KIND_LABELS,
+        "payment_status_labels": STATUS_LABELS,
+    }
+
+
+# ---- record a payment -------------------------------------------------------
+
+
+def _payment_form() -> PaymentForm:
+    form = PaymentForm()
+    form.load_options(
+        queries.plan_options(PlanKind.UNLIMITED),
+        queries.plan_options(PlanKind.CREDITS),
+        queries.drop_in_options(),
+    )
+    return form
+
+
+def _prefill(form: PaymentForm) -> None:
+    """?member=<id> and ?plan=<id> (from the renewals list or a member's page)."""
+    member = queries.member(request.args.get("member", type=int))
+    if member is not None:
+        form.member.data = member.email
+    plan_id = request.args.get("plan", type=int)
+    for field, kind in ((form.plan_id, ItemKind.PLAN), (form.pack_id, ItemKind.PACK)):
+        if plan_id is not None and any(choice[0] == plan_id for choice in field.choices):
+            field.data, form.kind.data = plan_id, kind.value
+
+
+def _render_new(form: PaymentForm, status: int = 200):
+    form.idempotency_key.data = new_idempotency_key()
+    settings = gym_settings()
+    return (
+        render_template(
+            "billing/desk/new_payment.html",
+            form=form,
+            tax_rate_bp=settings.tax_rate_bp,
+            prices_include_tax=settings.prices_include_tax,
+            currency=settings.currency,
+        ),
+        status,
+    )
+
+
+def _take(form: PaymentForm) -> dict:
+    """Record the payment once per idempotency key; its result or {"error", "field"}."""
+    member, sale = form.member_user, form.sale()
+
+    def work():
+        try:
+            payment = record_payment(
+                member.id,
+                [sale],
+                method=form.payment_method,
+                actor=current_user,
+                tendered_minor=form.tendered.data,
+                reference=form.reference.data or "",
+            )
+        except DomainError as exc:
+            return {"error": str(exc), "field": exc.field}
+        return {"payment_id": payment.id, "change_minor": payment.change_minor}
+
+    return run_once(
+        current_user.id, form.idempotency_key.data, "billing.payment", form.params(), work
+    )
+
+
+@bp.route("/payments/new", methods=["GET", "POST"])
+@roles_required(*DESK)
+def new_payment():
+    form = _payment_form()
+    if not form.is_submitted():
+        _prefill(form)
+        return _render_new(form)
+    if not form.validate_on_submit():
+        return _render_new(form)
+    try:
+        result = _take(form)
+    except IdempotencyError as exc:
+        form.form_errors.append(str(exc))
+        return _render_new(form, exc.status)
+    if "error" in result:
+        form.apply(result)
+        return _render_new(form)
+    if form.payment_method is PaymentMethod.CASH:
+        flash(
+            _("Payment recorded. Change due: %(change)s.", change=money(result["change_minor"])),
+            "success",
+        )
+    else:
+        flash(_("Payment recorded."), "success")
+    return redirect(url_for(".payment", payment_id=result["payment_id"]), code=303)
+
+
+# ---- a payment, and its refund ----------------------------------------------
+
+
+def _render_payment(payment: Payment, refund_form: RefundForm | None = None):
+    return render_template(
+        "billing/desk/payment.html",
+        payment=payment,
+        invoice=payment.invoice,
+        credit_notes=queries.credit_notes_of(payment.id),
+        refund_form=refund_form or RefundForm(formdata=None),
+    )
+
+
+@bp.get("/payments/<int:payment_id>")
+@roles_required(*DESK)
+def payment(payment_id: int):
+    return _render_payment(get_or_404(Payment, payment_id))
+
+
+@bp.post("/payments/<int:payment_id>/refund")
+@roles_required(*ADMIN)
+def refund(payment_id: int):
+    payment = get_or_404(Payment, payment_id)
+    form = RefundForm()
+    if form.validate_on_submit():
+        void = form.action.data == "void"
+        try:
+            note = refund_payment(payment.id, form.reason.data, actor=current_user, void=void)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            message = _("Payment voided: credit note %(label)s.", label=note.label)
+            if not void:
+                message = _("Payment refunded: credit note %(label)s.", label=note.label)
+            flash(message, "success")
+            return redirect(url_for(".payment", payment_id=payment.id), code=303)
+    return _render_payment(payment, form)
+
+
+# ---- the payment list -------------------------------------------------------
+
+
+@bp.get("/payments")
+@roles_required(*DESK)
+def payments():
+    filters = PaymentFilterForm(request.args)
+    filters.staff.set_options(queries.desk_staff_options())
+    filters.validate()
+    method = filters.valid("method")
+    search = queries.PaymentSearch(
+        date_from=filters.valid("date_from"),
+        date_to=filters.valid("date_to"),
+        method=PaymentMethod(method) if method else None,
+        staff_id=filters.valid("staff"),
+        member_text=filters.valid("member") or "",
+    )
+    return render_template(
+        "billing/desk/payments.html",
+        filters=filters,
+        payments=queries.payments_page(search, request.args.get("page", 1, type=int)),
+        totals=queries.payment_totals(search),
+    )
+
+
+# ---- the cash drawer --------------------------------------------------------
+
+
+def _drawer_pick() -> tuple[DrawerPickForm, int]:
+    """The day and whose drawer from ?day=&staff=; 404 for front desk asking
+    for someone else's."""
+    pick = DrawerPickForm(request.args)
+    pick.staff.set_options(queries.desk_staff_options())
+    pick.validate()
+    if not request.args.get("staff"):
+        pick.staff.errors = []
+    staff_id = pick.staff.data if not pick.staff.errors and pick.staff.data else current_user.id
+    ensure(drawers.may_count(current_user, staff_id))
+    if pick.day.errors or not pick.day.data:
+        pick.day.data = queries.today()
+    pick.staff.data = staff_id
+    return pick, staff_id
+
+
+@bp.route("/drawer", methods=["GET", "POST"])
+@roles_required(*DESK)
+def drawer():
+    pick, staff_id = _drawer_pick()
+    day = pick.day.data
+    form = DrawerForm()
+    saved = drawers.count_of(day, staff_id)
+    if form.validate_on_submit():
+        try:
+            drawers.count_drawer(
+                day, staff_id, form.counted.data, form.note.data or "", actor=current_user
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Drawer count saved."), "success")
+            return redirect(url_for(".drawer", day=day.isoformat(), staff=staff_id), code=303)
+    elif not form.is_submitted() and saved is not None:
+        form.counted.data, form.note.data = saved.counted_minor, saved.note
+    return render_template(
+        "billing/desk/drawer.html",
+        pick=pick,
+        form=form,
+        day=day,
+        staff_id=staff_id,
+        tally=drawers.tally(day, staff_id),
+        saved=saved,
+        counts=drawers.counts_page(staff_id, request.args.get("page", 1, type=int)),
+        is_future=day > queries.today(),
+    )
+
+
+# ---- renewals due -----------------------------------------------------------
+
+
+@bp.get("/renewals")
+@roles_required(*DESK)
+def renewals():
+    form = RenewalsForm(request.args)
+    form.validate()
+    days = form.days.data if not form.days.errors and form.days.data else RENEWAL_DAYS
+    return render_template(
+        "billing/desk/renewals.html",
+        form=form,
+        days=days,
+        rows=queries.renewals_due(days, request.args.get("page", 1, type=int)),
+        today=queries.today(),
+    )

@@ -47,8 +47,18 @@ def priced_line(line: InvoiceLine, rate_bp: int, includes_tax: bool) -> InvoiceL
     return line
 
 
+def reserve_number(kind: InvoiceKind) -> tuple[str, int]:
+    """Lock the series and take its next number: first thing in a billing
+    transaction, so every payment takes the series lock before any other
+    (the audit chain included) and two payments never deadlock."""
+    settings = gym_settings()
+    series = settings.invoice_series if kind is InvoiceKind.INVOICE else settings.credit_note_series
+    return series, next_number(series)
+
+
 def issue(
     kind: InvoiceKind,
+    number: tuple[str, int],
     payment: Payment,
     member,
     lines: list[InvoiceLine],
@@ -59,9 +69,10 @@ def issue(
     credits_invoice: Invoice | None = None,
     reason: str = "",
 ) -> Invoice:
-    """Number and write an invoice (or credit note) of already-priced lines."""
+    """Write an invoice (or credit note) of already-priced lines under the
+    (series, number) taken by `reserve_number` in the same transaction."""
     settings = gym_settings()
-    series = settings.invoice_series if kind is InvoiceKind.INVOICE else settings.credit_note_series
+    series, number = number
     now = utc_now()
     totals = add_up(lines)
     for position, line in enumerate(lines, start=1):
@@ -69,7 +80,7 @@ def issue(
     invoice = Invoice(
         kind=kind,
         series=series,
-        number=next_number(series),
+        number=number,
         issued_at=now,
         issued_on=local_date(now, gym_zone()),
         payment=payment,

@@ -168,8 +168,11 @@ def record_payment(
     _check_method(method, actor)
     if not sales:
         raise BillingError(_("Choose what is sold."), field="kind")
+    if method is PaymentMethod.ONLINE and any(sale.kind is ItemKind.DROP_IN for sale in sales):
+        raise BillingError(_("A drop-in is sold at the desk."), field="kind")
     settings = gym_settings()
     with transaction():
+        number = invoices.reserve_number(InvoiceKind.INVOICE)
         member = _member(member_id)
         lines = [
             invoices.priced_line(
@@ -178,6 +181,10 @@ def record_payment(
             for sale in sales
         ]
         total = sum(line.total_minor for line in lines)
+        if any(line.total_minor > MAX_PRICE_MINOR for line in lines) or total > MAX_PRICE_MINOR:
+            raise BillingError(
+                _("That is more than one payment can take. Split it."), field="amount"
+            )
         if method is PaymentMethod.CASH:
             if tendered_minor is None or tendered_minor < total:
                 raise BillingError(
@@ -198,6 +205,7 @@ def record_payment(
         db.session.add(payment)
         invoice = invoices.issue(
             InvoiceKind.INVOICE,
+            number,
             payment,
             member,
             lines,
@@ -245,6 +253,7 @@ def refund_payment(payment_id: int, reason: str, *, actor, void: bool = False):
     if len(reason) > 500:
         raise BillingError(_("Use at most %(max)d characters.", max=500), field="reason")
     with transaction():
+        number = invoices.reserve_number(InvoiceKind.CREDIT_NOTE)
         payment = db.session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
         if payment is None:
             raise BillingError(_("We couldn't find that payment."))
@@ -257,6 +266,7 @@ def refund_payment(payment_id: int, reason: str, *, actor, void: bool = False):
         lines = [_reversed(line) for line in original.lines]
         note = invoices.issue(
             InvoiceKind.CREDIT_NOTE,
+            number,
             payment,
             member,
             lines,

@@ -9,7 +9,7 @@ only say beforehand what a click would most likely meet.
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, contains_eager
@@ -21,8 +21,8 @@ from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.extensions import db
 from app.memberships import ledger
-from app.memberships.models import CC, Membership, MembershipStatus, Plan, PlanKind
-from app.memberships.queries import unlimited_membership_on
+from app.memberships.models import CC, Membership
+from app.memberships.queries import unlimited_days, unlimited_membership_on
 from app.scheduling.models import ClassSession, SessionStatus
 from app.scheduling.queries import ScheduledSession
 from app.scheduling.sessions import booking_window
@@ -69,21 +69,6 @@ def waitlist_position():
     )
 
 
-def _unlimited_days(member_id: int, first: date, last: date) -> list[tuple[date, date]]:
-    rows = db.session.execute(
-        select(Membership.period_start, Membership.period_end)
-        .join(Plan, Plan.id == Membership.plan_id)
-        .where(
-            Membership.member_id == member_id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.period_start <= last,
-            Membership.period_end >= first,
-            Plan.kind == PlanKind.UNLIMITED,
-        )
-    ).all()
-    return [(start, end) for start, end in rows]
-
-
 def member_states(
     member_id: int, items: list[ScheduledSession], now: datetime
 ) -> dict[int, MemberState]:
@@ -126,7 +111,7 @@ def member_states(
     zone = gym_zone()
     days = [local_date(item.session.starts_at, zone) for item in upcoming]
     today = local_date(now, zone)
-    unlimited = _unlimited_days(member_id, min(days, default=today), max(days, default=today))
+    unlimited = unlimited_days(member_id, min(days, default=today), max(days, default=today))
     balance = ledger.balance(member_id, now)
 
     states = {}

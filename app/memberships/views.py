@@ -19,7 +19,7 @@ from app.core.forms import apply_error
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, MEMBERS, get_or_404, roles_required
-from app.memberships import ledger, pages, services
+from app.memberships import ledger, pages, renewals, services
 from app.memberships.forms import (
     ENTRY_LABELS,
     FACILITY_LABELS,
@@ -215,7 +215,9 @@ def cancel(user_id: int, membership_id: int):
 @roles_required(*MEMBERS)
 def membership():
     return render_template(
-        "memberships/membership.html", snapshot=services.member_snapshot(current_user.id)
+        "memberships/membership.html",
+        snapshot=services.member_snapshot(current_user.id),
+        renew_url=renewals.renew_url(),
     )
 
 

@@ -26,12 +26,17 @@ SUBJECTS = {
     "session_rescheduled": _l("%(gym)s: your class has a new time"),
     "booking_confirmed": _l("%(gym)s: you're booked"),
     "waitlist_offer": _l("%(gym)s: a spot opened up for you"),
+    "membership_past_due": _l("%(gym)s: your membership is due for renewal"),
+    "membership_expired": _l("%(gym)s: your membership has expired"),
+    "invoice_issued": _l("%(gym)s: your receipt and invoice"),
+    "credit_note_issued": _l("%(gym)s: your credit note"),
 }
 
 register_job("notifications.deliver_email", "app.notifications.services:deliver_email")
 
 #: template → "module:function" taking the email's context and returning
 #: (more context, inline images as [(content id, filename, mimetype, bytes)]);
+#: a 5th element "attachment" makes a file a real attachment instead of inline;
 #: made at render time, so nothing large or secret waits in the database
 EXTRAS: dict[str, str] = {}
 
@@ -122,10 +127,10 @@ def deliver_email(email_id: int) -> None:
         return
     subject, text, html, images = _render(email)
     message = Message(subject=subject, recipients=[email.to], body=text, html=html)
-    for content_id, filename, mimetype, data in images:
-        message.attach(
-            filename, mimetype, data, "inline", headers={"Content-ID": f"<{content_id}>"}
-        )
+    for content_id, filename, mimetype, data, *rest in images:
+        disposition = rest[0] if rest else "inline"
+        headers = {"Content-ID": f"<{content_id}>"} if disposition == "inline" else None
+        message.attach(filename, mimetype, data, disposition, headers=headers)
     keep_body = current_app.config["MAIL_SERVER"] is None
     try:
         mail.send(message)

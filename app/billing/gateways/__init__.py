@@ -1,0 +1,95 @@
+"""Payment gateways: what the shop and the webhook endpoint need from one.
+
+A gateway hosts the checkout (the member pays there, off our pages) and
+tells us the outcome by signed webhook events. Adding Stripe or Mercado
+Pago is one module here with a class that fits `Gateway`, registered with
+`register_gateway`. Events come back normalised to `GatewayEvent`:
+
+    {"id": "evt_…", "type": "payment.succeeded" | "payment.declined" | "payment.pending",
+     "ref": <Order.gateway_ref>, "amount_minor": int, "currency": "MXN", "reason": ""}
+"""
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+from typing import Protocol, TypedDict
+
+#: events older (or further in the future) than this are refused (invariant 5)
+SIGNATURE_TOLERANCE = timedelta(minutes=5)
+#: the event types an order listens to
+SUCCEEDED, DECLINED, PENDING = "payment.succeeded", "payment.declined", "payment.pending"
+EVENT_TYPES = (SUCCEEDED, DECLINED, PENDING)
+
+
+class GatewayEvent(TypedDict):
+    id: str
+    type: str
+    ref: str
+    amount_minor: int
+    currency: str
+    reason: str
+
+
+class SignatureError(Exception):
+    """The request is not a genuine, fresh event from the gateway (answer 400)."""
+
+
+class MalformedEvent(Exception):
+    """The body is signed but is not an event we can read (answer 400)."""
+
+
+class Gateway(Protocol):
+    #: short and stable: stored on orders and events
+    name: str
+
+    def start_checkout(self, order, return_url: str) -> str:
+        """Where to send the member to pay `order`; they come back to `return_url`."""
+
+    def verify(self, headers, raw_body: bytes) -> GatewayEvent:
+        """The event in a webhook request; raises SignatureError or MalformedEvent."""
+
+
+_GATEWAYS: dict[str, Gateway] = {}
+
+
+def register_gateway(instance: Gateway) -> Gateway:
+    _GATEWAYS[instance.name] = instance
+    return instance
+
+
+def gateway(name: str) -> Gateway:
+    """The gateway called `name`; raises KeyError for one we don't know."""
+    if not _GATEWAYS:
+        from app.billing.gateways import sandbox  # noqa: F401  registers itself
+    return _GATEWAYS[name]
+
+
+# ---- Stripe-style signatures: "t=<unix>,v1=<hex hmac-sha256 of 't.body'>" ----------
+
+
+def signature_header(secret: str, raw_body: bytes, at: datetime) -> str:
+    timestamp = int(at.timestamp())
+    return f"t={timestamp},v1={_digest(secret, timestamp, raw_body)}"
+
+
+def check_signature(header: str | None, raw_body: bytes, secret: str, now: datetime) -> None:
+    """Raise SignatureError unless `header` signs `raw_body` with `secret`
+    at a time within SIGNATURE_TOLERANCE of `now` (compared in constant time)."""
+    parts: dict[str, list[str]] = {}
+    for item in (header or "").split(","):
+        key, _sep, value = item.strip().partition("=")
+        parts.setdefault(key, []).append(value)
+    try:
+        timestamp = int(parts["t"][0])
+    except (KeyError, ValueError) as exc:
+        raise SignatureError("missing or unreadable timestamp") from exc
+    expected = _digest(secret, timestamp, raw_body)
+    if not any(hmac.compare_digest(expected, given) for given in parts.get("v1", [])):
+        raise SignatureError("signature does not match")
+    if abs(now.timestamp() - timestamp) > SIGNATURE_TOLERANCE.total_seconds():
+        raise SignatureError("timestamp outside the tolerance")
+
+
+def _digest(secret: str, timestamp: int, raw_body: bytes) -> str:
+    message = str(timestamp).encode() + b"." + raw_body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

@@ -1,0 +1,216 @@
+"""The sandbox gateway: a pretend payment provider living inside the app.
+
+It hosts its own checkout page (`billing_online.sandbox_checkout`), takes a
+test card number and tells the shop the outcome the way a real provider
+does: a signed webhook event POSTed to `/billing/webhooks/sandbox`, sent by
+a job through the app's whole HTTP stack (httpx's WSGI transport: no
+network, but routing, signature checks and the CSRF exemption run for real).
+
+Test cards (spaces and dashes are ignored; any expiry and CVC):
+
+    4242 4242 4242 4242  the payment succeeds
+    4000 0000 0000 0002  the card is declined
+    4000 0000 0000 9995  declined: insufficient funds
+    4000 0000 0000 0077  pending: the bank confirms it later; `settle_pending`
+                         (every minute) sends payment.succeeded once it has been
+                         pending for SANDBOX_SETTLE_SECONDS (30 by default)
+
+Any other number is "not a test card" (a field error on the checkout page).
+"""
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import httpx
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.billing.gateways import (
+    DECLINED,
+    EVENT_TYPES,
+    PENDING,
+    SUCCEEDED,
+    GatewayEvent,
+    MalformedEvent,
+    check_signature,
+    register_gateway,
+    signature_header,
+)
+from app.billing.models import Order, OrderStatus, WebhookEvent
+from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.jobs import enqueue_after_commit, register_job
+from app.core.models import utc_now
+from app.extensions import db
+
+NAME = "sandbox"
+SIGNATURE_HEADER = "Cupo-Signature"
+WEBHOOK_PATH = f"/billing/webhooks/{NAME}"
+DEFAULT_SETTLE_SECONDS = 30
+
+#: card number → (event type, decline reason code)
+TEST_CARDS = {
+    "4242424242424242": (SUCCEEDED, ""),
+    "4000000000000002": (DECLINED, "card_declined"),
+    "4000000000009995": (DECLINED, "insufficient_funds"),
+    "4000000000000077": (PENDING, ""),
+}
+
+register_job("billing.sandbox_deliver", "app.billing.gateways.sandbox:deliver_event")
+
+
+class SandboxError(DomainError):
+    """The sandbox would not take this payment; `str(exc)` says why."""
+
+
+def webhook_secret() -> str:
+    """SANDBOX_WEBHOOK_SECRET, or one derived from SECRET_KEY."""
+    configured = current_app.config.get("SANDBOX_WEBHOOK_SECRET")
+    if configured:
+        return configured
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, b"cupo-sandbox-webhooks", hashlib.sha256).hexdigest()
+
+
+def settle_after() -> timedelta:
+    return timedelta(
+        seconds=int(current_app.config.get("SANDBOX_SETTLE_SECONDS") or DEFAULT_SETTLE_SECONDS)
+    )
+
+
+def new_ref() -> str:
+    return "sbx_" + secrets.token_urlsafe(18)
+
+
+def card_digits(number: str) -> str:
+    return re.sub(r"[\s-]", "", number or "")
+
+
+class SandboxGateway:
+    name = NAME
+
+    def start_checkout(self, order: Order, return_url: str) -> str:
+        url = url_for("billing_online.sandbox_checkout", ref=order.gateway_ref)
+        return f"{url}?{urlencode({'return': return_url})}"
+
+    def verify(self, headers, raw_body: bytes) -> GatewayEvent:
+        check_signature(headers.get(SIGNATURE_HEADER), raw_body, webhook_secret(), utc_now())
+        try:
+            data = json.loads(raw_body)
+            event = GatewayEvent(
+                id=str(data["id"]),
+                type=str(data["type"]),
+                ref=str(data["ref"]),
+                amount_minor=int(data["amount_minor"]),
+                currency=str(data["currency"]),
+                reason=str(data.get("reason") or ""),
+            )
+        except (ValueError, TypeError, KeyError) as exc:
+            raise MalformedEvent(str(exc)) from exc
+        if not event["id"] or len(event["id"]) > 120 or event["type"] not in EVENT_TYPES:
+            raise MalformedEvent("unknown event id or type")
+        return event
+
+
+register_gateway(SandboxGateway())
+
+
+def event_body(order: Order, event_type: str, reason: str = "", event_id: str = "") -> str:
+    return json.dumps(
+        {
+            "id": event_id or "evt_" + secrets.token_hex(12),
+            "type": event_type,
+            "created": int(utc_now().timestamp()),
+            "ref": order.gateway_ref,
+            "amount_minor": order.amount_minor,
+            "currency": order.currency,
+            "reason": reason,
+        }
+    )
+
+
+def charge(ref: str, card_number: str, *, member_id: int) -> str:
+    """The member paid at the sandbox checkout with a test card.
+
+    Records the outcome (the webhook delivery job, in the outbox) and returns
+    the event type it will deliver. Raises SandboxError for an unknown card
+    (field "card_number") or an order that is not waiting for payment.
+    """
+    outcome = TEST_CARDS.get(card_digits(card_number))
+    if outcome is None:
+        raise SandboxError(
+            _("This is not a test card. Use one of the numbers listed."), field="card_number"
+        )
+    event_type, reason = outcome
+    with transaction():
+        order = _checkout_order(ref, member_id)
+        if order.status not in (OrderStatus.OPEN, OrderStatus.DECLINED):
+            raise SandboxError(_("This order is already paid or being confirmed."))
+        enqueue_after_commit("billing.sandbox_deliver", event_body(order, event_type, reason))
+    return event_type
+
+
+def _checkout_order(ref: str, member_id: int) -> Order:
+    order = db.session.scalar(select(Order).where(Order.gateway == NAME, Order.gateway_ref == ref))
+    if order is None or order.member_id != member_id:
+        raise SandboxError(_("We couldn't find this checkout."))
+    return order
+
+
+def checkout_order(ref: str, member_id: int) -> Order | None:
+    """The member's sandbox order with this reference, or None."""
+    try:
+        return _checkout_order(ref, member_id)
+    except SandboxError:
+        return None
+
+
+class DeliveryFailed(Exception):
+    """The webhook endpoint did not answer 200; the outbox tries again."""
+
+
+def deliver_event(body: str) -> None:
+    """Job: POST one signed event to the app's own webhook endpoint."""
+    app = current_app._get_current_object()
+    raw = body.encode()
+    headers = {
+        SIGNATURE_HEADER: signature_header(webhook_secret(), raw, utc_now()),
+        "Content-Type": "application/json",
+    }
+    transport = httpx.WSGITransport(app=app)
+    with httpx.Client(transport=transport, base_url=app.config["BASE_URL"]) as client:
+        response = client.post(WEBHOOK_PATH, content=raw, headers=headers)
+    if response.status_code != 200:
+        raise DeliveryFailed(f"webhook answered {response.status_code}")
+
+
+def settle_pending() -> int:
+    """Periodic: payments pending at the sandbox for `settle_after()` succeed.
+
+    Sends one payment.succeeded per order (a fixed event id, so a repeat is a
+    duplicate the endpoint ignores). Returns how many were sent.
+    """
+    cutoff = utc_now() - settle_after()
+    pending_refs = select(WebhookEvent.payload["ref"].as_string()).where(
+        WebhookEvent.gateway == NAME,
+        WebhookEvent.event_type == PENDING,
+        WebhookEvent.received_at <= cutoff,
+    )
+    with transaction():
+        orders = db.session.scalars(
+            select(Order)
+            .where(Order.gateway == NAME, Order.status == OrderStatus.PENDING)
+            .where(Order.gateway_ref.in_(pending_refs))
+            .order_by(Order.id)
+            .limit(200)
+        ).all()
+        for order in orders:
+            body = event_body(order, SUCCEEDED, event_id=f"evt_settle_{order.gateway_ref}")
+            enqueue_after_commit("billing.sandbox_deliver", body)
+    return len(orders)
