@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.billing.desk_views import bp as billing_desk_bp
     from app.billing.document_views import bp as billing_documents_bp
     from app.billing.online_views import bp as billing_online_bp
+    from app.billing.profile_views import bp as billing_profiles_bp
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         billing_desk_bp,
         billing_documents_bp,
         billing_online_bp,
+        billing_profiles_bp,
         ical_bp,
         scheduling_admin_bp,
         booking_staff_bp,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User, UserStatus
-from app.billing.models import ItemKind, Order
+from app.billing.models import BillingProfile, ItemKind, Order
 from app.booking.models import Booking
 from app.core.audit import AuditEntry
 from app.core.models import utc_now
@@ -227,6 +227,10 @@ GET_EXPECTED = {
     "billing_online.webhook": everyone(405),
     "billing_online.webhook_events": ADMIN_ONLY,
     "billing_online.retry_webhook_event": everyone(405),
+    # --- billing: the buyer's details on invoices (RFC, régimen, uso del CFDI) ---
+    #: the member's own only; member_id is the target member's id
+    "billing_profiles.member_edit": MEMBER_ONLY,
+    "billing_profiles.desk_edit": DESK,
     #: booking_id is the member's own confirmed booking; member_id the target member
     "attendance_member.booking_pass": MEMBER_ONLY,
     "attendance_member.booking_qr": MEMBER_ONLY,
@@ -495,6 +499,7 @@ def _state(db, target_id: int):
         tuple(db.session.scalars(select(Membership.status).order_by(Membership.id))),
         db.session.scalar(select(func.count()).select_from(Membership)),
         db.session.scalar(select(func.count()).select_from(LedgerEntry)),
+        db.session.scalar(select(func.count()).select_from(BillingProfile)),
     )
 
 

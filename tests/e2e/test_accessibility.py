@@ -101,6 +101,7 @@ PAGES = [
     pytest.param("member", "/app/", MOBILE, id="member-home-phone"),
     pytest.param("member", "/app/profile", MOBILE, id="member-profile-phone"),
     pytest.param("member", "/app/payments", MOBILE, id="member-payments-phone"),
+    pytest.param("member", "/app/billing-details", MOBILE, id="member-billing-details-phone"),
     pytest.param("member", "/app/schedule", MOBILE, id="member-schedule-phone"),
     pytest.param("member", "/app/schedule?view=week", MOBILE, id="member-schedule-week-phone"),
     pytest.param(None, "/schedule", {}, id="public-schedule"),
