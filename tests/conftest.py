@@ -19,6 +19,7 @@ from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter, mail
 from tests.factories import Factories
+from tests.races import race, race_apps  # noqa: F401  (shared by the race tests)
 
 PASSWORD = "correct-horse-battery"
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.attendance import tokens
 from app.attendance.emails import QR_CONTENT_ID
-from tests.attendance.tools import decode_qr
+from tests.tools import decode_qr
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ session and its own connection; a barrier releases the threads together.
 The clock (`clock` fixture) is a module global, so every thread sees it.
 """
 
-import os
 import random
 import threading
 import time
@@ -21,12 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
-from app import create_app
 from app.accounts.models import User
 from app.attendance import services, tokens
 from app.attendance.models import CheckIn, ScanAttempt, ScanResult
@@ -39,73 +34,11 @@ from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import EntryKind, LedgerEntry
 from tests.attendance.conftest import Door
-from tests.conftest import _wipe
 from tests.factories import Factories
+from tests.races import Race
 from tests.scheduling.conftest import Schedule
 
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)
-#: one connection per racing thread, and then some
-POOL = {"pool_size": 32, "max_overflow": 0, "pool_timeout": 60, "pool_pre_ping": True}
-
-
-@dataclass
-class Race:
-    app: Flask
-    backend: str  # "postgresql" or "sqlite"
-
-    @contextmanager
-    def context(self):
-        """A request context of its own: own session, own connection, English messages."""
-        with self.app.test_request_context(headers={"Cookie": "cupo_lang=en"}):
-            yield
-
-
-@pytest.fixture(scope="module")
-def race_apps(app, tmp_path_factory):
-    """One app per database, with a pool wide enough for every thread at once."""
-    apps = {}
-
-    def get(backend: str) -> Flask:
-        if backend not in apps:
-            if backend == "postgresql":
-                url = app.config["SQLALCHEMY_DATABASE_URI"]  # migrated by the `app` fixture
-            else:
-                url = f"sqlite:///{tmp_path_factory.mktemp('scan-races') / 'races.db'}"
-            race_app = create_app(
-                "testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=POOL
-            )
-            if backend == "sqlite":
-                with race_app.app_context():
-                    upgrade(directory=race_app.extensions["migrate"].directory)
-            apps[backend] = race_app
-        return apps[backend]
-
-    yield get
-    for race_app in apps.values():
-        with race_app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def race(request, app, race_apps, clock):
-    """Real commits on the parametrised database, wiped after."""
-    backend = request.param
-    if backend == "postgresql" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
-        "postgresql"
-    ):
-        reason = (
-            "no PostgreSQL configured: set TEST_DATABASE_URL=postgresql+psycopg://... "
-            "to race real row locks (the SQLite variant ran)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    clock(NOW)
-    race = Race(race_apps(backend), backend)
-    yield race
-    with race.app.app_context():
-        db.session.remove()
-        _wipe()
 
 
 # --- building the gym --------------------------------------------------------------

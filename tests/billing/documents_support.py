@@ -1,46 +1,11 @@
-"""Helpers for the invoice PDF tests: WeasyPrint present (or skipped), PDF text
-read back by pdftotext (poppler), not by our own code."""
-
-import os
-import subprocess
-import tempfile
-from pathlib import Path
-
-import pytest
+"""Helpers for the invoice PDF tests: a pack sold at the desk, an invoice
+stored as rows, and (from tests/tools.py) the PDF read back by pdftotext."""
 
 from app.billing.models import ItemKind, PaymentMethod
 from app.billing.services import Sale, record_payment
-from tests.attendance.tools import require_tool
+from tests.tools import pdf_text, require_weasyprint
 
-
-def require_weasyprint() -> None:
-    """Skip (bin/test found no Pango and said so) or fail when WeasyPrint won't load."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as exc:
-        packages = "Debian packages libpango-1.0-0 libpangoft2-1.0-0"
-        missing = f"weasyprint cannot be loaded ({exc}; {packages})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing}; CI needs it")
-        if "weasyprint" in os.environ.get("CUPO_SKIP_TOOLS", "").split():
-            pytest.skip(f"{missing}; CUPO_SKIP_TOOLS lists it")
-        pytest.fail(f"{missing}; run bin/test, which installs it or skips these tests")
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF, as pdftotext reads it (layout kept, so a line stays a line)."""
-    pdftotext = require_tool("pdftotext", "poppler-utils")
-    with tempfile.TemporaryDirectory() as folder:
-        document = Path(folder) / "invoice.pdf"
-        document.write_bytes(data)
-        result = subprocess.run(
-            [pdftotext, "-layout", "-enc", "UTF-8", str(document), "-"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    assert result.returncode == 0, f"pdftotext failed: {result.stderr}"
-    return result.stdout
+__all__ = ["pdf_text", "require_weasyprint", "sell_pack", "stored_invoice"]
 
 
 def sell_pack(till, member, *, price_minor=116_000, tendered_minor=120_000, **pack):

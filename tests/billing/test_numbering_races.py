@@ -9,19 +9,13 @@ own connection); a barrier releases them together. Jobs queued after commit
 are left in the outbox (not rendered), so only numbering is raced.
 """
 
-import os
 import threading
 import traceback
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from app import create_app
 from app.accounts.models import User
 from app.billing import invoices
 from app.billing import services as billing
@@ -34,74 +28,19 @@ from app.core.jobs import OutboxJob
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CreditLot, Membership, Plan, PlanInterval, PlanKind
-from tests.conftest import _wipe
 from tests.factories import Factories
+from tests.races import Race
 
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)
 THREADS = 12
-POOL = {"pool_size": 32, "max_overflow": 0, "pool_timeout": 60, "pool_pre_ping": True}
 TOO_LITTLE = "The cash handed over must cover the total."
 
 
-@dataclass
-class Race:
-    app: Flask
-    backend: str  # "postgresql" or "sqlite"
-
-    @contextmanager
-    def context(self):
-        """A request context of its own: own session, own connection, English messages."""
-        with self.app.test_request_context(headers={"Cookie": "cupo_lang=en"}):
-            yield
-
-
-@pytest.fixture(scope="module")
-def race_apps(app, tmp_path_factory):
-    """One app per database, with a pool wide enough for every thread at once."""
-    apps = {}
-
-    def get(backend: str) -> Flask:
-        if backend not in apps:
-            if backend == "postgresql":
-                url = app.config["SQLALCHEMY_DATABASE_URI"]  # migrated by the `app` fixture
-            else:
-                url = f"sqlite:///{tmp_path_factory.mktemp('numbering') / 'numbering.db'}"
-            race_app = create_app(
-                "testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=POOL
-            )
-            if backend == "sqlite":
-                with race_app.app_context():
-                    upgrade(directory=race_app.extensions["migrate"].directory)
-            apps[backend] = race_app
-        return apps[backend]
-
-    yield get
-    for race_app in apps.values():
-        with race_app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def race(request, app, race_apps, clock, monkeypatch):
-    """Real commits on the parametrised database, wiped after."""
-    backend = request.param
-    if backend == "postgresql" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
-        "postgresql"
-    ):
-        reason = (
-            "no PostgreSQL configured: set TEST_DATABASE_URL=postgresql+psycopg://... "
-            "to race real row locks (the SQLite variant ran)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    clock(NOW)
-    monkeypatch.setattr(core_jobs, "dispatch", lambda job_id: None)  # stays in the outbox
-    race = Race(race_apps(backend), backend)
-    yield race
-    with race.app.app_context():
-        db.session.remove()
-        _wipe()
+@pytest.fixture
+def race(race, monkeypatch):
+    """The shared race, with jobs left in the outbox (only numbering is raced)."""
+    monkeypatch.setattr(core_jobs, "dispatch", lambda job_id: None)
+    return race
 
 
 # --- the gym ------------------------------------------------------------------------------

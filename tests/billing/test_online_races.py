@@ -19,7 +19,6 @@ from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import Plan, PlanInterval, PlanKind
 from tests.billing.online_support import event, signed
-from tests.booking.test_races import race, race_apps  # noqa: F401
 from tests.factories import Factories
 
 THREADS = 6
