@@ -57,7 +57,8 @@ def change_member_photo(member_id: int, upload, *, actor) -> User:
         stored = uploads.store_photo(upload)
     except uploads.UploadError as exc:
         raise PhotoError(str(exc), field="photo") from exc
-    try:
+
+    def write() -> str | None:
         with transaction():
             member = _member(member_id, lock=True)
             old = member.photo_path
@@ -69,11 +70,10 @@ def change_member_photo(member_id: int, upload, *, actor) -> User:
                 before={"photo_path": old},
                 after={"photo_path": stored.path},
             )
-    except BaseException:
-        uploads.delete_file(stored.path)
-        raise
-    uploads.delete_file(old)
-    return member
+        return old
+
+    uploads.swap_in(stored, write)
+    return _member(member_id)
 
 
 def remove_member_photo(member_id: int, *, actor) -> User:

@@ -10,6 +10,7 @@ and callers keep the returned relative path.
 import logging
 import secrets
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -180,3 +181,18 @@ def delete_file(relative: str | None) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         log.exception("could not delete upload %s", relative)
+
+
+def swap_in(stored: StoredFile, write: Callable[[], str | None]) -> None:
+    """Put a newly stored file in place of an old one.
+
+    `write` runs the transaction that records `stored.path` and returns the
+    path it replaced. If it fails, the new file is deleted (nothing points at
+    it); once it has committed, the old file is.
+    """
+    try:
+        old = write()
+    except BaseException:
+        delete_file(stored.path)
+        raise
+    delete_file(old)

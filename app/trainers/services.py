@@ -296,7 +296,8 @@ def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
     """
     _may_edit(_existing(trainer_id), actor)
     stored = _stored(uploads.store_photo, upload, "photo")
-    try:
+
+    def write() -> str | None:
         with transaction():
             trainer = _locked_trainer(trainer_id)
             _may_edit(trainer, actor)
@@ -310,11 +311,10 @@ def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
                 before={"photo_path": old},
                 after={"photo_path": stored.path},
             )
-    except BaseException:
-        uploads.delete_file(stored.path)
-        raise
-    uploads.delete_file(old)
-    return trainer
+        return old
+
+    uploads.swap_in(stored, write)
+    return _existing(trainer_id)
 
 
 def add_certification(trainer_id: int, *, title, upload, actor) -> Certification:
