@@ -4,7 +4,7 @@ Every list runs a fixed number of statements whatever its length, and the
 long ones paginate.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,7 +14,15 @@ from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.extensions import db
-from app.memberships.models import CreditLot, LedgerEntry, Membership, Plan
+from app.memberships import ledger
+from app.memberships.models import (
+    CreditLot,
+    LedgerEntry,
+    Membership,
+    MembershipStatus,
+    Plan,
+    PlanKind,
+)
 
 #: entries per page on the credit pages; memberships and lots shown at most
 ENTRIES_PER_PAGE, MEMBERSHIPS_SHOWN, LOTS_SHOWN = 25, 12, 50
@@ -125,3 +133,72 @@ def plan_options() -> list[tuple[int, str]]:
         .order_by(func.lower(Plan.name), Plan.id)
     )
     return [tuple(row) for row in db.session.execute(query)]
+
+
+# ---- what a member holds today --------------------------------------------
+
+
+def effective_status(membership: Membership, today: date) -> MembershipStatus:
+    """The status a person should see, before the daily renewal check catches up:
+    a renewing membership past its end is past due until the grace runs out,
+    then expired; one that does not renew is expired at once."""
+    from app.memberships.renewals import grace_ends_on
+
+    status = membership.status
+    if status is MembershipStatus.ACTIVE and membership.period_end < today:
+        status = MembershipStatus.PAST_DUE if membership.renews_on else MembershipStatus.EXPIRED
+    if status is MembershipStatus.PAST_DUE and grace_ends_on(membership) < today:
+        status = MembershipStatus.EXPIRED
+    return status
+
+
+@dataclass
+class Snapshot:
+    membership: Membership | None
+    status: MembershipStatus | None
+    renews_on: date | None
+    perks: list = field(default_factory=list)
+    entitlements: list = field(default_factory=list)
+    balance_cc: int = 0
+    #: while past due: the last day the member may still book with it
+    grace_until: date | None = None
+
+
+def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
+    """What the member holds today: main plan, status, renewal, perks,
+    entitlements (of every membership covering today, or past due inside its
+    grace) and credit balance. An active unlimited membership comes first,
+    then a past-due one, so a member who must renew sees it."""
+    from app.memberships.renewals import grace_ends_on
+
+    today = today or local_date(utc_now(), gym_zone())
+    recent = memberships_of(member_id)
+    statuses = {m.id: effective_status(m, today) for m in recent}
+    holding = [
+        m
+        for m in recent
+        if m.period_start <= today
+        and (m.covers(today) or statuses[m.id] is MembershipStatus.PAST_DUE)
+    ]
+    holding.sort(
+        key=lambda m: (
+            m.plan.kind is not PlanKind.UNLIMITED,
+            statuses[m.id] is not MembershipStatus.ACTIVE,
+            -m.period_end.toordinal(),
+        )
+    )
+    main = holding[0] if holding else (recent[0] if recent else None)
+    perks, entitlements = [], []
+    for membership in holding:
+        perks += [p for p in membership.plan.perks if p not in perks]
+        entitlements += [e for e in membership.plan.entitlements if e not in entitlements]
+    status = statuses[main.id] if main else None
+    return Snapshot(
+        membership=main,
+        status=status,
+        renews_on=main.renews_on if main and main.covers(today) else None,
+        perks=perks,
+        entitlements=entitlements,
+        balance_cc=ledger.balance(member_id),
+        grace_until=grace_ends_on(main) if status is MembershipStatus.PAST_DUE else None,
+    )

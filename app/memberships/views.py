@@ -44,7 +44,7 @@ def _labels():
         "membership_status_labels": STATUS_LABELS,
         "entry_labels": ENTRY_LABELS,
         "facility_labels": FACILITY_LABELS,
-        "effective_status": services.effective_status,
+        "effective_status": pages.effective_status,
         "today": local_date(utc_now(), gym_zone()),
     }
 
@@ -133,7 +133,7 @@ def _member_page(member: User, *, assign_form=None, adjust_form=None):
     return render_template(
         "memberships/admin/member.html",
         member=member,
-        snapshot=services.member_snapshot(member.id),
+        snapshot=pages.member_snapshot(member.id),
         memberships=pages.memberships_of(member.id),
         lots=pages.live_lots(member.id),
         entries=pages.entries_page(member.id, request.args.get("page", 1, type=int)),
@@ -216,7 +216,7 @@ def cancel(user_id: int, membership_id: int):
 def membership():
     return render_template(
         "memberships/membership.html",
-        snapshot=services.member_snapshot(current_user.id),
+        snapshot=pages.member_snapshot(current_user.id),
         renew_url=renewals.renew_url(),
     )
 

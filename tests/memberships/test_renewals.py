@@ -19,9 +19,9 @@ from app.booking.services import BookingError, book_now
 from app.core.audit import AuditEntry
 from app.memberships import renewals
 from app.memberships.models import Membership, MembershipStatus
+from app.memberships.pages import effective_status, member_snapshot
 from app.memberships.queries import unlimited_membership_on
 from app.memberships.renewals import check_renewals
-from app.memberships.services import effective_status, member_snapshot
 from app.notifications.models import SentEmail
 from app.scheduling.queries import ScheduledSession
 from app.settings.models import DEFAULTS, GymSettings

@@ -23,13 +23,13 @@ from app.memberships.models import (
     PlanInterval,
     PlanKind,
 )
+from app.memberships.pages import member_snapshot
 from app.memberships.services import (
     MembershipError,
     add_months,
     adjust_credits,
     assign_membership,
     cancel_membership,
-    member_snapshot,
     save_plan,
 )
 
