@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
 from app.attendance.demo import seed_bookings
+from app.billing.demo import seed_payments
 from app.core import audit
 from app.core.db import transaction
 from app.extensions import db
@@ -138,6 +139,7 @@ def seed_demo() -> bool:
         sessions = seed_schedule(admin, seed_trainers())
         memberships = seed_memberships(admin, rng)
         bookings = seed_bookings(admin, rng)
+        payments = seed_payments()
         audit.record(
             "demo.seeded",
             None,
@@ -148,6 +150,7 @@ def seed_demo() -> bool:
                 "sessions": sessions,
                 "memberships": memberships,
                 "bookings": bookings,
+                "payments": payments,
             },
         )
     return True

@@ -1,7 +1,8 @@
-"""The demo gym's plans, and memberships for about 40 of its 60 members."""
+"""The demo gym's plans, and memberships for about 40 of its 60 members
+(one of them past due, for the desk's renewals list)."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -10,8 +11,9 @@ from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.extensions import db
-from app.memberships.models import CC, PlanInterval, PlanKind
-from app.memberships.services import assign_membership, save_plan
+from app.memberships.models import CC, Plan, PlanInterval, PlanKind
+from app.memberships.renewals import check_renewals, grace_days
+from app.memberships.services import BACKDATE_DAYS, assign_membership, plan_period, save_plan
 
 #: name, kind, interval, price (minor units), credits, days, perks, facilities, description
 PLANS = [
@@ -61,12 +63,17 @@ PLANS = [
     ),
 ]
 WITH_MEMBERSHIP = 40
+#: the member (by position among the 40) whose monthly plan ended unpaid
+PAST_DUE_INDEX = WITH_MEMBERSHIP - 1
+PAST_DUE_PLAN = "Ilimitado mensual"
 
 
 def seed_memberships(admin: User, rng: random.Random) -> int:
     """Create the plans and give 40 members a membership; return how many.
 
     member1 gets the monthly unlimited plan; most others unlimited, some packs.
+    One member's monthly plan ended a couple of days ago unpaid: the daily
+    renewal check, run here, makes it past due (inside the renewal grace).
     Runs inside the caller's transaction.
     """
     plans = {}
@@ -98,11 +105,28 @@ def seed_memberships(admin: User, rng: random.Random) -> int:
         "Paquete 5 clases": 6,
     }
     names = list(weights)
-    for member in members:
+    for index, member in enumerate(members):
         if member.email.startswith("member1@"):
             name = "Ilimitado mensual"
         else:
             name = rng.choices(names, weights=[weights[n] for n in names])[0]
         starts_on = today - timedelta(days=rng.randint(0, 25))
+        if index == PAST_DUE_INDEX:
+            name = PAST_DUE_PLAN
+            starts_on = _lapsed_start(plans[name], today)
         assign_membership(member.id, plans[name].id, starts_on=starts_on, actor=admin)
+    check_renewals(today)
     return len(members)
+
+
+def _lapsed_start(plan: Plan, today: date) -> date:
+    """The start (at most BACKDATE_DAYS ago) of a period that ended unpaid
+    inside the renewal grace, as near two days ago as the months allow."""
+    grace = max(grace_days(), 1)
+    starts = [today - timedelta(days=back) for back in range(1, BACKDATE_DAYS + 1)]
+    lapsed = [
+        (abs((today - plan_period(plan, start)[0]).days - 2), start)
+        for start in starts
+        if today - timedelta(days=grace) <= plan_period(plan, start)[0] < today
+    ]
+    return min(lapsed)[1] if lapsed else starts[-1]
