@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.attendance.member_views import bp as attendance_member_bp
     from app.attendance.member_views import staff_bp as attendance_profile_bp
+    from app.attendance.scan_log_views import bp as scan_log_bp
     from app.attendance.scanner_views import bp as scanner_bp
     from app.attendance.views import bp as attendance_bp
     from app.billing.desk_views import bp as billing_desk_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.scheduling.member_views import bp as schedule_bp
     from app.scheduling.views import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
+    from app.settings.views import branding_bp
     from app.trainers.views import admin_bp as trainers_admin_bp
     from app.trainers.views import files_bp
     from app.trainers.views import profile_bp as trainer_profile_bp
@@ -112,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         users_admin_bp,
         settings_bp,
+        branding_bp,
         notifications_bp,
         members_bp,
         trainers_bp,
@@ -121,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         attendance_profile_bp,
         member_photos_bp,
         scanner_bp,
+        scan_log_bp,
         attendance_bp,
         billing_desk_bp,
         billing_documents_bp,

@@ -19,12 +19,13 @@ from app.memberships.models import LedgerEntry, Membership, Plan, PlanKind
 from app.notifications.models import SentEmail
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
 from app.settings.models import GymSettings
+from app.settings.services import change_logo
 from app.trainers import services
 from app.trainers.models import Certification, Trainer
 from tests.accounts.support import page_text, path_for
 from tests.billing.documents_support import stored_invoice
 from tests.conftest import csrf_token
-from tests.trainers.support import file_storage, pdf_bytes
+from tests.trainers.support import file_storage, image_bytes, pdf_bytes
 
 ROLES = ("anonymous", "member", "trainer", "front_desk", "admin")
 #: a redirect to the sign-in page, carrying ?next=
@@ -106,6 +107,10 @@ GET_EXPECTED = {
     "notifications.index": ADMIN_ONLY,
     "notifications.show": ADMIN_ONLY,
     "settings.edit": ADMIN_ONLY,
+    "settings.logo": everyone(405),
+    "settings.remove_logo": everyone(405),
+    #: public: the public pages show it
+    "branding.logo": everyone(200),
     "users_admin.index": ADMIN_ONLY,
     "users_admin.create": ADMIN_ONLY,
     "users_admin.edit": ADMIN_ONLY,
@@ -150,6 +155,7 @@ GET_EXPECTED = {
     "trainers_admin.edit": ADMIN_ONLY,
     "trainers_admin.setup": everyone(405),
     "trainers_admin.photo": everyone(405),
+    "trainers_admin.remove_photo": everyone(405),
     "trainers_admin.add_certification": everyone(405),
     "trainers_admin.remove_certification": everyone(405),
     "trainers_admin.deactivate": everyone(405),
@@ -162,6 +168,7 @@ GET_EXPECTED = {
         "admin": 403,
     },
     "trainer_profile.photo": everyone(405),
+    "trainer_profile.remove_photo": everyone(405),
     "trainer_profile.add_certification": everyone(405),
     "trainer_profile.remove_certification": everyone(405),
     #: the path names no stored photo: 404 once signed in
@@ -183,6 +190,8 @@ GET_EXPECTED = {
         "admin": 200,
     },
     "scanner.desk_scanner": DESK,
+    #: the desk runs the door, so it reads the scan log too
+    "scan_log.index": DESK,
     "scanner.scan": everyone(405),
     #: before kiosk mode is on, the page that starts it (a POST, so this GET locks nothing)
     "scanner.kiosk": DESK,
@@ -251,11 +260,15 @@ POST_ONLY = {
     "users_admin.delete": {"admin"},
     "trainers_admin.setup": {"admin"},
     "trainers_admin.photo": {"admin"},
+    "trainers_admin.remove_photo": {"admin"},
     "trainers_admin.add_certification": {"admin"},
     "trainers_admin.remove_certification": {"admin"},
     "trainers_admin.deactivate": {"admin"},
     "trainers_admin.reactivate": {"admin"},
     "trainer_profile.photo": {"trainer"},
+    "trainer_profile.remove_photo": {"trainer"},
+    "settings.logo": {"admin"},
+    "settings.remove_logo": {"admin"},
     "trainer_profile.add_certification": {"trainer"},
     "trainer_profile.remove_certification": {"trainer"},
     "booking.book": {"member"},
@@ -341,6 +354,9 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         upload=file_storage(pdf_bytes(), "first-aid.pdf", "application/pdf"),
         actor=people["trainer"],
     )
+    # a photo and a logo, so that a refused "remove" would show in _state
+    services.change_photo(trainer.id, file_storage(image_bytes()), actor=people["trainer"])
+    change_logo(file_storage(image_bytes((300, 100)), "logo.png"), actor=people["admin"])
     scheduled = _scheduled(db, factories)
     booking = Booking(session_id=scheduled["session_id"], member_id=people["member"].id)
     db.session.add(booking)
@@ -482,6 +498,8 @@ def _state(db, target_id: int):
         db.session.scalar(select(func.count()).select_from(AuditEntry)),
         db.session.scalar(select(func.count()).select_from(SentEmail)),
         db.session.scalar(select(func.count()).select_from(GymSettings)),
+        db.session.scalar(select(GymSettings.logo_path)),
+        tuple(db.session.scalars(select(User.photo_path).order_by(User.id))),
         db.session.scalar(select(func.count()).select_from(Trainer)),
         db.session.scalar(select(func.count()).select_from(Certification)),
         db.session.scalar(select(Trainer.hourly_rate_minor).order_by(Trainer.id).limit(1)),

@@ -78,3 +78,4 @@ class ScanAttempt(db.Model):
     text: Mapped[str] = mapped_column(String(40), default="")
 
     scanner = relationship("User")
+    booking = relationship("Booking")

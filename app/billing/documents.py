@@ -27,12 +27,13 @@ from app.core.jobs import enqueue_after_commit
 from app.core.uploads import PDF, absolute_path, delete_file, upload_root
 from app.extensions import db
 from app.notifications.services import email_by_key, record_email, register_extras
+from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
 
 #: folder under UPLOAD_FOLDER
 INVOICES = "invoices"
-#: the gym's icon, shown as the logo on every invoice
+#: the app's icon, the invoice's logo while the gym has not uploaded its own
 LOGO = ROOT / "static" / "icons" / "icon.svg"
 TEMPLATES = {InvoiceKind.INVOICE: "invoice_issued", InvoiceKind.CREDIT_NOTE: "credit_note_issued"}
 METHOD_LABELS = {
@@ -61,7 +62,15 @@ def _weasyprint():
 
 
 def _logo_uri() -> str | None:
-    """The logo as a data: URL, so the renderer never reads files or the network."""
+    """The gym's uploaded logo (else the icon) as a data: URL, so the renderer
+    never reads files or the network."""
+    uploaded = gym_settings().logo_path
+    path = absolute_path(uploaded) if uploaded else None
+    if path is not None:
+        try:
+            return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        except OSError:
+            log.warning("the gym's logo %s is missing; using the icon", uploaded)
     try:
         data = LOGO.read_bytes()
     except OSError:

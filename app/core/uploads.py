@@ -2,7 +2,8 @@
 
 The browser's content type and the file name are never trusted: the real
 type is read from the first bytes (magic numbers). Photos are decoded with
-Pillow, turned upright, centre-cropped and saved as a 512×512 JPEG; documents
+Pillow, turned upright, centre-cropped and saved as a 512×512 JPEG; the gym's
+logo is shrunk to fit 512×512 and saved as a PNG (transparency kept); documents
 are stored as sent. Files get random names under `UPLOAD_FOLDER/<kind>/`,
 and callers keep the returned relative path.
 """
@@ -28,7 +29,9 @@ log = logging.getLogger(__name__)
 MB = 1024 * 1024
 PHOTOS = "photos"
 CERTIFICATIONS = "certifications"
+LOGOS = "logos"
 PHOTO_MAX_BYTES = 5 * MB
+LOGO_MAX_BYTES = 2 * MB
 DOCUMENT_MAX_BYTES = 10 * MB
 THUMBNAIL_SIZE = 512
 #: decoding more pixels than this is refused (a small file can hold a huge image)
@@ -153,6 +156,41 @@ def store_photo(upload) -> StoredFile:
     thumbnail.save(out, "JPEG", quality=85, optimize=True)
     jpeg = out.getvalue()
     return StoredFile(_write(PHOTOS, ".jpg", jpeg), JPEG, len(jpeg))
+
+
+def _fitted_logo(image: Image.Image) -> Image.Image:
+    """Upright, at most THUMBNAIL_SIZE on each side (never enlarged), RGB or RGBA."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+    else:
+        image = image.convert("RGB")
+    image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    return image
+
+
+def store_logo(upload) -> StoredFile:
+    """Check a logo (JPEG, PNG or WebP, at most 2 MB), store it as a PNG that
+    fits in 512×512, keeping its proportions and transparency.
+
+    Raises UploadError for an empty, oversized, wrongly typed or corrupt file;
+    nothing is written then.
+    """
+    data = _read(upload, LOGO_MAX_BYTES)
+    content_type = sniff(data)
+    if content_type not in PHOTO_TYPES:
+        raise UploadError(_("Choose a JPEG, PNG or WebP picture."))
+    try:
+        logo = _fitted_logo(_decode(data, content_type))
+        out = BytesIO()
+        logo.save(out, "PNG", optimize=True)
+    except UploadError:
+        raise
+    except Exception as exc:
+        log.info("logo could not be converted: %s", exc)
+        raise UploadError(_("This image could not be read. Choose another file.")) from exc
+    png = out.getvalue()
+    return StoredFile(_write(LOGOS, ".png", png), PNG, len(png))
 
 
 def store_document(upload, kind: str = CERTIFICATIONS) -> StoredFile:

@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -17,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from app.core.forms import strip
 from app.core.i18n import LANGUAGE_NAMES
+from app.core.uploads import PHOTO_TYPES
 
 
 def _zones():
@@ -115,3 +117,15 @@ class BillingSettingsForm(FlaskForm):
 
 class SettingsForm(GeneralSettingsForm, BookingRulesForm, BillingSettingsForm):
     """The whole settings page."""
+
+
+class LogoForm(FlaskForm):
+    """The gym's logo (its own form on the settings page); the bytes are checked
+    by the service."""
+
+    logo = FileField(
+        _l("New logo"),
+        description=_l("JPEG, PNG or WebP, at most 2 MB. Shown on invoices and in the menu bar."),
+        render_kw={"accept": ",".join(PHOTO_TYPES)},
+        validators=[FileRequired(_l("Choose a picture."))],
+    )

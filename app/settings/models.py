@@ -88,6 +88,8 @@ class GymSettings(db.Model):
     )
     #: days a membership stays past due (still booking) before it expires
     renewal_grace_days: Mapped[int] = mapped_column(default=DEFAULTS["renewal_grace_days"])
+    #: the gym's logo under UPLOAD_FOLDER ("logos/….png"); None: the app's icon
+    logo_path: Mapped[str | None] = mapped_column(String(255))
 
     @property
     def tax_rate_percent(self) -> float:

@@ -6,7 +6,7 @@ from flask import g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core import audit
+from app.core import audit, uploads
 from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.permissions import ADMIN, require_role
@@ -87,5 +87,70 @@ def update_settings(values: dict, *, actor) -> GymSettings:
         after = audit.changes(settings, EDITABLE)
         if before != after:
             audit.record("settings.updated", settings, actor=actor, before=before, after=after)
+    g.pop("gym_settings", None)
+    return settings
+
+
+def _locked_settings() -> GymSettings:
+    """The settings row, locked; made from the defaults when none is saved yet."""
+    settings = db.session.get(GymSettings, 1, with_for_update=True, populate_existing=True)
+    if settings is None:
+        settings = GymSettings(id=1, **DEFAULTS)
+        db.session.add(settings)
+    return settings
+
+
+def change_logo(upload, *, actor) -> GymSettings:
+    """Replace the gym's logo with `upload`, stored as a PNG that fits 512×512.
+
+    Raises PermissionDenied unless `actor` is an admin, SettingsError (field
+    "logo") for a bad file; nothing is written then. The old file is removed
+    after commit.
+    """
+    require_role(actor, *ADMIN)
+    try:
+        stored = uploads.store_logo(upload)
+    except uploads.UploadError as exc:
+        raise SettingsError(str(exc), field="logo") from exc
+
+    def write() -> str | None:
+        with transaction():
+            settings = _locked_settings()
+            old = settings.logo_path
+            settings.logo_path = stored.path
+            audit.record(
+                "settings.logo_changed",
+                settings,
+                actor=actor,
+                before={"logo_path": old},
+                after={"logo_path": stored.path},
+            )
+        return old
+
+    uploads.swap_in(stored, write)
+    g.pop("gym_settings", None)
+    return gym_settings()
+
+
+def remove_logo(*, actor) -> GymSettings:
+    """Go back to the app's icon; without a logo, nothing changes.
+
+    Raises PermissionDenied unless `actor` is an admin. The file is removed
+    after commit.
+    """
+    require_role(actor, *ADMIN)
+    with transaction():
+        settings = _locked_settings()
+        old = settings.logo_path
+        if old is not None:
+            settings.logo_path = None
+            audit.record(
+                "settings.logo_removed",
+                settings,
+                actor=actor,
+                before={"logo_path": old},
+                after={"logo_path": None},
+            )
+    uploads.delete_file(old)
     g.pop("gym_settings", None)
     return settings

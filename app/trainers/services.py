@@ -317,6 +317,31 @@ def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
     return _existing(trainer_id)
 
 
+def remove_photo(trainer_id: int, *, actor) -> Trainer:
+    """Take a trainer's photo down; without one, nothing changes.
+
+    Raises PermissionDenied for another trainer's profile, TrainerError when
+    the trainer no longer exists. The file is removed after commit.
+    """
+    _may_edit(_existing(trainer_id), actor)
+    with transaction():
+        trainer = _locked_trainer(trainer_id)
+        _may_edit(trainer, actor)
+        user = trainer.user
+        old = user.photo_path
+        if old is not None:
+            user.photo_path = None
+            audit.record(
+                "trainer.photo_removed",
+                trainer,
+                actor=actor,
+                before={"photo_path": old},
+                after={"photo_path": None},
+            )
+    uploads.delete_file(old)
+    return trainer
+
+
 def add_certification(trainer_id: int, *, title, upload, actor) -> Certification:
     """Attach a certificate (PDF, JPEG or PNG, at most 10 MB) to a trainer.
 

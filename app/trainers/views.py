@@ -166,6 +166,7 @@ def _admin_page(trainer: Trainer, form=None, photo_form=None, certification_form
         certification_form=certification_form or CertificationForm(formdata=None),
         certifications=certifications_of(trainer),
         photo_action=url_for("trainers_admin.photo", trainer_id=trainer.id),
+        photo_remove_action=url_for("trainers_admin.remove_photo", trainer_id=trainer.id),
         certification_action=url_for("trainers_admin.add_certification", trainer_id=trainer.id),
         person=trainer.user,
         remove_url=lambda certification_id: url_for(
@@ -219,6 +220,14 @@ def admin_photo(trainer_id: int):
     return _admin_page(trainer, photo_form=form)
 
 
+@admin_bp.post("/<int:trainer_id>/photo/remove", endpoint="remove_photo")
+@roles_required(*ADMIN)
+def admin_remove_photo(trainer_id: int):
+    trainer = _admin_trainer(trainer_id)
+    _remove_photo(trainer.id)
+    return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+
+
 @admin_bp.post("/<int:trainer_id>/certifications", endpoint="add_certification")
 @roles_required(*ADMIN)
 def admin_add_certification(trainer_id: int):
@@ -248,6 +257,19 @@ def admin_remove_certification(trainer_id: int, certification_id: int):
     ensure(certification.trainer_id == trainer.id)
     _remove(certification.id)
     return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
+
+
+def _remove_photo(trainer_id: int) -> None:
+    if _form_expired():
+        return
+    try:
+        services.remove_photo(trainer_id, actor=current_user)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("Photo removed."), "success")
 
 
 def _remove(certification_id: int) -> None:
@@ -302,6 +324,7 @@ def _own_page(form=None, photo_form=None, certification_form=None):
         certification_form=certification_form or CertificationForm(formdata=None),
         certifications=certifications_of(trainer),
         photo_action=url_for("trainer_profile.photo"),
+        photo_remove_action=url_for("trainer_profile.remove_photo"),
         certification_action=url_for("trainer_profile.add_certification"),
         person=current_user,
         remove_url=lambda certification_id: url_for(
@@ -353,6 +376,15 @@ def own_photo():
             flash(_("Photo updated."), "success")
             return redirect(url_for("trainer_profile.edit"))
     return _own_page(photo_form=form)
+
+
+@profile_bp.post("/photo/remove", endpoint="remove_photo")
+@roles_required(*TRAINER_ONLY)
+def own_remove_photo():
+    trainer = trainer_for_user(current_user.id)
+    if trainer is not None:  # without a profile there is no photo to remove
+        _remove_photo(trainer.id)
+    return redirect(url_for("trainer_profile.edit"))
 
 
 @profile_bp.post("/certifications", endpoint="add_certification")
