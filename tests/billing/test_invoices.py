@@ -196,7 +196,9 @@ def test_a_refund_queues_the_credit_notes_render_job(db, till):
     note = refund_payment(payment.id, "Devolución", actor=till.admin())
 
     args = db.session.scalars(
-        select(OutboxJob.args).where(OutboxJob.name == "billing.render_invoice")
+        select(OutboxJob.args)
+        .where(OutboxJob.name == "billing.render_invoice")
+        .order_by(OutboxJob.id)
     ).all()
     assert args == [[payment.invoice.id], [note.id]]
 

@@ -1,0 +1,24 @@
+"""The phone layout: nothing at the end of a long page hides behind the fixed
+bottom navigation (Tabler fixes the body to the viewport's height, which
+once left the last class card under the navigation)."""
+
+import pytest
+
+from tests.e2e.test_booking_flow import PHONE, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_end_of_a_long_page_scrolls_clear_of_the_bottom_navigation(new_context):
+    page = new_context(viewport=PHONE).new_page()
+    sign_in(page, "member1@cupo.demo")
+    page.goto("/app/schedule?view=week")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last_bottom, nav_top = page.evaluate(
+        """() => [
+            document.querySelector('main').lastElementChild.getBoundingClientRect().bottom,
+            document.querySelector('.bottom-nav').getBoundingClientRect().top,
+        ]"""
+    )
+    assert page.evaluate("document.documentElement.scrollHeight") > PHONE["height"]
+    assert last_bottom <= nav_top
