@@ -112,8 +112,9 @@ def _check_not_blocked(member, now) -> None:
             )
 
 
-def eligibility(cs: ClassSession, member, now) -> tuple[int | None, int]:
-    """(unlimited membership id or None, credits needed) — or BookingError why not."""
+def eligibility(cs: ClassSession, member, now, *, by_staff=False) -> tuple[int | None, int]:
+    """(unlimited membership id or None, credits needed) — or BookingError why not,
+    addressed to the member, or about them when staff book them in."""
     day = local_date(cs.starts_at, gym_zone())
     membership = unlimited_membership_on(member.id, day)
     if membership is not None:
@@ -121,6 +122,15 @@ def eligibility(cs: ClassSession, member, now) -> tuple[int | None, int]:
     needed = cs.class_type.credits_required * CC
     if needed and ledger.balance(member.id, now) < needed:
         required = cs.class_type.credits_required
+        if by_staff:
+            raise BookingError(
+                ngettext(
+                    "%(name)s needs an active membership or %(num)d credit for this class.",
+                    "%(name)s needs an active membership or %(num)d credits for this class.",
+                    required,
+                    name=member.name,
+                )
+            )
         raise BookingError(
             ngettext(
                 "You need an active membership or %(num)d credit to book this class.",
@@ -131,7 +141,9 @@ def eligibility(cs: ClassSession, member, now) -> tuple[int | None, int]:
     return None, needed
 
 
-def _existing(cs_id: int, member_id: int, now):
+def _existing(cs_id: int, member_id: int, now, *, by_staff_for: str | None = None):
+    """(None, the member's live hold or None); BookingError if already booked
+    (about the member, named `by_staff_for`, when staff book them in)."""
     booking = db.session.scalar(
         select(Booking).where(
             Booking.session_id == cs_id,
@@ -139,6 +151,8 @@ def _existing(cs_id: int, member_id: int, now):
             Booking.status == BookingStatus.CONFIRMED,
         )
     )
+    if booking is not None and by_staff_for:
+        raise BookingError(_("%(name)s already has a spot in this class.", name=by_staff_for))
     if booking is not None:
         raise BookingError(_("You already have a spot in this class."))
     hold = db.session.scalar(
@@ -218,7 +232,8 @@ def book_now(
         else:
             _check_open(cs, now)
             _check_not_blocked(member, now)
-        hold = _existing(cs.id, member.id, now)[1]
+        staff_for = member.name if actor.id != member.id else None
+        hold = _existing(cs.id, member.id, now, by_staff_for=staff_for)[1]
         if hold is None:
             _check_room(cs, now)
         booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
@@ -233,8 +248,9 @@ def _check_walk_in(cs: ClassSession, actor, now) -> None:
 
 
 def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False) -> Booking:
-    _existing(cs.id, member.id, now)
-    membership_id, needed = (None, 0) if paid else eligibility(cs, member, now)
+    by_staff = actor is not None and actor.id != member.id
+    _existing(cs.id, member.id, now, by_staff_for=member.name if by_staff else None)
+    membership_id, needed = (None, 0) if paid else eligibility(cs, member, now, by_staff=by_staff)
     booking = Booking(
         session_id=cs.id,
         member_id=member.id,

@@ -312,7 +312,7 @@ def test_walk_in_of_someone_already_booked_is_a_field_error(door, client, login,
 
     response = walk_in(client, cs, member.email)
 
-    assert field_error(response, "member") == "You already have a spot in this class."
+    assert field_error(response, "member") == f"{member.name} already has a spot in this class."
     assert check_ins(db) == []
 
 

@@ -170,7 +170,7 @@ def test_booking_a_member_already_in_the_class_is_refused(db, desk, as_desk):
 
     response = book(as_desk, cs, ana.email)
 
-    assert form_error_text(response) == "You already have a spot in this class."
+    assert form_error_text(response) == f"{ana.name} already has a spot in this class."
     assert len(desk.bookings_of(cs)) == 1
     assert ledger.balance(ana.id) == 4 * CC
 
@@ -182,7 +182,7 @@ def test_booking_a_member_without_credits_or_membership_is_refused(db, desk, as_
     response = book(as_desk, cs, ana.email)
 
     assert form_error_text(response) == (
-        "You need an active membership or 2 credits to book this class."
+        f"{ana.name} needs an active membership or 2 credits for this class."
     )
     assert count(db, Booking) == 0
     assert ledger.balance(ana.id) == CC
