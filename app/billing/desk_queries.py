@@ -204,10 +204,8 @@ def credit_notes_of(payment_id: int) -> list[Invoice]:
 RECURRING = (PlanInterval.MONTH, PlanInterval.YEAR)
 
 
-def renewals_due(days: int, page: int):
-    """Memberships to renew at the desk: active ones of a recurring plan
-    ending within `days` days (today included), and past-due ones, that no
-    later membership of the same kind of plan follows. Soonest end first."""
+def _renewal_conditions(days: int) -> tuple:
+    """(due soon, past due, not followed): memberships to renew at the desk."""
     start = today()
     later = aliased(Membership)
     later_plan = aliased(Plan)
@@ -219,23 +217,41 @@ def renewals_due(days: int, page: int):
         later_plan.id == later.plan_id,
         later_plan.kind == Plan.kind,
     )
+    due_soon = and_(
+        Membership.status == MembershipStatus.ACTIVE,
+        Membership.renews_on.is_not(None),
+        Membership.period_end >= start,
+        Membership.period_end <= start + timedelta(days=days),
+    )
+    past_due = Membership.status == MembershipStatus.PAST_DUE
+    return due_soon, past_due, and_(Plan.interval.in_(RECURRING), ~followed)
+
+
+def renewals_due(days: int, page: int):
+    """Memberships to renew at the desk: active ones of a recurring plan
+    ending within `days` days (today included), and past-due ones, that no
+    later membership of the same kind of plan follows. Soonest end first."""
+    due_soon, past_due, renewable = _renewal_conditions(days)
     query = (
         select(Membership)
         .join(Plan, Plan.id == Membership.plan_id)
         .options(joinedload(Membership.member))
-        .where(
-            Plan.interval.in_(RECURRING),
-            or_(
-                Membership.status == MembershipStatus.PAST_DUE,
-                and_(
-                    Membership.status == MembershipStatus.ACTIVE,
-                    Membership.renews_on.is_not(None),
-                    Membership.period_end >= start,
-                    Membership.period_end <= start + timedelta(days=days),
-                ),
-            ),
-            ~followed,
-        )
+        .where(renewable, or_(past_due, due_soon))
         .order_by(Membership.period_end, Membership.id)
     )
     return db.paginate(query, page=page_number(page), per_page=RENEWALS_PER_PAGE, error_out=False)
+
+
+def renewal_counts(days: int) -> tuple[int, int]:
+    """How many of `renewals_due(days)` are due soon and how many past due (one statement)."""
+    due_soon, past_due, renewable = _renewal_conditions(days)
+    row = db.session.execute(
+        select(
+            func.count(case((due_soon, Membership.id))),
+            func.count(case((past_due, Membership.id))),
+        )
+        .select_from(Membership)
+        .join(Plan, Plan.id == Membership.plan_id)
+        .where(renewable, or_(past_due, due_soon))
+    ).one()
+    return row[0], row[1]

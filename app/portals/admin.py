@@ -3,15 +3,18 @@
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
+from flask_login import current_user
+from sqlalchemy import select
 
 from app.accounts.models import Role, User
+from app.billing.desk_queries import today
+from app.billing.documents import METHOD_LABELS
 from app.core.audit import AuditEntry
 from app.core.i18n import gym_zone
 from app.core.permissions import ADMIN, DESK, roles_required
 from app.core.search import contains
 from app.extensions import db
-from app.notifications.models import EmailStatus, SentEmail
+from app.portals import dashboard_queries as queries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -20,18 +23,19 @@ PER_PAGE = 50
 @bp.get("/")
 @roles_required(*DESK)
 def dashboard():
-    counts = dict(
-        db.session.execute(
-            select(User.role, func.count(User.id))
-            .where(User.deleted_at.is_(None))
-            .group_by(User.role)
-        ).all()
-    )
-    failed_emails = db.session.scalar(
-        select(func.count(SentEmail.id)).where(SentEmail.status == EmailStatus.FAILED)
-    )
+    """How today is going: classes, takings, renewals, and what needs a look."""
+    is_admin = current_user.role is Role.ADMIN
     return render_template(
-        "admin/dashboard.html", counts=counts, roles=Role, failed_emails=failed_emails
+        "admin/dashboard.html",
+        counts=queries.people_counts(),
+        roles=Role,
+        failed_emails=queries.failed_emails() if is_admin else 0,
+        failed_webhooks=queries.failed_webhook_events() if is_admin else 0,
+        classes=queries.classes_today(),
+        takings=queries.takings_today(),
+        renewals=queries.renewals(),
+        today=today(),
+        method_labels=METHOD_LABELS,
     )
 
 
