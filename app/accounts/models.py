@@ -74,6 +74,11 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role.is_staff
 
+    @property
+    def is_member(self) -> bool:
+        """A member's account that has not been deleted."""
+        return self.role is Role.MEMBER and self.deleted_at is None
+
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 

@@ -39,7 +39,7 @@ def _member(member_id: int, *, lock: bool = False) -> User:
         with_for_update={"key_share": True} if lock else None,
         populate_existing=lock,
     )
-    if user is None or user.is_deleted or user.role is not Role.MEMBER:
+    if user is None or not user.is_member:
         raise PhotoError(_("This member no longer exists."))
     return user
 

@@ -12,11 +12,10 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.accounts.models import Role, User
-from app.billing.invoices import when
 from app.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod, PaymentStatus
 from app.core.clock import local_date, local_day_bounds
 from app.core.forms import format_money_input
-from app.core.i18n import gym_zone, money
+from app.core.i18n import gym_zone, money, short_datetime
 from app.core.models import utc_now
 from app.core.search import contains
 from app.extensions import db
@@ -64,7 +63,7 @@ def drop_in_options() -> list[tuple[int, str]]:
         .order_by(ClassSession.starts_at, ClassSession.id)
         .limit(DROP_IN_SHOWN)
     )
-    return [(cs.id, f"{when(cs.starts_at)} · {cs.class_type.name}") for cs in sessions]
+    return [(cs.id, f"{short_datetime(cs.starts_at)} · {cs.class_type.name}") for cs in sessions]
 
 
 def desk_staff_options() -> list[tuple[int, str]]:
@@ -79,9 +78,7 @@ def desk_staff_options() -> list[tuple[int, str]]:
 
 def member(user_id: int | None) -> User | None:
     user = db.session.get(User, user_id) if user_id else None
-    if user is None or user.role is not Role.MEMBER or user.deleted_at is not None:
-        return None
-    return user
+    return user if user is not None and user.is_member else None
 
 
 # ---- the payment list -------------------------------------------------------

@@ -4,7 +4,6 @@ Seller and buyer are copied onto the invoice as they are at issue, so an
 issued invoice never changes when the settings or the member's details do.
 """
 
-from flask_babel import format_datetime
 from sqlalchemy import select
 
 from app.billing.models import BillingProfile, Invoice, InvoiceKind, InvoiceLine, Payment
@@ -108,7 +107,3 @@ def invoice_of(payment_id: int) -> Invoice | None:
     return db.session.scalar(
         select(Invoice).where(Invoice.payment_id == payment_id, Invoice.kind == InvoiceKind.INVOICE)
     )
-
-
-def when(instant) -> str:
-    return format_datetime(instant, "EEE d MMM, HH:mm")

@@ -156,7 +156,7 @@ def _check(clean: dict) -> None:
 
 def _member(member_id: int) -> User:
     member = db.session.get(User, member_id)
-    if member is None or member.role is not Role.MEMBER or member.is_deleted:
+    if member is None or not member.is_member:
         raise BillingProfileError(_("This person is not a member."))
     return member
 

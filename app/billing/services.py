@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.billing import invoices
 from app.billing.models import (
     InvoiceKind,
@@ -24,6 +24,7 @@ from app.booking import services as booking_services
 from app.core import audit
 from app.core.db import transaction
 from app.core.errors import DomainError
+from app.core.i18n import short_datetime
 from app.core.jobs import enqueue_after_commit, register_job
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
@@ -63,7 +64,7 @@ class Sale:
 
 def _member(member_id: int) -> User:
     member = db.session.get(User, member_id, with_for_update=True, populate_existing=True)
-    if member is None or member.role is not Role.MEMBER or member.is_deleted:
+    if member is None or not member.is_member:
         raise BillingError(_("This person is not a member."), field="member")
     return member
 
@@ -110,7 +111,7 @@ def _drop_in_line(sale: Sale, member: User, actor) -> InvoiceLine:
         raise BillingError(str(exc), field="session_id") from exc
     return InvoiceLine(
         kind=ItemKind.DROP_IN,
-        description=f"{cs.class_type.name} · {invoices.when(cs.starts_at)}"[:200],
+        description=f"{cs.class_type.name} · {short_datetime(cs.starts_at)}"[:200],
         quantity=1,
         unit_price_minor=price,
         booking_id=booking.id,

@@ -31,7 +31,7 @@ from app.core import audit
 from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.errors import DomainError
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_zone, short_datetime
 from app.core.jobs import enqueue_after_commit, register_job
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, PermissionDenied, require_role
@@ -79,15 +79,11 @@ def _check_open(cs: ClassSession, now) -> None:
         raise BookingError(_("This class is no longer on the schedule."))
     opens, closes = booking_window(cs)
     if now < opens:
-        raise BookingError(_("Booking for this class opens on %(when)s.", when=_when(opens)))
+        raise BookingError(
+            _("Booking for this class opens on %(when)s.", when=short_datetime(opens))
+        )
     if now >= closes:
         raise BookingError(_("Booking for this class has closed."))
-
-
-def _when(instant) -> str:
-    from flask_babel import format_datetime
-
-    return format_datetime(instant, "EEE d MMM, HH:mm")
 
 
 def _check_not_blocked(member, now) -> None:
@@ -107,7 +103,7 @@ def _check_not_blocked(member, now) -> None:
                     "After %(num)d late cancellations or no-shows you can book "
                     "again from %(when)s.",
                     num=len(strikes),
-                    when=_when(until),
+                    when=short_datetime(until),
                 )
             )
 

@@ -62,6 +62,11 @@ def local_time(value, fmt: str = "short") -> str:
     return format_time(value, fmt) if value else ""
 
 
+def short_datetime(value: datetime) -> str:
+    """ "Wed 2 Dec, 07:00": a class's time in a sentence."""
+    return format_datetime(value, "EEE d MMM, HH:mm")
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
         money=money, datetime=local_datetime, date=local_date, time=local_time

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.core import audit
 from app.core.clock import local_date, local_day_bounds
 from app.core.db import transaction
@@ -167,7 +167,7 @@ def end_of_day(day: date) -> datetime:
 
 def _member(member_id: int, *, lock: bool = False) -> User:
     member = db.session.get(User, member_id, with_for_update=lock, populate_existing=lock)
-    if member is None or member.role is not Role.MEMBER or member.is_deleted:
+    if member is None or not member.is_member:
         raise MembershipError(_("This person is not a member."))
     return member
 
