@@ -50,3 +50,33 @@ document.addEventListener("DOMContentLoaded", () => {
   setInterval(tickHoldCountdowns, 1000);
 });
 document.addEventListener("htmx:afterSwap", tickHoldCountdowns);
+
+// A form with data-confirm asks first; cancelling stops the submission. Capture
+// runs this before any handler on the form itself (HTMX's included).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);
+
+// Read-only fields such as the calendar feed address select their text on focus.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("input[data-select-on-focus]")) event.target.select();
+});
+
+// Class-type colours come from the database in data-bg, data-fg and
+// data-border-colour; styles set from a script pass a strict CSP, style="" does not.
+const COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+const COLOUR_PROPERTIES = { bg: "backgroundColor", fg: "color", borderColour: "borderTopColor" };
+function applyColours() {
+  document.querySelectorAll("[data-bg], [data-fg], [data-border-colour]").forEach((element) => {
+    Object.entries(COLOUR_PROPERTIES).forEach(([key, property]) => {
+      const value = (element.dataset[key] || "").trim();
+      if (COLOUR.test(value)) element.style[property] = value;
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", applyColours);
+document.addEventListener("htmx:afterSwap", applyColours);

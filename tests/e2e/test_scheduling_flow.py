@@ -23,6 +23,7 @@ START = "14:00"
 ROOM = "Estudio"
 TRAINER = "Diego Ramírez"
 EVERY_DAY = range(7)  # Monday..Sunday: sessions this week (today on) and next
+COLOUR, COLOUR_RGB = "#d6336c", "rgb(214, 51, 108)"  # the new class type's
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -38,6 +39,7 @@ def create_class_type(page: Page, name: str) -> int:
     page.goto("/admin/class-types/new")
     page.locator("#name").fill(name)
     page.locator("#description").fill("Swings, snatches and get-ups.")
+    page.locator("#colour").fill(COLOUR)
     page.locator("#tags").fill("strength")
     page.locator("#duration_minutes").fill("60")
     page.locator("#default_capacity").fill("12")
@@ -83,7 +85,10 @@ def test_member_finds_a_new_recurring_class_in_the_filtered_week(new_context, sc
     admin.locator("#class_type").select_option(str(class_type_id))
     admin.locator("main form[role=search] button[type=submit]").click()
     expect(admin).to_have_url(re.compile(rf"[?&]class_type={class_type_id}(&|$)"))
-    expect(admin.locator("main tbody tr[data-session-id]").first).to_contain_text(name)
+    first_row = admin.locator("main tbody tr[data-session-id]").first
+    expect(first_row).to_contain_text(name)
+    # app.js paints the class colour from data-bg (no style attributes under the CSP)
+    expect(first_row.locator(".badge[data-bg]")).to_have_css("background-color", COLOUR_RGB)
 
     # A member on a phone opens the schedule from the bottom bar ...
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
@@ -122,6 +127,8 @@ def test_member_finds_a_new_recurring_class_in_the_filtered_week(new_context, sc
     count = cards.count()
     assert count >= 1
     expect(cards.locator("[id^=session-][id$=-name]")).to_have_text([name] * count)
+    # ... in cards HTMX swapped in, whose dots app.js still paints
+    expect(cards.first.locator(".class-dot")).to_have_css("background-color", COLOUR_RGB)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"], f"horizontal scroll: {scroll_width}px wide"
     screenshot(page)

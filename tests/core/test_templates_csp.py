@@ -1,0 +1,70 @@
+"""Templates fit a strict Content-Security-Policy: no inline event handlers
+(`onsubmit=`, `onclick=`...) and no `style=` attributes.
+
+Behaviour goes in static/js/app.js behind data- attributes, sizes in
+static/css/app.css. Emails keep their inline styles: mail clients need them.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+STYLE_ALLOWED = ("emails",)
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
+STYLE = re.compile(r"\sstyle\s*=", re.I)
+
+
+def attributes(text: str, pattern: re.Pattern) -> list[int]:
+    """Line numbers of `pattern` inside a tag of `text`, Jinja code blanked out
+    (an attribute inside `{% if %}...{% endif %}` still counts)."""
+    text = JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return [
+        text.count("\n", 0, tag.start() + attr.start()) + 1
+        for tag in TAG.finditer(text)
+        for attr in pattern.finditer(tag.group())
+    ]
+
+
+def offences(name: str, text: str) -> list[str]:
+    """'file:line attribute' for each forbidden attribute; `name` is under templates/."""
+    patterns = {"on<event>=": HANDLER}
+    if name.split("/")[0] not in STYLE_ALLOWED:
+        patterns["style="] = STYLE
+    return [
+        f"{name}:{line} {label}"
+        for label, pattern in patterns.items()
+        for line in attributes(text, pattern)
+    ]
+
+
+def test_templates_have_no_inline_handlers_or_style_attributes():
+    found = [
+        offence
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for offence in offences(path.relative_to(TEMPLATES).as_posix(), path.read_text("utf-8"))
+    ]
+
+    assert not found, "move these to static/js/app.js or static/css/app.css:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("macros/forms.html", '<form{% if c %} onsubmit="return confirm({{ c }})"{% endif %}>'),
+        ("trainers/home.html", '<input id="feed"\n  value="{{ url }}" onFocus="this.select()">'),
+        ("layouts/member.html", '<img src="{{ logo }}" style="max-width: 96px">'),
+        ("emails/_layout.html", '<a href="#" onclick="go()">'),
+    ],
+)
+def test_the_check_finds_old_markup(name, text):
+    assert offences(name, text)
+
+
+def test_the_check_leaves_emails_styles_text_and_jinja_alone():
+    text = '<p style="color: #000">Based on=this</p>{{ button(onclick=1) }}{% set style = 1 %}'
+
+    assert offences("emails/_layout.html", text) == []
