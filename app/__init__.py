@@ -18,15 +18,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
 
     _init_extensions(app)
+    _init_domains(app)
     _register_blueprints(app)
-    _register_hooks(app)
+    _register_layout(app)
 
     from app.cli import register_cli
-    from app.core.errors_views import register_error_handlers
-    from app.core.i18n import register_filters
 
-    register_error_handlers(app)
-    register_filters(app)
     register_cli(app)
     return app
 
@@ -50,34 +47,40 @@ def _init_extensions(app: Flask) -> None:
     )
     with app.app_context():
         configure_sqlite(db.engine)
-    _import_models()
 
 
-def _import_models() -> None:
-    """Import every domain's models so metadata and jobs are complete."""
-    import app.accounts.models  # noqa: F401
-    import app.accounts.services  # noqa: F401
-    import app.attendance.emails  # noqa: F401  (the QR in confirmation emails)
-    import app.attendance.models  # noqa: F401
-    import app.attendance.services  # noqa: F401  (its job and arrival check)
-    import app.billing.models  # noqa: F401
-    import app.booking.models  # noqa: F401
-    from app.booking import occupancy
+def _init_domains(app: Flask) -> None:
+    """The one wiring point: each domain brings its tables, jobs and signal receivers."""
+    from app import (
+        accounts,
+        attendance,
+        billing,
+        booking,
+        core,
+        memberships,
+        notifications,
+        scheduling,
+        settings,
+        trainers,
+    )
 
-    occupancy.register()
-    import app.core.audit  # noqa: F401
-    import app.core.idempotency  # noqa: F401
-    import app.core.jobs  # noqa: F401
-    import app.memberships.models  # noqa: F401
-    import app.notifications.models  # noqa: F401
-    import app.scheduling.models  # noqa: F401
-    import app.settings.models  # noqa: F401
-    import app.trainers.models  # noqa: F401
+    for domain in (
+        core,
+        accounts,
+        settings,
+        notifications,
+        scheduling,
+        memberships,
+        booking,
+        attendance,
+        billing,
+        trainers,
+    ):
+        domain.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.admin_views import bp as users_admin_bp
-    from app.accounts.photo_views import bp as member_photos_bp
     from app.accounts.views import bp as accounts_bp
     from app.attendance.member_views import bp as attendance_member_bp
     from app.attendance.member_views import staff_bp as attendance_profile_bp
@@ -95,11 +98,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.memberships.views import member_bp as memberships_bp
     from app.notifications.views import bp as notifications_bp
     from app.portals.admin import bp as admin_bp
+    from app.portals.member_photos import bp as member_photos_bp
     from app.portals.members import bp as members_bp
     from app.portals.public import bp as public_bp
+    from app.portals.schedule import bp as schedule_bp
     from app.portals.trainers import bp as trainers_bp
     from app.scheduling.ical import bp as ical_bp
-    from app.scheduling.member_views import bp as schedule_bp
     from app.scheduling.views import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
     from app.settings.views import branding_bp
@@ -142,11 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-def _register_hooks(app: Flask) -> None:
-    from app.accounts.session import register_session_hooks
-
-    register_session_hooks(app)
-
+def _register_layout(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         from flask_babel import get_locale

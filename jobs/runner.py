@@ -47,7 +47,7 @@ def daily_housekeeping() -> None:
     """Daily: expire credit lots, forget idempotency keys older than 48 h and
     scans older than 90 days."""
     from app.attendance.services import purge_scan_log
-    from app.core.idempotency_service import purge_keys
+    from app.core.idempotency.services import purge_keys
     from app.memberships.services import expire_credit_lots
 
     _in_app(expire_credit_lots)

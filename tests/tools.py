@@ -65,3 +65,12 @@ def pdf_text(data: bytes) -> str:
     )
     assert result.returncode == 0, f"pdftotext failed: {result.stderr}"
     return result.stdout
+
+
+def swap_receivers(monkeypatch, signal, *receivers) -> None:
+    """For one test, `signal` reaches only `receivers` (restored by monkeypatch)."""
+
+    def send(sender=None, /, **kwargs):
+        return [(receiver, receiver(sender, **kwargs)) for receiver in receivers]
+
+    monkeypatch.setattr(signal, "send", send)

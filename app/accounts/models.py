@@ -9,18 +9,8 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import str_enum, utc_now
+from app.core.roles import Role
 from app.extensions import db
-
-
-class Role(enum.Enum):
-    ADMIN = "admin"
-    FRONT_DESK = "front_desk"
-    TRAINER = "trainer"
-    MEMBER = "member"
-
-    @property
-    def is_staff(self) -> bool:
-        return self is not Role.MEMBER
 
 
 class UserStatus(enum.Enum):

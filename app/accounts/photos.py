@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from app.accounts.models import Role, User
 from app.core import audit, uploads
 from app.core.db import transaction
-from app.core.errors import DomainError
-from app.core.permissions import DESK, PermissionDenied
+from app.core.errors import AccessDenied, DomainError
+from app.core.permissions import DESK
 from app.extensions import db
 
 
@@ -21,13 +21,13 @@ class PhotoError(DomainError):
 
 
 def _may_change(member_id: int, actor) -> None:
-    """The member themself, the front desk and admins; PermissionDenied for anyone else."""
+    """The member themself, the front desk and admins; AccessDenied for anyone else."""
     role = getattr(actor, "role", None)
     if role in DESK:
         return
     if role is Role.MEMBER and actor.id == member_id:
         return
-    raise PermissionDenied()
+    raise AccessDenied()
 
 
 def _member(member_id: int, *, lock: bool = False) -> User:
@@ -47,7 +47,7 @@ def _member(member_id: int, *, lock: bool = False) -> User:
 def change_member_photo(member_id: int, upload, *, actor) -> User:
     """Replace a member's photo with a 512×512 square made from `upload`.
 
-    Raises PermissionDenied unless `actor` is that member or desk staff,
+    Raises AccessDenied unless `actor` is that member or desk staff,
     PhotoError for a missing member or (field "photo") a bad file; nothing
     is written then. The old file is removed after commit.
     """
@@ -79,7 +79,7 @@ def change_member_photo(member_id: int, upload, *, actor) -> User:
 def remove_member_photo(member_id: int, *, actor) -> User:
     """Take a member's photo down; without one, nothing changes.
 
-    Raises PermissionDenied unless `actor` is that member or desk staff,
+    Raises AccessDenied unless `actor` is that member or desk staff,
     PhotoError for a missing member. The file is removed after commit.
     """
     _may_change(member_id, actor)

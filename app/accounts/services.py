@@ -12,7 +12,7 @@ from app.accounts.models import Role, User, UserStatus, new_session_token
 from app.core import audit
 from app.core.db import is_sqlite, transaction
 from app.core.errors import DomainError
-from app.core.jobs import enqueue_after_commit, register_job
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, require_role
 from app.core.urls import external_url
@@ -21,8 +21,6 @@ from app.notifications import services as notifications
 
 PROFILE_FIELDS = ["email", "name", "phone", "role", "language", "status"]
 
-register_job("accounts.send_temporary_password", "app.accounts.services:send_temporary_password")
-register_job("accounts.send_password_reset", "app.accounts.services:send_password_reset")
 
 
 class AccountError(DomainError):
@@ -307,3 +305,31 @@ def set_language(user: User, language: str) -> None:
     """Remember the user's language choice."""
     with transaction():
         db.session.get(User, user.id, with_for_update=True).language = language
+
+
+def create_admin(*, email: str, name: str, password: str) -> User:
+    """The first admin of a real install (`flask users create-admin`): an active
+    admin with the given password. Raises AccountError; queues nothing."""
+    email = normalize_email(email)
+    if "@" not in email or not name.strip():
+        raise AccountError(_("Enter a valid email address."))
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise AccountError(
+            _(
+                "Use between %(min)d and %(max)d characters.",
+                min=passwords.MIN_LENGTH,
+                max=passwords.MAX_LENGTH,
+            )
+        )
+    with transaction():
+        _check_email_free(email)
+        user = User(
+            email=email,
+            name=name.strip(),
+            role=Role.ADMIN,
+            password_hash=passwords.hash_password(password),
+        )
+        db.session.add(user)
+        db.session.flush()
+        audit.record("user.created", user, actor=None, after={"email": email, "role": "admin"})
+    return user

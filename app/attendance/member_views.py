@@ -7,7 +7,7 @@ booking ids (someone else's is a 404, the QR image too). `attendance_profile`
 card where the desk takes the member's photo (posted to `member_photos`).
 """
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, make_response, render_template, request, url_for
 from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,7 @@ from app.attendance.passes import checkin_pass, own_booking, scannable
 from app.attendance.qr import qr_png
 from app.attendance.queries import Attendance, member_history, member_summary
 from app.core.models import utc_now
-from app.core.permissions import DESK, MEMBERS, get_or_404, roles_required
+from app.core.permissions import DESK, MEMBERS, ensure, get_or_404, roles_required
 
 bp = Blueprint("attendance_member", __name__, url_prefix="/app")
 staff_bp = Blueprint("attendance_profile", __name__, url_prefix="/admin")
@@ -58,8 +58,7 @@ def booking_pass(booking_id: int):
 @roles_required(*MEMBERS)
 def booking_qr(booking_id: int):
     booking = own_booking(current_user.id, booking_id)
-    if not scannable(booking, utc_now()):
-        abort(404)
+    ensure(scannable(booking, utc_now()))
     response = make_response(qr_png(booking.id))
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "private, no-store"
@@ -84,8 +83,7 @@ def history():
 def staff_member(member_id: int) -> User:
     """The member with this id; 404 for staff accounts and deleted people."""
     member = get_or_404(User, member_id)
-    if member.role is not Role.MEMBER:
-        abort(404)
+    ensure(member.role is Role.MEMBER)
     return member
 
 

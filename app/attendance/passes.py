@@ -10,13 +10,13 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import select
 
 from app.attendance.models import CheckIn
 from app.attendance.rules import checkin_window
 from app.attendance.tokens import short_code
 from app.booking.models import Booking, BookingStatus
+from app.core.permissions import ensure
 from app.extensions import db
 
 
@@ -46,10 +46,9 @@ class CheckInPass:
 
 
 def own_booking(member_id: int, booking_id: int) -> Booking:
-    """The member's booking, or 404: someone else's booking looks missing."""
+    """The member's booking; raises NotYours (404) for someone else's."""
     booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.member_id != member_id:
-        abort(404)
+    ensure(booking is not None and booking.member_id == member_id)
     return booking
 
 

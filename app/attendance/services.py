@@ -20,15 +20,12 @@ from app.booking.models import Booking, BookingStatus
 from app.core import audit
 from app.core.clock import local_date
 from app.core.db import transaction
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NotYours
 from app.core.i18n import gym_zone
-from app.core.jobs import register_job
 from app.core.models import utc_now
-from app.core.permissions import DESK, TRAINERS, PermissionDenied, require_role
+from app.core.permissions import DESK, TRAINERS, require_role
 from app.extensions import db
 from app.scheduling.models import ClassSession, SessionStatus
-
-register_job("attendance.mark_no_shows", "app.attendance.services:mark_no_shows")
 
 
 class CheckInError(DomainError):
@@ -58,11 +55,9 @@ class ScanOutcome:
         return self.result.ok
 
 
-def came(booking_id: int) -> bool:
+def attended(booking_id: int) -> bool:
+    """Whether the booking has a check-in (a `booking_attended` receiver)."""
     return db.session.scalar(select(exists().where(CheckIn.booking_id == booking_id)))
-
-
-booking_services.arrival_checks.append(came)
 
 
 def _time(instant: datetime) -> str:
@@ -206,7 +201,7 @@ def _staff_booking(booking_id: int, actor) -> Booking:
     require_role(actor, *DESK, *TRAINERS)
     booking = db.session.get(Booking, booking_id, with_for_update=True)
     if booking is None or not may_check_in(actor, booking.session):
-        raise PermissionDenied()
+        raise NotYours()
     return booking
 
 

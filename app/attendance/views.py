@@ -18,15 +18,7 @@ from app.booking import occupancy
 from app.booking.models import Booking
 from app.core.errors import DomainError
 from app.core.models import utc_now
-from app.core.permissions import (
-    DESK,
-    STAFF,
-    TRAINERS,
-    PermissionDenied,
-    ensure,
-    get_or_404,
-    roles_required,
-)
+from app.core.permissions import DESK, STAFF, TRAINERS, ensure, get_or_404, roles_required
 from app.scheduling.models import ClassSession, SessionStatus
 from app.trainers.views import photo_url
 
@@ -89,8 +81,6 @@ def _walk_in(audience: str, session_id: int):
         member = form.member_user
         try:
             services.add_walk_in(cs.id, member, actor=current_user)
-        except PermissionDenied:
-            abort(404)
         except DomainError as exc:
             form.member.errors = [*form.member.errors, str(exc)]
         else:
@@ -130,8 +120,6 @@ def _tap(booking_id: int, act):
     error = message = None
     try:
         message = act(booking_id)
-    except PermissionDenied:
-        abort(404)
     except DomainError as exc:
         error = str(exc)
     audience = _audience(form.audience.data)

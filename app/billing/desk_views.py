@@ -26,11 +26,11 @@ from app.billing.desk_forms import (
 )
 from app.billing.models import ItemKind, Payment, PaymentMethod
 from app.billing.services import record_payment, refund_payment
-from app.booking.forms import new_idempotency_key
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import money
-from app.core.idempotency_service import IdempotencyError, run_once
+from app.core.idempotency.forms import new_idempotency_key
+from app.core.idempotency.views import idempotent
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships.models import PlanKind
 from app.settings.services import gym_settings
@@ -86,27 +86,18 @@ def _render_new(form: PaymentForm, status: int = 200):
     )
 
 
+@idempotent("billing.payment", params=lambda form: form.params())
 def _take(form: PaymentForm) -> dict:
-    """Record the payment once per idempotency key; its result or {"error", "field"}."""
-    member, sale = form.member_user, form.sale()
-
-    def work():
-        try:
-            payment = record_payment(
-                member.id,
-                [sale],
-                method=form.payment_method,
-                actor=current_user,
-                tendered_minor=form.tendered.data,
-                reference=form.reference.data or "",
-            )
-        except DomainError as exc:
-            return {"error": str(exc), "field": exc.field}
-        return {"payment_id": payment.id, "change_minor": payment.change_minor}
-
-    return run_once(
-        current_user.id, form.idempotency_key.data, "billing.payment", form.params(), work
+    """Record the payment; its id and the change due."""
+    payment = record_payment(
+        form.member_user.id,
+        [form.sale()],
+        method=form.payment_method,
+        actor=current_user,
+        tendered_minor=form.tendered.data,
+        reference=form.reference.data or "",
     )
+    return {"payment_id": payment.id, "change_minor": payment.change_minor}
 
 
 @bp.route("/payments/new", methods=["GET", "POST"])
@@ -118,11 +109,7 @@ def new_payment():
         return _render_new(form)
     if not form.validate_on_submit():
         return _render_new(form)
-    try:
-        result = _take(form)
-    except IdempotencyError as exc:
-        form.form_errors.append(str(exc))
-        return _render_new(form, exc.status)
+    result = _take(form)
     if "error" in result:
         form.apply(result)
         return _render_new(form)

@@ -26,7 +26,7 @@ from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit
 from app.core.uploads import PDF, absolute_path, delete_file, upload_root
 from app.extensions import db
-from app.notifications.services import email_by_key, record_email, register_extras
+from app.notifications.services import email_by_key, record_email
 from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def pdf_bytes(invoice_id: int) -> bytes | None:
     return data
 
 
-def receipt_extras(context: dict) -> tuple[dict, list]:
+def receipt_extras(template: str, *, context: dict) -> tuple[dict, list]:
     """The issue date for the text, and the PDF as a real attachment."""
     invoice = db.session.get(Invoice, context.get("invoice_id"))
     if invoice is None:
@@ -200,5 +200,3 @@ def receipt_extras(context: dict) -> tuple[dict, list]:
     return {"issued_on": invoice.issued_on}, [attachment]
 
 
-register_extras("invoice_issued", "app.billing.documents:receipt_extras")
-register_extras("credit_note_issued", "app.billing.documents:receipt_extras")

@@ -23,9 +23,10 @@ from app.billing.services import MAX_PRICE_MINOR, BillingError
 from app.core import audit
 from app.core.clock import local_date, local_day_bounds
 from app.core.db import transaction
+from app.core.errors import AccessDenied
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
-from app.core.permissions import ADMIN, DESK, PermissionDenied, require_role
+from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
 from app.memberships.pages import page_number
 from app.settings.services import gym_settings
@@ -85,11 +86,11 @@ def count_drawer(day: date, staff_id: int, counted_minor, note: str = "", *, act
 
     The desk only, each their own drawer (admins anyone's). Raises
     BillingError (field "counted" or "note", else none) and writes nothing
-    on refusal; PermissionDenied for someone else's drawer.
+    on refusal; AccessDenied for someone else's drawer.
     """
     require_role(actor, *DESK)
     if not may_count(actor, staff_id):
-        raise PermissionDenied()
+        raise AccessDenied()
     if counted_minor is None:
         raise BillingError(_("Enter the cash counted."), field="counted")
     if not 0 <= counted_minor <= MAX_PRICE_MINOR:

@@ -13,7 +13,6 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -28,9 +27,8 @@ from app.billing.gateways.sandbox import SandboxError, charge, checkout_order
 from app.billing.models import EventStatus, Order, OrderStatus
 from app.billing.online_forms import BuyForm, CardForm, RetryForm
 from app.billing.services import BillingError
-from app.booking.member_views import render_problem
 from app.core.db import Busy
-from app.core.idempotency_service import IdempotencyError, run_once
+from app.core.idempotency.views import idempotent
 from app.core.navigation import safe_next
 from app.core.permissions import ADMIN, MEMBERS, ensure, roles_required
 from app.extensions import csrf, db
@@ -60,6 +58,11 @@ def shop():
     )
 
 
+@idempotent("billing.place_order")
+def _place_order(form: BuyForm, plan_id: int) -> dict:
+    return {"order_id": online.place_order(plan_id, actor=current_user._get_current_object()).id}
+
+
 @bp.post("/app/shop/orders")
 @roles_required(*MEMBERS)
 def buy():
@@ -67,18 +70,7 @@ def buy():
     if not form.validate_on_submit():
         flash(_("The form could not be read. Reload the page and try again."), "danger")
         return redirect(url_for(".shop"), code=303)
-    member = current_user._get_current_object()
-    plan_id = form.plan_id.data
-
-    def work():
-        return {"order_id": online.place_order(plan_id, actor=member).id}
-
-    try:
-        result = run_once(
-            member.id, form.idempotency_key.data, "billing.place_order", {"plan_id": plan_id}, work
-        )
-    except IdempotencyError as exc:
-        abort(make_response(render_problem(str(exc), exc.status, url_for(".shop"))))
+    result = _place_order(form, plan_id=form.plan_id.data)
     if "error" in result:
         flash(result["error"], "danger")
         return redirect(url_for(".shop"), code=303)

@@ -4,7 +4,7 @@ Both pages show one form and call `save_billing_profile`; its refusals come
 back as field errors. The details go on invoices issued after they are saved.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.billing.profile_forms import BillingProfileForm
 from app.billing.profiles import billing_profile, save_billing_profile
 from app.core.errors import DomainError
 from app.core.forms import apply_error
-from app.core.permissions import DESK, MEMBERS, PermissionDenied, roles_required
+from app.core.permissions import DESK, MEMBERS, ensure, roles_required
 
 bp = Blueprint("billing_profiles", __name__)
 
@@ -24,8 +24,6 @@ def _edit(member, template: str, done_url: str):
     if form.validate_on_submit():
         try:
             save_billing_profile(member.id, form.values(), actor=current_user._get_current_object())
-        except PermissionDenied:
-            abort(403)
         except DomainError as exc:
             apply_error(form, exc)
         else:
@@ -48,8 +46,7 @@ def member_edit():
 def desk_edit(member_id: int):
     """A member's details, for the desk; 404 unless `member_id` is a member."""
     member = desk_queries.member(member_id)
-    if member is None:
-        abort(404)
+    ensure(member is not None)
     return _edit(
         member,
         "billing/profiles/desk.html",

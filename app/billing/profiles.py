@@ -18,8 +18,8 @@ from app.accounts.models import Role, User
 from app.billing.models import BillingProfile
 from app.core import audit
 from app.core.db import transaction
-from app.core.errors import DomainError
-from app.core.permissions import DESK, PermissionDenied
+from app.core.errors import AccessDenied, DomainError
+from app.core.permissions import DESK
 from app.extensions import db
 
 FIELDS = ["legal_name", "tax_id", "fiscal_regime", "invoice_use", "postal_code"]
@@ -166,13 +166,13 @@ def save_billing_profile(member_id: int, values: dict, *, actor) -> BillingProfi
 
     `values` holds the FIELDS (a missing one is saved empty). The member
     themself or the desk (front desk, admins) may save them. Creates the row
-    when the member has none. Raises PermissionDenied for anyone else,
+    when the member has none. Raises AccessDenied for anyone else,
     BillingProfileError for a non-member or (with its `field`) a wrong value;
     nothing is written then. Queues nothing.
     """
     own = actor is not None and actor.id == member_id and actor.role is Role.MEMBER
     if not own and getattr(actor, "role", None) not in DESK:
-        raise PermissionDenied()
+        raise AccessDenied()
     clean = _clean(values)
     _check(clean)
     with transaction():

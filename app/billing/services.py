@@ -25,7 +25,7 @@ from app.core import audit
 from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.i18n import short_datetime
-from app.core.jobs import enqueue_after_commit, register_job
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
@@ -34,8 +34,6 @@ from app.memberships import services as memberships
 from app.memberships.models import Plan, PlanKind
 from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
-
-register_job("billing.render_invoice", "app.billing.documents:render_invoice")
 
 #: the most one line may cost, in minor units (1,000,000.00)
 MAX_PRICE_MINOR = 100_000_000

@@ -25,14 +25,13 @@ from app.billing.models import EventStatus, Order, OrderStatus, PaymentMethod, W
 from app.billing.services import BillingError, Sale, record_payment
 from app.core import audit
 from app.core.db import transaction
-from app.core.jobs import enqueue_after_commit, register_job
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, require_role
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-register_job("billing.process_webhook_event", "app.billing.webhooks:process_event")
 
 #: runs of one event before it is FAILED and left to an admin
 MAX_ATTEMPTS = 5

@@ -1,16 +1,14 @@
 """The member's booking buttons and the "My bookings" page (`/app/...`).
 
 Every action is a small POST form (CSRF, idempotency key, the page to go
-back to) that calls one engine service through `run_once`, flashes what
+back to) that calls one engine service through `@idempotent`, flashes what
 happened and redirects back (POST-redirect-GET), so it works without
 JavaScript. Another member's hold, booking or waitlist place is a 404.
 """
 
 from flask import (
     Blueprint,
-    abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -22,7 +20,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.booking import waitlist
-from app.booking.forms import BookingActionForm, new_idempotency_key
+from app.booking.forms import BookingActionForm
 from app.booking.member_queries import my_bookings as my_bookings_query
 from app.booking.models import Booking, Hold, WaitlistEntry
 from app.booking.policy import cancel_terms
@@ -33,7 +31,7 @@ from app.booking.services import (
     place_hold,
     release_hold,
 )
-from app.core.idempotency_service import IdempotencyError, run_once
+from app.core.idempotency.views import idempotent
 from app.core.models import utc_now
 from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, roles_required
@@ -73,38 +71,29 @@ def _back(form: BookingActionForm, default: str):
     return redirect(safe_next(form.next.data) or default, code=303)
 
 
-def _perform(operation: str, params: dict, work, form: BookingActionForm):
-    """Run `work` once per idempotency key; its result, or None after a refusal.
-
-    A BookingError comes back as {"error": message} and is flashed; an
-    IdempotencyError (key reused, or still running) aborts to its page.
-    """
-    if not form.validate_on_submit():
-        flash(_("The form could not be read. Reload the page and try again."), "danger")
-        return None
-    try:
-        result = run_once(current_user.id, form.idempotency_key.data, operation, params, work)
-    except IdempotencyError as exc:
-        abort(make_response(render_problem(str(exc), exc.status, safe_next(form.next.data))))
-    if "error" in result:
+def _done(result: dict) -> dict | None:
+    """The result of an action, or None after a refusal (flashed)."""
+    if result is not None and "error" in result:
         flash(result["error"], "danger")
         return None
     return result
 
 
-def render_problem(message: str, status: int, back: str | None):
-    return (
-        render_template(
-            "booking/problem.html",
-            message=message,
-            back=back or url_for("booking.my_bookings"),
-        ),
-        status,
-    )
+def _read(form: BookingActionForm) -> bool:
+    if form.validate_on_submit():
+        return True
+    flash(_("The form could not be read. Reload the page and try again."), "danger")
+    return False
 
 
 def _until(instant) -> str:
     return format_time(instant, "short")
+
+
+@idempotent("booking.book")
+def _book(form, session_id: int) -> dict:
+    member = _member()
+    return {"booking_id": book_now(session_id, member, actor=member).id}
 
 
 @bp.post("/sessions/<int:session_id>/book")
@@ -113,14 +102,15 @@ def _until(instant) -> str:
 def book(session_id: int):
     """One tap: hold and confirm in one request."""
     form = BookingActionForm()
-    member = _member()
-
-    def work():
-        return {"booking_id": book_now(session_id, member, actor=member).id}
-
-    if _perform("booking.book", {"session_id": session_id}, work, form):
+    if _read(form) and _done(_book(form, session_id=session_id)):
         flash(_("You're in. See you there!"), "success")
     return _back(form, url_for("booking.my_bookings"))
+
+
+@idempotent("booking.hold")
+def _hold(form, session_id: int) -> dict:
+    member = _member()
+    return {"hold_id": place_hold(session_id, member, actor=member).id}
 
 
 @bp.post("/sessions/<int:session_id>/hold")
@@ -128,14 +118,7 @@ def book(session_id: int):
 @new_hold_limit
 def hold(session_id: int):
     form = BookingActionForm()
-    member = _member()
-
-    def work():
-        placed = place_hold(session_id, member, actor=member)
-        return {"hold_id": placed.id}
-
-    result = _perform("booking.hold", {"session_id": session_id}, work, form)
-    if result:
+    if _read(form) and (result := _done(_hold(form, session_id=session_id))):
         placed = db.session.get(Hold, result["hold_id"])
         flash(
             _(
@@ -147,19 +130,27 @@ def hold(session_id: int):
     return _back(form, url_for("booking.my_bookings"))
 
 
+@idempotent("booking.confirm")
+def _confirm(form, hold_id: int) -> dict:
+    member = _member()
+    return {"booking_id": confirm_hold(hold_id, member, actor=member).id}
+
+
 @bp.post("/holds/<int:hold_id>/confirm")
 @roles_required(*MEMBERS)
 def confirm(hold_id: int):
     _own(Hold, hold_id)
     form = BookingActionForm()
-    member = _member()
-
-    def work():
-        return {"booking_id": confirm_hold(hold_id, member, actor=member).id}
-
-    if _perform("booking.confirm", {"hold_id": hold_id}, work, form):
+    if _read(form) and _done(_confirm(form, hold_id=hold_id)):
         flash(_("You're in. See you there!"), "success")
     return _back(form, url_for("booking.my_bookings"))
+
+
+@idempotent("booking.release")
+def _release(form, hold_id: int) -> dict:
+    member = _member()
+    release_hold(hold_id, member, actor=member)
+    return {"hold_id": hold_id}
 
 
 @bp.post("/holds/<int:hold_id>/release")
@@ -167,15 +158,30 @@ def confirm(hold_id: int):
 def release(hold_id: int):
     _own(Hold, hold_id)
     form = BookingActionForm()
-    member = _member()
-
-    def work():
-        release_hold(hold_id, member, actor=member)
-        return {"hold_id": hold_id}
-
-    if _perform("booking.release", {"hold_id": hold_id}, work, form):
+    if _read(form) and _done(_release(form, hold_id=hold_id)):
         flash(_("You gave the spot back."), "success")
     return _back(form, url_for("booking.my_bookings"))
+
+
+@idempotent("booking.cancel")
+def _cancel(form, booking_id: int) -> dict:
+    member = _member()
+    cancelled = cancel_booking(booking_id, member, actor=member)
+    return {"booking_id": cancelled.id, "refunded_cc": cancelled.refunded_cc}
+
+
+def _cancelled(result: dict) -> None:
+    flash(_("Your booking is cancelled."), "success")
+    if result["refunded_cc"]:
+        flash(
+            ngettext(
+                "%(credits)s credit is back in your balance.",
+                "%(credits)s credits are back in your balance.",
+                1 if result["refunded_cc"] == CC else 2,
+                credits=format_credits(result["refunded_cc"]),
+            ),
+            "info",
+        )
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
@@ -185,25 +191,8 @@ def cancel(booking_id: int):
     booking = _own(Booking, booking_id)
     form = BookingActionForm()
     if request.method == "POST":
-        member = _member()
-
-        def work():
-            cancelled = cancel_booking(booking_id, member, actor=member)
-            return {"booking_id": cancelled.id, "refunded_cc": cancelled.refunded_cc}
-
-        result = _perform("booking.cancel", {"booking_id": booking_id}, work, form)
-        if result:
-            flash(_("Your booking is cancelled."), "success")
-            if result["refunded_cc"]:
-                flash(
-                    ngettext(
-                        "%(credits)s credit is back in your balance.",
-                        "%(credits)s credits are back in your balance.",
-                        1 if result["refunded_cc"] == CC else 2,
-                        credits=format_credits(result["refunded_cc"]),
-                    ),
-                    "info",
-                )
+        if _read(form) and (result := _done(_cancel(form, booking_id=booking_id))):
+            _cancelled(result)
         return _back(form, url_for("booking.my_bookings"))
     now = utc_now()
     problem = None
@@ -222,20 +211,27 @@ def cancel(booking_id: int):
     )
 
 
+@idempotent("waitlist.join")
+def _join(form, session_id: int) -> dict:
+    member = _member()
+    entry = waitlist.join_waitlist(session_id, member, actor=member)
+    return {"entry_id": entry.id, "position": waitlist.position(entry)}
+
+
 @bp.post("/sessions/<int:session_id>/waitlist")
 @roles_required(*MEMBERS)
 def join_waitlist(session_id: int):
     form = BookingActionForm()
-    member = _member()
-
-    def work():
-        entry = waitlist.join_waitlist(session_id, member, actor=member)
-        return {"entry_id": entry.id, "position": waitlist.position(entry)}
-
-    result = _perform("waitlist.join", {"session_id": session_id}, work, form)
-    if result:
+    if _read(form) and (result := _done(_join(form, session_id=session_id))):
         flash(_("You're on the waitlist: number %(num)d.", num=result["position"]), "success")
     return _back(form, url_for("booking.my_bookings"))
+
+
+@idempotent("waitlist.leave")
+def _leave(form, entry_id: int) -> dict:
+    member = _member()
+    waitlist.leave_waitlist(entry_id, member, actor=member)
+    return {"entry_id": entry_id}
 
 
 @bp.post("/waitlist/<int:entry_id>/leave")
@@ -243,13 +239,7 @@ def join_waitlist(session_id: int):
 def leave_waitlist(entry_id: int):
     _own(WaitlistEntry, entry_id)
     form = BookingActionForm()
-    member = _member()
-
-    def work():
-        waitlist.leave_waitlist(entry_id, member, actor=member)
-        return {"entry_id": entry_id}
-
-    if _perform("waitlist.leave", {"entry_id": entry_id}, work, form):
+    if _read(form) and _done(_leave(form, entry_id=entry_id)):
         flash(_("You left the waitlist."), "success")
     return _back(form, url_for("booking.my_bookings"))
 
@@ -265,8 +255,3 @@ def my_bookings():
         now=now,
         format_credits=format_credits,
     )
-
-
-@bp.app_template_global("idempotency_key")
-def idempotency_key() -> str:
-    return new_idempotency_key()

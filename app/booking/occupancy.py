@@ -1,7 +1,8 @@
 """Who takes a spot: confirmed bookings plus live holds (invariant 2 in SQL).
 
-Registered into the scheduling hooks, so every "spots left" figure and every
-timetable edit sees the same count.
+Connected to the `spots_taken` and `people_on_session` signals (see
+`app.booking.init_app`), so every "spots left" figure and every timetable
+edit sees the same count.
 """
 
 from datetime import datetime
@@ -18,7 +19,6 @@ from app.booking.models import (
 )
 from app.core.models import utc_now
 from app.extensions import db
-from app.scheduling import hooks
 
 
 def live_hold_filter(now: datetime):
@@ -64,15 +64,3 @@ def people_on(class_session) -> list:
     ids = booked.union(held, waiting)
     return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
 
-
-def register() -> None:
-    """Plug bookings into scheduling (idempotent: create_app may run many times)."""
-    from app.booking.waitlist import on_session_change
-
-    for hook_list, function in (
-        (hooks.spot_counters, taken_by_session),
-        (hooks.people_finders, people_on),
-        (hooks.change_handlers, on_session_change),
-    ):
-        if function not in hook_list:
-            hook_list.append(function)

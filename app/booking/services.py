@@ -7,15 +7,11 @@ all in one transaction. A lock wait longer than the transaction's
 lock_timeout becomes "busy, try again" for the member, never a 500.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
-from app.booking import occupancy
 from app.booking.models import (
     Booking,
     BookingStatus,
@@ -27,156 +23,43 @@ from app.booking.models import (
     WaitlistStatus,
 )
 from app.booking.policy import cancel_terms
-from app.core import audit
-from app.core.clock import local_date
+from app.booking.rules import (
+    BookingError,
+    check_not_blocked,
+    check_open,
+    check_room,
+    eligibility,
+    email_context,
+    existing,
+    lock_session,
+    lock_session_row,
+    settle,
+)
+from app.core import audit, signals
 from app.core.db import transaction
-from app.core.errors import DomainError
-from app.core.i18n import gym_zone, short_datetime
-from app.core.jobs import enqueue_after_commit, register_job
+from app.core.errors import NotYours
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
-from app.core.permissions import DESK, STAFF, PermissionDenied, require_role
+from app.core.permissions import DESK, STAFF, require_role
 from app.extensions import db
 from app.memberships import ledger
-from app.memberships.models import CC
-from app.memberships.queries import unlimited_membership_on
 from app.notifications.services import queue_email
-from app.scheduling.models import ClassSession, SessionStatus
-from app.scheduling.sessions import booking_window
+from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
-
-register_job("booking.promote_waitlist", "app.booking.waitlist:promote_waitlist")
-
-
-class BookingError(DomainError):
-    """A booking rule said no; `str(exc)` is shown to the member."""
-
-
-#: functions (booking id) -> bool saying the member came; attendance adds one,
-#: so a booking with a check-in cannot be marked as a no-show
-arrival_checks: list[Callable[[int], bool]] = []
-
-
-def _lock_session_row(session_id: int) -> ClassSession | None:
-    try:
-        return db.session.get(
-            ClassSession, session_id, with_for_update=True, populate_existing=True
-        )
-    except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
-        raise BookingError(_("Many people are booking right now. Please try again.")) from exc
-
-
-def _lock_session(session_id: int) -> ClassSession:
-    cs = _lock_session_row(session_id)
-    if cs is None or cs.status is not SessionStatus.PUBLISHED:
-        raise BookingError(_("This class is no longer on the schedule."))
-    return cs
-
-
-def _check_open(cs: ClassSession, now) -> None:
-    if cs.starts_at <= now:
-        raise BookingError(_("This class has already started."))
-    if not cs.class_type.is_active:
-        raise BookingError(_("This class is no longer on the schedule."))
-    opens, closes = booking_window(cs)
-    if now < opens:
-        raise BookingError(
-            _("Booking for this class opens on %(when)s.", when=short_datetime(opens))
-        )
-    if now >= closes:
-        raise BookingError(_("Booking for this class has closed."))
-
-
-def _check_not_blocked(member, now) -> None:
-    settings = gym_settings()
-    if not settings.strike_limit:
-        return
-    strikes = db.session.scalars(
-        select(Strike.created_at)
-        .where(Strike.member_id == member.id, Strike.created_at > now - timedelta(days=30))
-        .order_by(Strike.created_at.desc())
-    ).all()
-    if len(strikes) >= settings.strike_limit:
-        until = strikes[0] + timedelta(days=settings.strike_block_days)
-        if now < until:
-            raise BookingError(
-                _(
-                    "After %(num)d late cancellations or no-shows you can book "
-                    "again from %(when)s.",
-                    num=len(strikes),
-                    when=short_datetime(until),
-                )
-            )
-
-
-def eligibility(cs: ClassSession, member, now, *, by_staff=False) -> tuple[int | None, int]:
-    """(unlimited membership id or None, credits needed) — or BookingError why not,
-    addressed to the member, or about them when staff book them in."""
-    day = local_date(cs.starts_at, gym_zone())
-    membership = unlimited_membership_on(member.id, day)
-    if membership is not None:
-        return membership.id, 0
-    needed = cs.class_type.credits_required * CC
-    if needed and ledger.balance(member.id, now) < needed:
-        required = cs.class_type.credits_required
-        if by_staff:
-            raise BookingError(
-                ngettext(
-                    "%(name)s needs an active membership or %(num)d credit for this class.",
-                    "%(name)s needs an active membership or %(num)d credits for this class.",
-                    required,
-                    name=member.name,
-                )
-            )
-        raise BookingError(
-            ngettext(
-                "You need an active membership or %(num)d credit to book this class.",
-                "You need an active membership or %(num)d credits to book this class.",
-                required,
-            )
-        )
-    return None, needed
-
-
-def _existing(cs_id: int, member_id: int, now, *, by_staff_for: str | None = None):
-    """(None, the member's live hold or None); BookingError if already booked
-    (about the member, named `by_staff_for`, when staff book them in)."""
-    booking = db.session.scalar(
-        select(Booking).where(
-            Booking.session_id == cs_id,
-            Booking.member_id == member_id,
-            Booking.status == BookingStatus.CONFIRMED,
-        )
-    )
-    if booking is not None and by_staff_for:
-        raise BookingError(_("%(name)s already has a spot in this class.", name=by_staff_for))
-    if booking is not None:
-        raise BookingError(_("You already have a spot in this class."))
-    hold = db.session.scalar(
-        select(Hold).where(
-            Hold.session_id == cs_id, Hold.member_id == member_id, occupancy.live_hold_filter(now)
-        )
-    )
-    return booking, hold
-
-
-def _check_room(cs: ClassSession, now, *, priority_hold: Hold | None = None) -> None:
-    taken = occupancy.taken(cs.id, now) - (1 if priority_hold is not None else 0)
-    if taken >= cs.capacity:
-        raise BookingError(_("This class is full."))
 
 
 def place_hold(session_id: int, member, *, actor) -> Hold:
     """Hold a spot for the member for `hold_minutes`; raises BookingError why not."""
     with transaction():
-        cs = _lock_session(session_id)
+        cs = lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may be long
-        _check_open(cs, now)
-        _check_not_blocked(member, now)
-        hold = _existing(cs.id, member.id, now)[1]
+        check_open(cs, now)
+        check_not_blocked(member, now)
+        hold = existing(cs.id, member.id, now)[1]
         if hold is not None:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
-        _check_room(cs, now)
+        check_room(cs, now)
         hold = Hold(
             session_id=cs.id,
             member_id=member.id,
@@ -196,7 +79,7 @@ def confirm_hold(hold_id: int, member, *, actor) -> Booking:
         hold = db.session.get(Hold, hold_id)
         if hold is None or hold.member_id != member.id:
             raise BookingError(_("We couldn't find that hold."))
-        cs = _lock_session(hold.session_id)
+        cs = lock_session(hold.session_id)
         db.session.refresh(hold, with_for_update=True)
         now = utc_now()  # read under the lock: the wait for it may outlast the hold
         if not hold.is_live(now):
@@ -218,7 +101,7 @@ def book_now(
     """
     desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
-        cs = _lock_session(session_id)
+        cs = lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may outlast a hold
         if walk_in:
             _check_walk_in(cs, actor, now)
@@ -226,26 +109,26 @@ def book_now(
             if cs.starts_at <= now:
                 raise BookingError(_("This class has already started."))
         else:
-            _check_open(cs, now)
-            _check_not_blocked(member, now)
+            check_open(cs, now)
+            check_not_blocked(member, now)
         staff_for = member.name if actor.id != member.id else None
-        hold = _existing(cs.id, member.id, now, by_staff_for=staff_for)[1]
+        hold = existing(cs.id, member.id, now, by_staff_for=staff_for)[1]
         if hold is None:
-            _check_room(cs, now)
+            check_room(cs, now)
         booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
     return booking
 
 
 def _check_walk_in(cs: ClassSession, actor, now) -> None:
     if actor.role not in DESK and cs.trainer.user_id != actor.id:
-        raise PermissionDenied()
+        raise NotYours()
     if cs.ends_at <= now:
         raise BookingError(_("This class has ended."))
 
 
 def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False) -> Booking:
     by_staff = actor is not None and actor.id != member.id
-    _existing(cs.id, member.id, now, by_staff_for=member.name if by_staff else None)
+    existing(cs.id, member.id, now, by_staff_for=member.name if by_staff else None)
     membership_id, needed = (None, 0) if paid else eligibility(cs, member, now, by_staff=by_staff)
     booking = Booking(
         session_id=cs.id,
@@ -267,7 +150,7 @@ def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False
     audit.record(
         "booking.confirmed", booking, actor=actor, after={"session_id": cs.id, "credits_cc": needed}
     )
-    context = dict(_email_context(cs), name=member.name, booking_id=booking.id)
+    context = dict(email_context(cs), name=member.name, booking_id=booking.id)
     queue_email(member, "booking_confirmed", context)
     return booking
 
@@ -276,15 +159,6 @@ def _close_waitlist_offer(hold: Hold) -> None:
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.hold_id == hold.id))
     if entry is not None:
         entry.status = WaitlistStatus.PROMOTED
-
-
-def _email_context(cs: ClassSession) -> dict:
-    return {
-        "class_name": cs.class_type.name,
-        "starts_at": cs.starts_at.isoformat(),
-        "room": cs.room.name,
-        "trainer": cs.trainer.name,
-    }
 
 
 def release_hold(hold_id: int, member, *, actor) -> None:
@@ -317,7 +191,7 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
         staff = actor.role in STAFF
         if booking is None or (booking.member_id != member.id and not staff):
             raise BookingError(_("We couldn't find that booking."))
-        _lock_session_row(booking.session_id)
+        lock_session_row(booking.session_id)
         now = utc_now()  # read under the lock: the refund tier depends on it
         db.session.refresh(booking, with_for_update=True)
         if not booking.is_active:
@@ -328,7 +202,7 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
         refund_cc = terms.refund_cc
         if refund is not None and actor.role in DESK:
             refund_cc = booking.credits_cc if refund else 0
-        _settle(booking, refund_cc, actor=actor, reason="cancelled")
+        settle(booking, refund_cc, actor=actor, reason="cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
         strike = terms.strike and refund is None
         if strike:
@@ -347,18 +221,11 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
     return booking
 
 
-def _settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
-    spend = ledger.spend_for(booking.id)
-    if spend is not None:
-        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
-    booking.refunded_cc = refund_cc if spend is not None else 0
-
-
 def mark_no_show(booking_id: int, *, actor) -> Booking:
     """The member did not come: credits are forfeited and a strike recorded.
 
-    `actor` None is the no-show job. Refused when an `arrival_checks`
-    function says the member checked in.
+    `actor` None is the no-show job. Refused when a `booking_attended`
+    receiver says the member checked in.
     """
     if actor is not None:
         require_role(actor, *STAFF)
@@ -368,9 +235,9 @@ def mark_no_show(booking_id: int, *, actor) -> Booking:
             raise BookingError(_("We couldn't find that booking."))
         if booking.session.starts_at > utc_now():
             raise BookingError(_("A no-show can only be marked once the class has started."))
-        if any(came(booking.id) for came in arrival_checks):
+        if any(signals.answers(signals.booking_attended, booking.id)):
             raise BookingError(_("%(name)s has checked in.", name=booking.member.name))
-        _settle(booking, 0, actor=actor, reason="no-show")
+        settle(booking, 0, actor=actor, reason="no-show")
         booking.status = BookingStatus.NO_SHOW
         db.session.add(
             Strike(member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.NO_SHOW)

@@ -21,14 +21,15 @@ from app.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.booking.services import (
+from app.booking.rules import (
     BookingError,
-    _check_open,
-    _email_context,
-    _existing,
-    _lock_session,
-    _lock_session_row,
+    check_open,
     eligibility,
+    email_context,
+    existing,
+    lock_session,
+    lock_session_row,
+    settle,
 )
 from app.core import audit
 from app.core.db import transaction
@@ -56,10 +57,10 @@ def position(entry: WaitlistEntry) -> int:
 def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
     """Queue the member for a full class; raises BookingError when not full or booked."""
     with transaction():
-        cs = _lock_session(session_id)
+        cs = lock_session(session_id)
         now = utc_now()  # read under the lock
-        _check_open(cs, now)
-        if _existing(cs.id, member.id, now)[1] is not None:
+        check_open(cs, now)
+        if existing(cs.id, member.id, now)[1] is not None:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
         if occupancy.taken(cs.id, now) < cs.capacity:
@@ -97,7 +98,7 @@ def promote_waitlist(session_id: int) -> int:
     """Job: offer every free spot to the next members in line; return offers made."""
     offers = 0
     with transaction():
-        cs = _lock_session_row(session_id)
+        cs = lock_session_row(session_id)
         now = utc_now()  # read under the lock
         if cs is None or cs.is_cancelled or cs.starts_at <= now:
             return 0
@@ -130,7 +131,7 @@ def promote_waitlist(session_id: int) -> int:
                 entry.member,
                 "waitlist_offer",
                 dict(
-                    _email_context(cs),
+                    email_context(cs),
                     name=entry.member.name,
                     expires_at=hold.expires_at.isoformat(),
                     minutes=minutes,
@@ -193,15 +194,13 @@ def on_session_change(class_session, change: str) -> None:
         return
     if change != "cancelled":
         return
-    from app.booking.services import _settle
-
     now = utc_now()
     for booking in db.session.scalars(
         select(Booking).where(
             Booking.session_id == class_session.id, Booking.status == BookingStatus.CONFIRMED
         )
     ):
-        _settle(booking, booking.credits_cc, actor=None, reason="class cancelled")
+        settle(booking, booking.credits_cc, actor=None, reason="class cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
         booking.cancel_note = "class cancelled"
     db.session.execute(

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import limiter
+from app.core.errors import AccessDenied
+from app.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 PAGES = {400, 403, 404, 405, 413, 429, 500}
@@ -32,6 +33,11 @@ def register_error_handlers(app) -> None:
     def csrf_error(exc):
         return render_error(400, reason=_("The form expired or was sent twice. Please try again."))
 
+    @app.errorhandler(AccessDenied)
+    def access_denied(exc):
+        """Every 403/404 a service, loader or decorator raises, in one place."""
+        return render_error(exc.status)
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if exc.code == 429:
@@ -46,7 +52,5 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def server_error(exc):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from app.extensions import db
-
         db.session.rollback()
         return render_error(500)

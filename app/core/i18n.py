@@ -14,10 +14,22 @@ LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 NUMBER_LOCALES = {"es": "es_MX"}
 
 
+_GYM_SETTINGS = "cupo.gym_settings"
+
+
+def provide_gym_settings(app, provider) -> None:
+    """The settings domain's `init_app` says where the gym's language, zone
+    and currency come from: `provider()` returns an object with
+    `default_language`, `timezone` and `currency`."""
+    app.extensions[_GYM_SETTINGS] = provider
+
+
+def gym_settings():
+    return current_app.extensions[_GYM_SETTINGS]()
+
+
 def select_locale() -> str:
     """The signed-in user's language, else the cookie, else the gym's default."""
-    from app.settings.services import gym_settings
-
     if not has_request_context():  # CLI and jobs; jobs force the recipient's locale
         return gym_settings().default_language
     languages = current_app.config["LANGUAGES"]
@@ -30,8 +42,6 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    from app.settings.services import gym_settings
-
     return gym_settings().timezone
 
 
@@ -41,8 +51,6 @@ def gym_zone() -> ZoneInfo:
 
 def money(amount_minor: int, currency: str | None = None) -> str:
     """Format minor units (centavos) as money in the current locale."""
-    from app.settings.services import gym_settings
-
     currency = currency or gym_settings().currency
     language = str(get_locale())
     return format_currency(

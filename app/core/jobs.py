@@ -24,12 +24,20 @@ _PENDING = "cupo_outbox_pending"
 #: after this many failed runs a job is marked failed and left for a human
 MAX_ATTEMPTS = 5
 
-#: job name → "module:function"; domains add theirs with `register_job`
-JOBS: dict[str, str] = {}
+#: where an app keeps its job names → "module:function" (see `register_job`)
+_REGISTRY = "cupo.jobs"
 
 
-def register_job(name: str, target: str) -> None:
-    JOBS[name] = target
+def register_job(app, name: str, target: str) -> None:
+    """A domain's `init_app` declares job `name`, run as `target` ("module:function").
+
+    The target is looked up when the job runs, so a worker imports only what it runs.
+    """
+    app.extensions.setdefault(_REGISTRY, {})[name] = target
+
+
+def registered_jobs(app=None) -> dict[str, str]:
+    return (app or current_app).extensions.get(_REGISTRY, {})
 
 
 class OutboxStatus(enum.Enum):
@@ -42,7 +50,7 @@ class OutboxJob(db.Model):
     __tablename__ = "job_outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: a name in JOBS, e.g. "notifications.deliver_email"
+    #: a registered job name, e.g. "notifications.deliver_email"
     name: Mapped[str] = mapped_column(String(100))
     args: Mapped[list] = mapped_column(db.JSON, default=list)
     status: Mapped[OutboxStatus] = mapped_column(
@@ -58,7 +66,7 @@ class OutboxJob(db.Model):
 
 def enqueue_after_commit(name: str, *args) -> OutboxJob:
     """Record job `name(*args)` in the current transaction; run it after commit."""
-    if name not in JOBS:
+    if name not in registered_jobs():
         raise KeyError(f"unknown job {name!r}")
     job = OutboxJob(name=name, args=list(args))
     db.session.add(job)
@@ -140,7 +148,7 @@ def _finish(job_id: int, status: OutboxStatus, error: str | None = None) -> None
 
 
 def _resolve(name: str):
-    module_name, func_name = JOBS[name].split(":")
+    module_name, func_name = registered_jobs()[name].split(":")
     return getattr(importlib.import_module(module_name), func_name)
 
 

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 
-from app.accounts.models import Role
+from app.core.roles import Role
 
 
 def home_for(user) -> str:

@@ -1,18 +1,18 @@
 """Who may do what, in one place.
 
-Views stack `@roles_required(...)` for role checks; loaders use
-`get_or_404` and `ensure` for object-level checks, which answer 404 for
-someone else's record so its existence is not revealed.
+Views stack `@roles_required(...)` for role checks; services call
+`require_role`; loaders use `get_or_404` and `ensure` for object-level
+checks, which raise `NotYours` (404) for someone else's record so its
+existence is not revealed. All of them raise the `AccessDenied` family,
+which one error handler turns into the error page.
 """
 
 from functools import wraps
 
-from flask import abort
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.models import Role
-from app.core.errors import DomainError
+from app.core.errors import AccessDenied, NotYours
+from app.core.roles import Role
 from app.extensions import db
 
 ADMIN = (Role.ADMIN,)
@@ -30,7 +30,7 @@ def roles_required(*roles: Role):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                raise AccessDenied()
             return view(*args, **kwargs)
 
         return wrapped
@@ -38,34 +38,28 @@ def roles_required(*roles: Role):
     return decorator
 
 
-class PermissionDenied(DomainError):
-    """The acting user's role may not do this (a service's own check)."""
-
-    def __init__(self, message: str | None = None, **kwargs):
-        super().__init__(message or _("You are not allowed to do this."), **kwargs)
-
-
 def require_role(actor, *roles: Role) -> None:
     """Services call this so a rule holds whichever view or job calls them.
 
-    Raises PermissionDenied unless `actor` has one of `roles`.
+    Raises AccessDenied unless `actor` has one of `roles`.
     """
     if actor is None or getattr(actor, "role", None) not in roles:
-        raise PermissionDenied()
+        raise AccessDenied()
 
 
 def get_or_404(model, object_id, *, include_deleted: bool = False):
-    """The row with this id, or 404; soft-deleted rows count as missing."""
+    """The row with this id; raises NotYours (404) when there is none, and
+    soft-deleted rows count as missing."""
     obj = db.session.get(model, object_id)
     if obj is None or (not include_deleted and getattr(obj, "deleted_at", None) is not None):
-        abort(404)
+        raise NotYours()
     return obj
 
 
 def ensure(allowed: bool) -> None:
-    """Abort 404 unless `allowed`: another person's record looks missing."""
+    """Raise NotYours (404) unless `allowed`: another person's record looks missing."""
     if not allowed:
-        abort(404)
+        raise NotYours()
 
 
 def owns(user, obj, attribute: str = "user_id") -> bool:

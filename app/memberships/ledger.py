@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core import signals
 from app.core.errors import DomainError
 from app.core.models import utc_now
 from app.extensions import db
@@ -294,32 +295,7 @@ def check_ledger() -> list[Breach]:
         )
     ).all()
     breaches += [Breach("spend without booking", f"entry {i}") for i in orphans]
-    breaches += _bookings_without_one_spend()
+    for found in signals.answers(signals.ledger_audited, None):
+        breaches += found
     return breaches
 
-
-def _bookings_without_one_spend() -> list[Breach]:
-    """Every booking that cost credits (whatever became of it) has exactly one spend."""
-    from app.booking.models import Booking, BookingStatus
-
-    spends = func.count(LedgerEntry.id)
-    rows = db.session.execute(
-        select(Booking.id, spends)
-        .outerjoin(
-            LedgerEntry,
-            (LedgerEntry.booking_id == Booking.id) & (LedgerEntry.kind == EntryKind.SPEND),
-        )
-        .where(
-            Booking.credits_cc > 0,
-            Booking.status.in_(
-                [BookingStatus.CONFIRMED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
-            ),
-        )
-        .group_by(Booking.id)
-        .having(spends != 1)
-        .order_by(Booking.id)
-    ).all()
-    return [
-        Breach("booking spends", f"booking {booking_id}: {count} spend entries")
-        for booking_id, count in rows
-    ]

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.core import signals
 from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
@@ -82,9 +83,6 @@ def entries_page(member_id: int, page: int):
     Three statements whatever the page size: the page, its count, and the
     actors' names with the classes behind spends, refunds and forfeits.
     """
-    from app.booking.models import Booking
-    from app.scheduling.models import ClassSession, ClassType
-
     pagination = db.paginate(
         select(LedgerEntry)
         .where(LedgerEntry.member_id == member_id)
@@ -101,13 +99,8 @@ def entries_page(member_id: int, page: int):
         names = dict(
             db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()
         )
-        rows = db.session.execute(
-            select(Booking.id, ClassType.name, ClassSession.starts_at)
-            .join(ClassSession, ClassSession.id == Booking.session_id)
-            .join(ClassType, ClassType.id == ClassSession.class_type_id)
-            .where(Booking.id.in_(booking_ids))
-        )
-        classes = {booking_id: (name, starts_at) for booking_id, name, starts_at in rows}
+        for described in signals.answers(signals.bookings_described, booking_ids):
+            classes.update(described)
     pagination.items = [
         EntryRow(e, names.get(e.actor_id), *classes.get(e.booking_id, (None, None)))
         for e in entries

@@ -25,7 +25,7 @@ from app.core.models import utc_now
 from app.core.urls import external_url
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
-from app.notifications.services import queue_email, register_extras
+from app.notifications.services import queue_email
 
 #: where a member renews: the member shop of the online purchases
 SHOP_ENDPOINT = "billing_online.shop"
@@ -165,7 +165,7 @@ def renew_url(*, external: bool = False) -> str | None:
         return None
 
 
-def email_extras(context: dict) -> tuple[dict, list]:
+def email_extras(template: str, *, context: dict) -> tuple[dict, list]:
     """At render time: the dates as dates, and the renewal link (the shop, or the
     member's membership page while the shop is not open)."""
     return {
@@ -174,6 +174,3 @@ def email_extras(context: dict) -> tuple[dict, list]:
         "renew_url": renew_url(external=True) or external_url("memberships.membership"),
     }, []
 
-
-register_extras(PAST_DUE_EMAIL, "app.memberships.renewals:email_extras")
-register_extras(EXPIRED_EMAIL, "app.memberships.renewals:email_extras")

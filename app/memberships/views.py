@@ -7,7 +7,7 @@ the signed-in member's own membership snapshot and credits; these pages take
 no member id, so no one else's can be asked for.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -18,7 +18,7 @@ from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
-from app.core.permissions import ADMIN, DESK, MEMBERS, get_or_404, roles_required
+from app.core.permissions import ADMIN, DESK, MEMBERS, ensure, get_or_404, roles_required
 from app.memberships import ledger, pages, renewals, services
 from app.memberships.forms import (
     ENTRY_LABELS,
@@ -109,8 +109,7 @@ def _plan_form(plan: Plan | None):
 def _member_or_404(user_id: int) -> User:
     """The member with this id; 404 for staff accounts and deleted people."""
     member = get_or_404(User, user_id)
-    if member.role is not Role.MEMBER:
-        abort(404)
+    ensure(member.role is Role.MEMBER)
     return member
 
 
@@ -194,8 +193,7 @@ def adjust(user_id: int):
 def cancel(user_id: int, membership_id: int):
     member = _member_or_404(user_id)
     membership = get_or_404(Membership, membership_id)
-    if membership.member_id != member.id:
-        abort(404)
+    ensure(membership.member_id == member.id)
     if not FlaskForm().validate_on_submit():
         flash(_("The form expired. Please try again."), "danger")
     else:

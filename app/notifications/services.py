@@ -1,6 +1,5 @@
 """Record emails and deliver them; delivery runs in a job."""
 
-import importlib
 import uuid
 from datetime import datetime
 
@@ -10,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import select
 
+from app.core import signals
 from app.core.db import transaction
-from app.core.jobs import enqueue_after_commit, register_job
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db, mail
 from app.notifications.models import EmailStatus, SentEmail
@@ -32,25 +32,16 @@ SUBJECTS = {
     "credit_note_issued": _l("%(gym)s: your credit note"),
 }
 
-register_job("notifications.deliver_email", "app.notifications.services:deliver_email")
-
-#: template → "module:function" taking the email's context and returning
-#: (more context, inline images as [(content id, filename, mimetype, bytes)]);
-#: a 5th element "attachment" makes a file a real attachment instead of inline;
-#: made at render time, so nothing large or secret waits in the database
-EXTRAS: dict[str, str] = {}
-
-
-def register_extras(template: str, target: str) -> None:
-    EXTRAS[template] = target
-
 
 def _extras(email: SentEmail) -> tuple[dict, list]:
-    target = EXTRAS.get(email.template)
-    if target is None or not email.context:
+    """What the template's `email_extras` receiver adds at render time."""
+    if not email.context:
         return {}, []
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)(email.context)
+    context, images = {}, []
+    for more, files in signals.answers(signals.email_extras, email.template, context=email.context):
+        context.update(more)
+        images.extend(files)
+    return context, images
 
 
 def new_key() -> str:

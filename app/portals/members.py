@@ -1,6 +1,6 @@
 """The member app (phone-first PWA)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from app.attendance.queries import next_booking
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.models import utc_now
-from app.core.permissions import MEMBERS, PermissionDenied, roles_required
+from app.core.permissions import MEMBERS, roles_required
 
 bp = Blueprint("members", __name__, url_prefix="/app")
 
@@ -52,8 +52,6 @@ def photo():
     if form.validate_on_submit():
         try:
             change_member_photo(current_user.id, form.photo.data, actor=current_user)
-        except PermissionDenied:
-            abort(403)
         except DomainError as exc:
             apply_error(form, exc)
         else:
@@ -67,8 +65,6 @@ def photo():
 def remove_photo():
     try:
         remove_member_photo(current_user.id, actor=current_user)
-    except PermissionDenied:
-        abort(403)
     except DomainError as exc:
         flash(str(exc), "danger")
     else:

@@ -11,7 +11,7 @@ from app.core.models import utc_now
 from app.core.permissions import TRAINERS, roles_required
 from app.core.urls import external_url
 from app.extensions import db
-from app.scheduling.member_views import REACH, by_day, local_today, week_of
+from app.portals.schedule import REACH, by_day, local_today, week_of
 from app.scheduling.models import SessionStatus
 from app.scheduling.queries import SessionFilters, local_range, sessions_between, with_spots
 from app.trainers.models import Trainer

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.extensions import db
-from app.scheduling import hooks
+from app.scheduling import spots
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
 from app.scheduling.queries import local_range
 from app.trainers.models import Trainer
@@ -115,4 +115,4 @@ def entry_sessions(entry_id: int, session_ids: list[int]) -> list[ClassSession]:
 
 def spots_taken(sessions: list[ClassSession]) -> dict[int, int]:
     """People in each session (bookings plus live holds), by session id."""
-    return hooks.spots_taken(s.id for s in sessions)
+    return spots.spots_taken(s.id for s in sessions)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.core.clock import local_day_bounds
 from app.core.i18n import gym_zone
 from app.extensions import db
-from app.scheduling import hooks
+from app.scheduling import spots
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
 from app.trainers.models import Trainer
 
@@ -71,7 +71,7 @@ def sessions_between(start: datetime, end: datetime, filters: SessionFilters) ->
 
 def with_spots(sessions: list[ClassSession]) -> list[ScheduledSession]:
     """Pair each session with its spots left (one count for all of them)."""
-    taken = hooks.spots_taken(s.id for s in sessions)
+    taken = spots.spots_taken(s.id for s in sessions)
     return [ScheduledSession(s, max(s.capacity - taken[s.id], 0)) for s in sessions]
 
 

@@ -1,7 +1,7 @@
 """Single class sessions: one-offs, edits, reschedules and cancellations.
 
-Reschedule and cancel are the points later domains hook into (see
-`hooks.py`): handlers run inside the transaction (refunds, waitlists) and
+Reschedule and cancel are announced to other domains (see `spots.py`):
+their receivers run inside the transaction (refunds, waitlists) and
 everyone with a hold, booking or waitlist place is emailed after commit.
 """
 
@@ -17,7 +17,7 @@ from app.core.models import utc_now
 from app.core.permissions import ADMIN, require_role
 from app.extensions import db
 from app.notifications.services import queue_email
-from app.scheduling import hooks
+from app.scheduling import spots
 from app.scheduling.models import ClassSession, SessionStatus
 from app.scheduling.services import SchedulingError
 from app.scheduling.slots import (
@@ -136,7 +136,7 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
             dict(values, class_type_id=values.get("class_type_id") or cs.class_type_id),
             editing=cs,
         )
-        taken = hooks.spots_taken([cs.id])[cs.id]
+        taken = spots.spots_taken([cs.id])[cs.id]
         if values["capacity"] < taken:
             raise SchedulingError(
                 _("%(taken)d people are already in this class.", taken=taken), field="capacity"
@@ -160,9 +160,9 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
             after=audit.changes(cs, SESSION_FIELDS),
         )
         if grown:
-            hooks.run_change_handlers(cs, "capacity_raised")
+            spots.announce_change(cs, "capacity_raised")
         if moved:
-            hooks.run_change_handlers(cs, "rescheduled")
+            spots.announce_change(cs, "rescheduled")
             _tell_people(
                 cs,
                 "session_rescheduled",
@@ -210,9 +210,9 @@ def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
         cs = _locked_session(session_id)
         if cs.ends_at <= utc_now():
             raise SchedulingError(_("This class is over and can no longer be changed."))
-        people = hooks.people_on(cs)  # before the handlers cancel their bookings
+        people = spots.people_on(cs)  # before the handlers cancel their bookings
         cs.status, cs.cancelled_at, cs.cancel_reason = SessionStatus.CANCELLED, utc_now(), reason
-        hooks.run_change_handlers(cs, "cancelled")
+        spots.announce_change(cs, "cancelled")
         audit.record("session.cancelled", cs, actor=actor, after={"reason": reason})
         _tell_people(cs, "session_cancelled", people=people, reason=reason)
     return cs
@@ -238,5 +238,5 @@ def _tell_people(cs: ClassSession, template: str, people=None, **details) -> Non
         "trainer": cs.trainer.name,
         **details,
     }
-    for person in hooks.people_on(cs) if people is None else people:
+    for person in spots.people_on(cs) if people is None else people:
         queue_email(person, template, dict(context, name=person.name))

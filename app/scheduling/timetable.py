@@ -20,7 +20,7 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, require_role
 from app.extensions import db
-from app.scheduling import hooks
+from app.scheduling import spots
 from app.scheduling.models import ClassSession, SessionStatus, TimetableEntry
 from app.scheduling.services import SchedulingError
 from app.scheduling.slots import (
@@ -140,7 +140,7 @@ def _future_sessions(entry: TimetableEntry) -> list[ClassSession]:
 def _sync_future_sessions(entry: TimetableEntry) -> TimetableChange:
     change = TimetableChange(entry)
     future = _future_sessions(entry)
-    taken = hooks.spots_taken(s.id for s in future)
+    taken = spots.spots_taken(s.id for s in future)
     free = [s for s in future if not taken[s.id] and not s.is_customised]
     change.kept = [s for s in future if taken[s.id] or s.is_customised]
     zone = gym_zone()

@@ -103,7 +103,7 @@ def _locked_settings() -> GymSettings:
 def change_logo(upload, *, actor) -> GymSettings:
     """Replace the gym's logo with `upload`, stored as a PNG that fits 512×512.
 
-    Raises PermissionDenied unless `actor` is an admin, SettingsError (field
+    Raises AccessDenied unless `actor` is an admin, SettingsError (field
     "logo") for a bad file; nothing is written then. The old file is removed
     after commit.
     """
@@ -135,7 +135,7 @@ def change_logo(upload, *, actor) -> GymSettings:
 def remove_logo(*, actor) -> GymSettings:
     """Go back to the app's icon; without a logo, nothing changes.
 
-    Raises PermissionDenied unless `actor` is an admin. The file is removed
+    Raises AccessDenied unless `actor` is an admin. The file is removed
     after commit.
     """
     require_role(actor, *ADMIN)

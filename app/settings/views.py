@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from app.core.errors import DomainError
 from app.core.forms import apply_error
-from app.core.permissions import ADMIN, PermissionDenied, roles_required
+from app.core.permissions import ADMIN, roles_required
 from app.core.uploads import LOGOS, upload_root
 from app.settings.forms import LogoForm, SettingsForm
 from app.settings.services import (
@@ -70,8 +70,6 @@ def upload_logo():
     if form.validate_on_submit():
         try:
             change_logo(form.logo.data, actor=current_user)
-        except PermissionDenied:
-            abort(403)
         except DomainError as exc:
             apply_error(form, exc)
         else:
@@ -88,8 +86,6 @@ def remove_logo_view():
     else:
         try:
             remove_logo(actor=current_user)
-        except PermissionDenied:
-            abort(403)
         except DomainError as exc:
             flash(str(exc), "danger")
         else:

@@ -17,8 +17,8 @@ from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.core import audit, uploads
 from app.core.db import transaction
-from app.core.errors import DomainError
-from app.core.permissions import ADMIN, PermissionDenied, require_role
+from app.core.errors import AccessDenied, DomainError
+from app.core.permissions import ADMIN, require_role
 from app.extensions import db
 from app.trainers.models import Certification, Trainer
 
@@ -82,14 +82,14 @@ def _check_rate(hourly_rate_minor: int) -> int:
 def _may_edit(trainer: Trainer, actor) -> None:
     """Admins edit any trainer; a trainer only their own profile.
 
-    Raises PermissionDenied otherwise.
+    Raises AccessDenied otherwise.
     """
     role = getattr(actor, "role", None)
     if role is Role.ADMIN:
         return
     if role is Role.TRAINER and trainer.user_id == actor.id:
         return
-    raise PermissionDenied(_("You are not allowed to do this."))
+    raise AccessDenied(_("You are not allowed to do this."))
 
 
 def _locked_trainer(trainer_id: int) -> Trainer:
@@ -151,7 +151,7 @@ def create_trainer(
     """Create a trainer account and its profile; the account gets a temporary
     password by email (queued, sent after commit).
 
-    Raises PermissionDenied unless `actor` is an admin, AccountError when the
+    Raises AccessDenied unless `actor` is an admin, AccountError when the
     email is taken, TrainerError for bad profile values.
     """
     require_role(actor, *ADMIN)
@@ -178,11 +178,11 @@ def ensure_trainer_profile(user_id: int, *, actor) -> Trainer:
     For accounts made trainers on the People pages or by a role change.
     Admins may do it for any trainer account, a trainer for their own.
     Raises TrainerError when the account is not an existing trainer's,
-    PermissionDenied for anyone else.
+    AccessDenied for anyone else.
     """
     role = getattr(actor, "role", None)
     if not (role is Role.ADMIN or (role is Role.TRAINER and actor.id == user_id)):
-        raise PermissionDenied(_("You are not allowed to do this."))
+        raise AccessDenied(_("You are not allowed to do this."))
     with transaction():
         user = db.session.get(
             User, user_id, with_for_update={"key_share": True}, populate_existing=True
@@ -198,7 +198,7 @@ def ensure_trainer_profile(user_id: int, *, actor) -> Trainer:
 def update_profile(trainer_id: int, *, bio, specialties, actor) -> Trainer:
     """Change a trainer's bio and specialties (admin, or the trainer themselves).
 
-    Raises PermissionDenied for another trainer's profile, TrainerError for
+    Raises AccessDenied for another trainer's profile, TrainerError for
     bad values.
     """
     bio = _clean_bio(bio)
@@ -217,7 +217,7 @@ def update_profile(trainer_id: int, *, bio, specialties, actor) -> Trainer:
 def set_hourly_rate(trainer_id: int, hourly_rate_minor: int, *, actor) -> Trainer:
     """Set what a trainer is paid per hour (minor units); admins only.
 
-    Raises PermissionDenied for anyone else, TrainerError for a bad amount.
+    Raises AccessDenied for anyone else, TrainerError for a bad amount.
     """
     require_role(actor, *ADMIN)
     hourly_rate_minor = _check_rate(hourly_rate_minor)
@@ -241,7 +241,7 @@ def update_trainer(
 ) -> Trainer:
     """The admin edit: contact details (on the account), profile and rate at once.
 
-    Raises PermissionDenied unless `actor` is an admin, AccountError for a
+    Raises AccessDenied unless `actor` is an admin, AccountError for a
     taken email, TrainerError for bad values; nothing is saved then.
     """
     require_role(actor, *ADMIN)
@@ -268,7 +268,7 @@ def update_trainer(
 def set_trainer_active(trainer_id: int, active: bool, *, actor) -> Trainer:
     """Deactivate (no new classes; the account still signs in) or reactivate.
 
-    Raises PermissionDenied unless `actor` is an admin.
+    Raises AccessDenied unless `actor` is an admin.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -290,7 +290,7 @@ def _stored(store, upload, field: str) -> uploads.StoredFile:
 def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
     """Replace a trainer's photo with a 512×512 square made from `upload`.
 
-    The old file is removed after commit. Raises PermissionDenied for another
+    The old file is removed after commit. Raises AccessDenied for another
     trainer's profile, TrainerError (field "photo") for a bad file, in which
     case nothing is written.
     """
@@ -320,7 +320,7 @@ def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
 def remove_photo(trainer_id: int, *, actor) -> Trainer:
     """Take a trainer's photo down; without one, nothing changes.
 
-    Raises PermissionDenied for another trainer's profile, TrainerError when
+    Raises AccessDenied for another trainer's profile, TrainerError when
     the trainer no longer exists. The file is removed after commit.
     """
     _may_edit(_existing(trainer_id), actor)
@@ -345,7 +345,7 @@ def remove_photo(trainer_id: int, *, actor) -> Trainer:
 def add_certification(trainer_id: int, *, title, upload, actor) -> Certification:
     """Attach a certificate (PDF, JPEG or PNG, at most 10 MB) to a trainer.
 
-    Raises PermissionDenied for another trainer's profile, TrainerError for a
+    Raises AccessDenied for another trainer's profile, TrainerError for a
     missing title (field "title"), a bad file (field "file") or too many
     certificates; nothing is written then.
     """
@@ -385,7 +385,7 @@ def add_certification(trainer_id: int, *, title, upload, actor) -> Certification
 def remove_certification(certification_id: int, *, actor) -> None:
     """Delete a certificate and, after commit, its file.
 
-    Raises PermissionDenied for another trainer's certificate, TrainerError
+    Raises AccessDenied for another trainer's certificate, TrainerError
     when it is already gone.
     """
     with transaction():

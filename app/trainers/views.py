@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from app.accounts.models import Role
 from app.core.errors import DomainError
 from app.core.forms import apply_error
-from app.core.permissions import ADMIN, PermissionDenied, ensure, get_or_404, roles_required
+from app.core.permissions import ADMIN, ensure, get_or_404, roles_required
 from app.core.uploads import EXTENSIONS, PHOTOS, upload_root
 from app.trainers import services
 from app.trainers.forms import (
@@ -43,13 +43,6 @@ files_bp = Blueprint("files", __name__, url_prefix="/files")
 
 TRAINER_ONLY = (Role.TRAINER,)
 _PHOTO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(?:jpg|png|webp)$")
-
-
-def _refused(form, exc: DomainError) -> None:
-    """A service's refusal: 403 for a permission, else an error on the form."""
-    if isinstance(exc, PermissionDenied):
-        abort(403)
-    apply_error(form, exc)
 
 
 def _profile_data(trainer: Trainer | None) -> dict:
@@ -112,7 +105,7 @@ def create():
                 actor=current_user,
             )
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(
                 _(
@@ -133,8 +126,6 @@ def setup(user_id: int):
         return redirect(url_for("trainers_admin.index"))
     try:
         trainer = services.ensure_trainer_profile(user_id, actor=current_user)
-    except PermissionDenied:
-        abort(403)
     except DomainError:
         abort(404)
     return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
@@ -197,7 +188,7 @@ def admin_edit(trainer_id: int):
                 actor=current_user,
             )
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
@@ -213,7 +204,7 @@ def admin_photo(trainer_id: int):
         try:
             services.change_photo(trainer.id, form.photo.data, actor=current_user)
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Photo updated."), "success")
             return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
@@ -239,7 +230,7 @@ def admin_add_certification(trainer_id: int):
                 trainer.id, title=form.title.data, upload=form.file.data, actor=current_user
             )
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Certificate added."), "success")
             return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
@@ -264,8 +255,6 @@ def _remove_photo(trainer_id: int) -> None:
         return
     try:
         services.remove_photo(trainer_id, actor=current_user)
-    except PermissionDenied:
-        abort(403)
     except DomainError as exc:
         flash(str(exc), "danger")
     else:
@@ -277,8 +266,6 @@ def _remove(certification_id: int) -> None:
         return
     try:
         services.remove_certification(certification_id, actor=current_user)
-    except PermissionDenied:
-        abort(403)
     except DomainError as exc:
         flash(str(exc), "danger")
     else:
@@ -356,7 +343,7 @@ def own_edit():
                 actor=current_user,
             )
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Your profile was saved."), "success")
             return redirect(url_for("trainer_profile.edit"))
@@ -371,7 +358,7 @@ def own_photo():
         try:
             services.change_photo(_own_trainer_id(), form.photo.data, actor=current_user)
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Photo updated."), "success")
             return redirect(url_for("trainer_profile.edit"))
@@ -397,7 +384,7 @@ def own_add_certification():
                 _own_trainer_id(), title=form.title.data, upload=form.file.data, actor=current_user
             )
         except DomainError as exc:
-            _refused(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Certificate added."), "success")
             return redirect(url_for("trainer_profile.edit"))

@@ -6,7 +6,7 @@ from app.accounts import passwords, services
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.services import AccountError
 from app.core.audit import AuditEntry
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.notifications.models import SentEmail
 from tests.accounts.support import (
     audit_actions,
@@ -479,7 +479,7 @@ def test_services_refuse_actors_who_are_not_admins(app, db, factories, operation
     desk = factories.front_desk()
 
     english = app.test_request_context(headers={"Cookie": "cupo_lang=en"})
-    with english, pytest.raises(PermissionDenied) as refused:
+    with english, pytest.raises(AccessDenied) as refused:
         operation(member.id, actor=desk)
 
     assert str(refused.value) == "You are not allowed to do this."

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.accounts.photos import PhotoError, change_member_photo, remove_member_photo
 from app.core.audit import AuditEntry
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from tests.accounts.support import field_error, flashes, fresh, page_text
 from tests.conftest import post_form
 from tests.trainers.support import (
@@ -328,9 +328,9 @@ def test_a_trainer_is_refused_at_the_desk_endpoints(client, login, db, factories
 def test_service_refuses_a_member_changing_another_members_photo(
     english, db, maria, other, uploads_dir
 ):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         change_member_photo(other.id, file_storage(image_bytes()), actor=maria)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         remove_member_photo(other.id, actor=maria)
 
     assert stored_files(uploads_dir) == []
@@ -338,7 +338,7 @@ def test_service_refuses_a_member_changing_another_members_photo(
 
 
 def test_service_refuses_a_trainer(english, db, factories, maria, uploads_dir):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         change_member_photo(maria.id, file_storage(image_bytes()), actor=factories.trainer())
 
     assert stored_files(uploads_dir) == []

@@ -15,7 +15,7 @@ from app.attendance.queries import Attendance, session_attendance
 from app.attendance.services import CheckInError
 from app.booking.models import BookingStatus
 from app.booking.services import cancel_booking, mark_no_show
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.scheduling.models import SessionStatus
 from app.scheduling.sessions import cancel_session
 from tests.attendance.conftest import NOW
@@ -333,7 +333,7 @@ def test_a_member_may_not_scan_check_in_or_undo(door, desk):
         lambda: services.check_in(booking.id, actor=member),
         lambda: services.undo_check_in(booking.id, actor=member),
     ):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(AccessDenied):
             call()
     assert count(CheckIn) == 0 and count(ScanAttempt) == 0
 
@@ -345,21 +345,21 @@ def test_someone_not_staff_of_the_class_may_not_tick_or_undo(door, who):
         actor = door.trainer_of(door.session(starts_in=timedelta(minutes=30)))
     else:
         actor = door.member(credits=1)
-    with pytest.raises(PermissionDenied, match="You are not allowed to do this."):
+    with pytest.raises(AccessDenied, match="You are not allowed to do this."):
         services.check_in(booking.id, actor=actor)
     assert count(CheckIn) == 0
     services.check_in(booking.id, actor=door.trainer_of(cs))
     before = written()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.undo_check_in(booking.id, actor=actor)
     assert written() == before
     assert check_in_of(booking.id) is not None
 
 
 def test_check_in_of_a_booking_that_does_not_exist_is_refused(door, desk):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.check_in(999999, actor=desk)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.undo_check_in(999999, actor=desk)
 
 
@@ -446,8 +446,8 @@ def test_undo_of_a_booking_not_checked_in_is_refused(door, desk):
         services.undo_check_in(booking.id, actor=desk)
 
 
-def test_came_says_whether_the_booking_has_a_check_in(door, desk):
+def test_attended_says_whether_the_booking_has_a_check_in(door, desk):
     cs, member, booking = door.booked()
-    assert services.came(booking.id) is False
+    assert services.attended(booking.id) is False
     services.check_in(booking.id, actor=desk)
-    assert services.came(booking.id) is True
+    assert services.attended(booking.id) is True

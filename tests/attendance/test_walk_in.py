@@ -9,7 +9,7 @@ from app.attendance.models import CheckInMethod, ScanResult
 from app.attendance.services import CheckInError
 from app.booking.models import Booking, BookingStatus
 from app.booking.services import BookingError
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.memberships import ledger
 from app.memberships.models import EntryKind
 from app.scheduling.sessions import cancel_session
@@ -144,7 +144,7 @@ def test_walk_in_by_someone_not_staff_of_the_class_is_refused_with_nothing_writt
     else:
         actor = member
     before = written()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.add_walk_in(cs.id, member, actor=actor)
     assert written() == before
     assert ledger.balance(member.id) == 100

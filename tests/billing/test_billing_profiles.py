@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.billing.models import BillingProfile, Invoice
 from app.billing.profiles import BillingProfileError, save_billing_profile
 from app.core.audit import AuditEntry
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.core.uploads import absolute_path
 from tests.accounts.support import page_text
 from tests.billing.documents_support import pdf_text, require_weasyprint, sell_pack
@@ -282,7 +282,7 @@ def test_service_refuses_another_member_and_a_trainer(till, db):
     member = till.member()
 
     for actor in (till.member(), till.factories.trainer()):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(AccessDenied):
             save_billing_profile(member.id, DETAILS, actor=actor)
 
     assert _profile(db, member.id) is None

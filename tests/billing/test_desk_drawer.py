@@ -9,7 +9,7 @@ from app.billing import drawer
 from app.billing.models import DrawerCount, ItemKind, PaymentMethod
 from app.billing.services import BillingError, Sale, record_payment, refund_payment
 from app.core.audit import AuditEntry
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from tests.accounts.support import page_text
 from tests.billing.conftest import NOW
 from tests.conftest import post_form
@@ -91,7 +91,7 @@ def test_recount_updates_the_same_row_with_before_and_after(day_of_sales, db):
 
 
 def test_front_desk_may_not_count_someone_elses_drawer(day_of_sales, db):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         drawer.count_drawer(TODAY, day_of_sales["ana"].id, 1, actor=day_of_sales["luis"])
     assert db.session.scalars(select(DrawerCount)).all() == []
 

@@ -21,8 +21,8 @@ from app.billing.services import BillingError, refund_payment
 from app.booking.models import Booking, BookingStatus
 from app.booking.services import book_now
 from app.core.audit import AuditEntry
+from app.core.errors import AccessDenied
 from app.core.jobs import OutboxJob
-from app.core.permissions import PermissionDenied
 from app.memberships import ledger
 from app.memberships.models import (
     CreditLot,
@@ -50,7 +50,7 @@ def settings_changed(db, **values) -> None:
 
 def refund_refused(payment_id, reason="Error de captura", **kwargs):
     before = row_counts()
-    with pytest.raises((BillingError, PermissionDenied)) as caught:
+    with pytest.raises((BillingError, AccessDenied)) as caught:
         refund_payment(payment_id, reason, **kwargs)
     assert row_counts() == before
     return caught.value
@@ -354,7 +354,7 @@ def test_only_admins_give_money_back(db, till, factories, who):
 
     for void in (False, True):
         error = refund_refused(payment.id, actor=actor, void=void)
-        assert isinstance(error, PermissionDenied)
+        assert isinstance(error, AccessDenied)
 
 
 # ---- an issued invoice never changes ----------------------------------------------------------

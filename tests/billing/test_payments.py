@@ -18,8 +18,8 @@ from app.billing.services import MAX_PRICE_MINOR, BillingError, Sale
 from app.booking.models import Booking, BookingStatus
 from app.booking.services import book_now
 from app.core.audit import AuditEntry
+from app.core.errors import AccessDenied
 from app.core.jobs import OutboxJob
-from app.core.permissions import PermissionDenied
 from app.memberships import ledger
 from app.memberships.models import CreditLot, LedgerEntry, Membership, MembershipStatus
 from app.memberships.queries import unlimited_membership_on
@@ -470,7 +470,7 @@ def test_only_the_desk_records_payments(db, till, factories, who, method):
     actor = {"member": member, "trainer": factories.trainer(), "nobody": None}[who]
     before = row_counts()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         pay(member, other(), actor=actor, method=method, tendered_minor=10_000)
 
     assert row_counts() == before

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.booking import services
 from app.booking.models import BookingStatus, Hold, HoldStatus, WaitlistStatus
 from app.memberships import ledger
 from app.memberships.models import EntryKind
@@ -68,6 +69,28 @@ def test_one_tap_book_twice_with_new_keys_says_you_have_a_spot(booker, member, c
     response = act(client, f"/app/sessions/{cs.id}/book")
 
     assert said(response) == ["You already have a spot in this class."]
+    assert len(bookings(db, member)) == 1 and ledger.balance(member.id) == 200
+
+
+def test_a_crash_mid_booking_leaves_nothing_and_the_retry_with_its_key_books(
+    booker, member, client, db, monkeypatch
+):
+    cs = booker.session()
+    book = services._book
+
+    def crash_once(*args, **kwargs):
+        monkeypatch.setattr(services, "_book", book)
+        book(*args, **kwargs)  # written, then the process fails before commit
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "_book", crash_once)
+    crashed = act(client, f"/app/sessions/{cs.id}/book", key="retry-me")
+    assert crashed.status_code == 500
+    assert bookings(db, member) == [] and ledger.balance(member.id) == 300
+
+    retried = act(client, f"/app/sessions/{cs.id}/book", key="retry-me")
+
+    assert said(retried) == ["You're in. See you there!"]
     assert len(bookings(db, member)) == 1 and ledger.balance(member.id) == 200
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.core.errors import DomainError
-from app.core.idempotency_service import IdempotencyError, purge_keys, run_once
+from app.core.errors import AccessDenied, DomainError
+from app.core.idempotency.services import IdempotencyError, purge_keys, run_once
 
 
 def test_second_call_with_the_same_key_replays_the_first_result(db, factories):
@@ -25,10 +25,32 @@ def test_a_refusal_is_replayed_too(db, factories):
     def refuse():
         raise DomainError("This class is full.")
 
-    assert run_once(user.id, "k2", "book", {}, refuse) == {"error": "This class is full."}
-    assert run_once(user.id, "k2", "book", {}, lambda: {"ok": True}) == {
-        "error": "This class is full."
-    }
+    refused = {"error": "This class is full.", "field": None}
+    assert run_once(user.id, "k2", "book", {}, refuse) == refused
+    assert run_once(user.id, "k2", "book", {}, lambda: {"ok": True}) == refused
+
+
+def test_a_crash_releases_the_key_so_a_retry_runs_again(db, factories):
+    user = factories.member()
+
+    def crash():
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        run_once(user.id, "k-crash", "book", {}, crash)
+    assert run_once(user.id, "k-crash", "book", {}, lambda: {"ok": True}) == {"ok": True}
+    assert run_once(user.id, "k-crash", "book", {}, lambda: {"ok": False}) == {"ok": True}
+
+
+def test_an_access_failure_is_not_stored_as_a_refusal(db, factories):
+    user = factories.member()
+
+    def forbidden():
+        raise AccessDenied()
+
+    with pytest.raises(AccessDenied):
+        run_once(user.id, "k-403", "book", {}, forbidden)
+    assert run_once(user.id, "k-403", "book", {}, lambda: {"ok": True}) == {"ok": True}
 
 
 def test_same_key_with_other_parameters_is_refused(db, factories):
@@ -47,8 +69,8 @@ def test_keys_belong_to_their_user(db, factories):
 
 def test_a_key_still_running_answers_409(db, factories):
     from app.core.db import transaction
-    from app.core.idempotency import IdempotencyKey, KeyState
-    from app.core.idempotency_service import fingerprint
+    from app.core.idempotency.models import IdempotencyKey, KeyState
+    from app.core.idempotency.services import fingerprint
 
     user = factories.member()
     with transaction():

@@ -84,7 +84,9 @@ def test_failing_inline_job_stays_pending_and_the_sweeper_retries_it(
         if len(calls) == 1:
             raise ConnectionError("smtp down")
 
-    monkeypatch.setitem(jobs.JOBS, "accounts.send_password_reset", "tests.core.test_jobs:_flaky")
+    monkeypatch.setitem(
+        jobs.registered_jobs(), "accounts.send_password_reset", "tests.core.test_jobs:_flaky"
+    )
     monkeypatch.setattr("tests.core.test_jobs._flaky", flaky, raising=False)
     with transaction():
         job = enqueue_after_commit("accounts.send_password_reset", member.id, "key")
@@ -104,7 +106,9 @@ def _flaky(*args):  # replaced per test
 
 
 def test_job_is_marked_failed_after_the_last_attempt(app, db, factories, monkeypatch):
-    monkeypatch.setitem(jobs.JOBS, "accounts.send_password_reset", "tests.core.test_jobs:_flaky")
+    monkeypatch.setitem(
+        jobs.registered_jobs(), "accounts.send_password_reset", "tests.core.test_jobs:_flaky"
+    )
     with transaction():
         job = enqueue_after_commit("accounts.send_password_reset", 1, "key")
     for _ in range(jobs.MAX_ATTEMPTS - 1):

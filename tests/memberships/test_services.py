@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from app.accounts.models import Role
 from app.core.audit import AuditEntry
 from app.core.db import transaction
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.memberships import ledger
 from app.memberships.ledger import CreditError, check_ledger
 from app.memberships.models import (
@@ -149,7 +149,7 @@ def test_save_plan_clears_pack_fields_of_an_unlimited_plan(db, memberships):
 def test_save_plan_is_refused_to_anyone_but_an_admin(db, factories, role):
     actor = factories.user(role=Role(role))
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         save_plan(None, _plan_values(), actor=actor)
 
     assert db.session.scalar(select(Plan.id)) is None
@@ -276,7 +276,7 @@ def test_assign_refuses_a_start_date_out_of_range(
 def test_assign_is_refused_to_a_trainer(db, factories, memberships):
     plan = memberships.plan()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         assign_membership(factories.member().id, plan.id, actor=factories.trainer())
 
     assert db.session.scalar(select(Membership.id)) is None
@@ -389,7 +389,7 @@ def test_adjust_credits_is_refused_for_a_trainer_account(db, factories):
 def test_adjust_credits_is_refused_to_a_member(db, factories):
     member = factories.member()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         adjust_credits(member.id, 100, "Free", expires_on=date(2099, 1, 1), actor=member)
 
     assert db.session.scalar(select(LedgerEntry.id)) is None

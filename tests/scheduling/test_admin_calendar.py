@@ -7,14 +7,15 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core import signals
 from app.extensions import db as _db
-from app.scheduling import hooks
 from app.scheduling.admin_calendar import class_colours, parse_week, text_colour
 from app.scheduling.models import ClassSession, SessionStatus
 from tests.accounts.support import page_text
 from tests.queries import counting_statements
 from tests.scheduling import admin_support
 from tests.scheduling.admin_support import NOW, add_session, local
+from tests.tools import swap_receivers
 
 #: fixtures shared by the back-office scheduling tests
 admin = admin_support.admin
@@ -80,8 +81,9 @@ def test_calendar_puts_each_session_under_its_local_day(as_admin, week):
 def test_calendar_colours_blocks_with_readable_text(as_admin, week):
     text = page_text(as_admin.get(CALENDAR))
 
-    assert "background-color: #ffeb3b; color: #182433" in text
-    assert "background-color: #1d3557; color: #ffffff" in text
+    # app.js sets these as the block's background and text colours
+    assert 'data-bg="#ffeb3b" data-fg="#182433"' in text
+    assert 'data-bg="#1d3557" data-fg="#ffffff"' in text
 
 
 def test_calendar_strikes_through_cancelled_sessions(as_admin, week):
@@ -92,7 +94,7 @@ def test_calendar_strikes_through_cancelled_sessions(as_admin, week):
 
 
 def test_calendar_shows_spots_left_from_the_spot_counters(as_admin, week, monkeypatch):
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {week["spin"].id: 12}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {week["spin"].id: 12})
 
     thursday = day_column(as_admin.get(CALENDAR), date(2026, 12, 3))
 
@@ -205,7 +207,7 @@ def _statements(client, path):
 def test_calendar_runs_the_same_number_of_queries_for_10_and_200_sessions(
     db, as_admin, schedule, monkeypatch, path
 ):
-    monkeypatch.setattr(hooks, "spot_counters", [_counting_spot_counter])
+    swap_receivers(monkeypatch, signals.spots_taken, _counting_spot_counter)
     _fill_week(db, schedule, 10)
     few, response = _statements(as_admin, path)
     assert len(shown(response)) == 10

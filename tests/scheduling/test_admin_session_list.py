@@ -6,14 +6,15 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core import signals
 from app.extensions import db as _db
-from app.scheduling import hooks
 from app.scheduling.admin_queries import PER_PAGE
 from app.scheduling.models import ClassSession, SessionStatus
 from tests.accounts.support import field_error, page_text
 from tests.queries import counting_statements
 from tests.scheduling import admin_support
 from tests.scheduling.admin_support import NOW, add_session, local
+from tests.tools import swap_receivers
 
 #: fixtures shared by the back-office scheduling tests
 admin = admin_support.admin
@@ -163,7 +164,7 @@ def _counting_spot_counter(session_ids):
 def test_list_runs_the_same_number_of_queries_for_10_and_200_sessions(
     db, as_admin, schedule, monkeypatch, path
 ):
-    monkeypatch.setattr(hooks, "spot_counters", [_counting_spot_counter])
+    swap_receivers(monkeypatch, signals.spots_taken, _counting_spot_counter)
     _many_sessions(db, schedule, 10)
     few, shown = _statements_for(as_admin, path)
     assert len(shown) == 10

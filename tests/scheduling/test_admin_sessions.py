@@ -6,15 +6,16 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core import signals
 from app.core.audit import AuditEntry
 from app.notifications.models import SentEmail
-from app.scheduling import hooks
 from app.scheduling.models import ClassSession, SessionStatus
 from app.trainers.models import Trainer
 from tests.accounts.support import field_error, flashes, fresh, page_text
 from tests.conftest import post_form
 from tests.scheduling import admin_support
 from tests.scheduling.admin_support import NOW, add_session, count, form_error_text, local
+from tests.tools import swap_receivers
 
 #: fixtures shared by the back-office scheduling tests
 admin = admin_support.admin
@@ -196,7 +197,7 @@ def test_create_one_off_refuses_a_trainer_deactivated_since_the_form_was_shown(
 
 
 def test_session_page_shows_time_people_and_actions_to_admins(as_admin, upcoming, monkeypatch):
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {upcoming.id: 5}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {upcoming.id: 5})
 
     text = page_text(as_admin.get(f"/admin/sessions/{upcoming.id}"))
 
@@ -264,7 +265,7 @@ def test_edit_session_keeps_the_exact_start_when_the_time_is_unchanged(
 def test_edit_session_shows_field_error_and_changes_nothing_when_input_is_bad(
     as_admin, db, upcoming, monkeypatch, overrides, field, message
 ):
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {upcoming.id: 5}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {upcoming.id: 5})
 
     response = post_form(
         as_admin, f"/admin/sessions/{upcoming.id}/edit", edit_form(upcoming, **overrides)
@@ -310,7 +311,7 @@ def test_reschedule_moves_the_session_and_emails_everyone_in_it(
     as_admin, db, upcoming, factories, monkeypatch
 ):
     member = factories.member(name="Marta Gómez")
-    monkeypatch.setattr(hooks, "people_finders", [lambda cs: [member]])
+    swap_receivers(monkeypatch, signals.people_on_session, lambda cs: [member])
 
     response = post_form(
         as_admin,
@@ -382,7 +383,7 @@ def test_cancel_records_the_reason_and_emails_everyone_in_it(
     as_admin, db, upcoming, factories, monkeypatch
 ):
     member = factories.member(name="Marta Gómez")
-    monkeypatch.setattr(hooks, "people_finders", [lambda cs: [member]])
+    swap_receivers(monkeypatch, signals.people_on_session, lambda cs: [member])
 
     response = post_form(
         as_admin, f"/admin/sessions/{upcoming.id}/cancel", {"reason": "Heating is broken."}

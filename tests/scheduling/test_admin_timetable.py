@@ -7,14 +7,15 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
+from app.core import signals
 from app.core.audit import AuditEntry
-from app.scheduling import hooks
 from app.scheduling.models import ClassSession, TimetableEntry
 from tests.accounts.support import field_error, flashes, fresh, page_text
 from tests.conftest import post_form
 from tests.scheduling import admin_support
 from tests.scheduling.admin_support import count, local
 from tests.scheduling.conftest import MONDAY, WEDNESDAY
+from tests.tools import swap_receivers
 
 #: fixtures shared by the back-office scheduling tests
 admin = admin_support.admin
@@ -98,7 +99,7 @@ def test_edit_entry_moves_free_sessions_and_lists_the_ones_with_people(
     entry_id = change.entry.id
     booked = _sessions(db, entry_id)[2]
     booked_start = booked.starts_at
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {booked.id: 3}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {booked.id: 3})
 
     response = post_form(
         as_admin, f"/admin/timetable/{entry_id}", entry_form(parties, start_time="08:15")

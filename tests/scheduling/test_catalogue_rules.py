@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from app.scheduling import hooks
+from app.core import signals
 from app.scheduling.models import Room
 from app.scheduling.services import SchedulingError, save_class_type, save_room
 from app.scheduling.sessions import create_session, update_session
+from tests.tools import swap_receivers
 
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)
 
@@ -62,7 +63,7 @@ def test_moving_a_session_on_its_edit_page_runs_the_change_handlers(
         actor=schedule.admin(),
     )
     seen = []
-    monkeypatch.setattr(hooks, "change_handlers", [lambda s, change: seen.append(change)])
+    swap_receivers(monkeypatch, signals.session_changed, lambda s, change: seen.append(change))
     same = {
         "starts_at": cs.starts_at,
         "trainer_id": cs.trainer_id,

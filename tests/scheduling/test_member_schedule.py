@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from app.scheduling import hooks
+from app.core import signals
 from app.scheduling.models import SessionStatus
 from tests.accounts.support import page_text
 from tests.queries import counting_statements
 from tests.scheduling.member_support import NOW, add_many, add_session, listed_ids
+from tests.tools import swap_receivers
 
 TODAY_NOON = NOW + timedelta(hours=8)  # 12:00 in Mexico City, the gym's default zone
 
@@ -41,7 +42,7 @@ def test_day_view_shows_todays_sessions_with_time_class_trainer_room_and_spots(
     for shown in ("12:00\u202fPM", "1:00\u202fPM", "Power Yoga", "Ana Torres", "Studio B"):
         assert shown in text
     assert "12 spots left" in text
-    assert "All levels" in text and "background: #d63939" in text
+    assert "All levels" in text and 'data-bg="#d63939"' in text  # the class dot, painted by app.js
     assert "Wednesday, March 25, 2026" in text
     assert tomorrow.id not in listed_ids(as_member.get("/app/schedule?date=2026-03-25"))
 
@@ -124,8 +125,8 @@ def test_full_session_says_full_and_the_free_spots_filter_hides_it(
     full = add_session(db, schedule, TODAY_NOON, capacity=12)
     nearly = add_session(db, schedule, TODAY_NOON + timedelta(hours=2), capacity=12)
     taken = {full.id: 12, nearly.id: 11}
-    monkeypatch.setattr(
-        hooks, "spot_counters", [lambda ids: {i: taken[i] for i in ids if i in taken}]
+    swap_receivers(
+        monkeypatch, signals.spots_taken, lambda ids: {i: taken[i] for i in ids if i in taken}
     )
 
     everything = as_member.get("/app/schedule")

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core import signals
 from app.core.audit import AuditEntry
 from app.notifications.models import SentEmail
-from app.scheduling import hooks
 from app.scheduling.models import ClassSession, SessionState, SessionStatus
 from app.scheduling.services import SchedulingError
 from app.scheduling.sessions import (
@@ -17,6 +17,7 @@ from app.scheduling.sessions import (
     reschedule_session,
     update_session,
 )
+from tests.tools import swap_receivers
 
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)
 LATER = NOW + timedelta(days=2)
@@ -111,7 +112,7 @@ def test_editing_a_session_marks_it_changed_by_hand(one_off, schedule, db):
 
 def test_capacity_cannot_drop_below_the_people_in_it(one_off, schedule, monkeypatch):
     cs = one_off()
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {cs.id: 9}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {cs.id: 9})
     with pytest.raises(SchedulingError) as refused:
         update_session(
             cs.id,
@@ -132,8 +133,8 @@ def test_cancel_records_the_reason_runs_handlers_and_emails_everyone(
     cs = one_off()
     ana, ben = factories.member(name="Ana"), factories.member(name="Ben")
     handled = []
-    monkeypatch.setattr(hooks, "people_finders", [lambda s: [ana, ben], lambda s: [ana]])
-    monkeypatch.setattr(hooks, "change_handlers", [lambda s, change: handled.append(change)])
+    swap_receivers(monkeypatch, signals.people_on_session, lambda s: [ana, ben], lambda s: [ana])
+    swap_receivers(monkeypatch, signals.session_changed, lambda s, change: handled.append(change))
 
     cancel_session(cs.id, "  Trainer is ill  ", actor=schedule.admin())
 
@@ -166,7 +167,7 @@ def test_reschedule_moves_the_session_and_tells_people(
 ):
     cs = one_off()
     member = factories.member(name="Sofía", language="es")
-    monkeypatch.setattr(hooks, "people_finders", [lambda s: [member]])
+    swap_receivers(monkeypatch, signals.people_on_session, lambda s: [member])
     new_start = LATER + timedelta(days=1)
 
     reschedule_session(cs.id, new_start, "Room repairs", actor=schedule.admin())

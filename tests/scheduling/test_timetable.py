@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from app.core import signals
 from app.core.audit import AuditEntry
-from app.scheduling import hooks
 from app.scheduling.models import ClassSession, SessionStatus, TimetableEntry
 from app.scheduling.services import SchedulingError
 from app.scheduling.timetable import fill_horizon, save_timetable_entry
 from tests.scheduling.conftest import MONDAY, TUESDAY, WEDNESDAY
+from tests.tools import swap_receivers
 
 MADRID = ZoneInfo("Europe/Madrid")
 
@@ -170,7 +171,7 @@ def test_editing_an_entry_moves_empty_sessions_and_keeps_booked_ones(
     change = schedule.entry(starts_on=date(2026, 11, 30))
     entry = change.entry
     booked = _sessions(db)[1]  # Monday 7 December
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {booked.id: 3}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {booked.id: 3})
     values = {
         "class_type_id": entry.class_type_id,
         "trainer_id": entry.trainer_id,
@@ -194,7 +195,7 @@ def test_editing_an_entry_moves_empty_sessions_and_keeps_booked_ones(
 
 
 def test_non_admin_cannot_save_an_entry(db, schedule, factories, app_ctx):
-    from app.core.permissions import PermissionDenied
+    from app.core.errors import AccessDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         schedule.entry(actor=factories.front_desk())

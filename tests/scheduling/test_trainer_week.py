@@ -59,10 +59,11 @@ def test_trainer_home_shows_cancelled_sessions_as_cancelled_and_leaves_out_draft
 
 
 def test_trainer_home_shows_spots_taken(as_trainer, db, schedule, trainer, monkeypatch):
-    from app.scheduling import hooks
+    from app.core import signals
+    from tests.tools import swap_receivers
 
     cs = add_session(db, schedule, NOW + timedelta(hours=8), trainer=trainer, capacity=10)
-    monkeypatch.setattr(hooks, "spot_counters", [lambda ids: {cs.id: 4}])
+    swap_receivers(monkeypatch, signals.spots_taken, lambda ids: {cs.id: 4})
 
     assert "4 of 10 booked" in page_text(as_trainer.get("/trainer/"))
 

@@ -4,7 +4,7 @@ import pytest
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.trainers import services
 from app.trainers.models import Certification
 from app.trainers.services import TrainerError
@@ -109,7 +109,7 @@ def test_change_photo_writes_nothing_when_the_file_is_refused(
 def test_change_photo_is_refused_for_another_trainer_before_reading_the_file(
     db, carla, diego, uploads_dir
 ):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.change_photo(carla.id, file_storage(image_bytes()), actor=diego.user)
 
     assert stored_files(uploads_dir) == []
@@ -213,7 +213,7 @@ def test_add_certification_needs_a_title_of_at_most_120_characters(db, carla, up
 
 
 def test_add_certification_is_refused_for_another_trainer(db, carla, diego, uploads_dir):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.add_certification(
             carla.id, title="Fake", upload=file_storage(pdf_bytes()), actor=diego.user
         )
@@ -256,7 +256,7 @@ def test_remove_certification_is_refused_for_another_trainers(db, carla, diego, 
         carla.id, title="RYT", upload=file_storage(pdf_bytes()), actor=carla.user
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.remove_certification(certification.id, actor=diego.user)
 
     assert db.session.get(Certification, certification.id) is not None

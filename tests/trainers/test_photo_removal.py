@@ -3,7 +3,7 @@
 import pytest
 
 from app.accounts.models import User
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.trainers import services
 from tests.accounts.support import flashes, fresh, page_text
 from tests.conftest import post_form
@@ -58,7 +58,7 @@ def test_remove_photo_changes_nothing_when_there_is_no_photo(db, carla):
 def test_remove_photo_is_refused_for_another_trainer(db, carla, diego, uploads_dir):
     path = _with_photo(db, carla)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.remove_photo(carla.id, actor=diego.user)
 
     assert fresh(db, User, carla.user_id).photo_path == path

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.accounts.services import AccountError, authenticate
-from app.core.permissions import PermissionDenied
+from app.core.errors import AccessDenied
 from app.trainers import services
 from app.trainers.models import Trainer
 from app.trainers.services import TrainerError
@@ -81,7 +81,7 @@ def test_create_trainer_is_audited_for_the_account_and_the_profile(db, admin):
 
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.FRONT_DESK, Role.MEMBER])
 def test_create_trainer_is_refused_when_the_actor_is_not_an_admin(db, factories, role):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         new_trainer(factories.user(role))
 
     assert count(db, Trainer) == 0
@@ -164,7 +164,7 @@ def test_update_profile_records_nothing_when_nothing_changed(db, carla):
 
 
 def test_update_profile_is_refused_when_a_trainer_edits_another_trainer(db, carla, diego):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.update_profile(carla.id, bio="Hacked", specialties="", actor=diego.user)
 
     assert fresh_trainer(db, carla.id).bio == "Yoga since 2015."
@@ -175,7 +175,7 @@ def test_update_profile_is_refused_when_a_trainer_edits_another_trainer(db, carl
 def test_update_profile_is_refused_when_the_actor_is_not_staff_of_trainers(
     db, factories, carla, role
 ):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.update_profile(carla.id, bio="Hacked", specialties="", actor=factories.user(role))
 
     assert fresh_trainer(db, carla.id).bio == "Yoga since 2015."
@@ -190,7 +190,7 @@ def test_update_profile_refuses_a_bio_over_2000_characters(db, carla):
 
 
 def test_set_hourly_rate_is_refused_when_a_trainer_sets_their_own(db, carla):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.set_hourly_rate(carla.id, 999999, actor=carla.user)
 
     assert fresh_trainer(db, carla.id).hourly_rate_minor == 98765
@@ -268,7 +268,7 @@ def test_update_trainer_keeps_everything_when_the_email_is_taken(db, admin, carl
 
 
 def test_update_trainer_is_refused_when_a_trainer_calls_it(db, carla):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.update_trainer(
             carla.id,
             name="Carla",
@@ -303,7 +303,7 @@ def test_reactivate_after_deactivate_is_audited_once_each(db, admin, carla):
 
 
 def test_deactivate_is_refused_when_a_trainer_calls_it(db, carla):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.set_trainer_active(carla.id, False, actor=carla.user)
 
     assert fresh_trainer(db, carla.id).is_active is True
@@ -348,7 +348,7 @@ def test_ensure_profile_lets_a_trainer_make_their_own(db, factories):
 def test_ensure_profile_is_refused_for_another_trainers_account(db, factories, diego):
     user = factories.trainer()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         services.ensure_trainer_profile(user.id, actor=diego.user)
 
     assert db.session.scalar(select(Trainer).where(Trainer.user_id == user.id)) is None

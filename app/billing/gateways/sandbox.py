@@ -45,7 +45,7 @@ from app.billing.gateways import (
 from app.billing.models import Order, OrderStatus, WebhookEvent
 from app.core.db import transaction
 from app.core.errors import DomainError
-from app.core.jobs import enqueue_after_commit, register_job
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db
 
@@ -62,7 +62,6 @@ TEST_CARDS = {
     "4000000000000077": (PENDING, ""),
 }
 
-register_job("billing.sandbox_deliver", "app.billing.gateways.sandbox:deliver_event")
 
 
 class SandboxError(DomainError):

@@ -3,14 +3,16 @@
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.db import transaction
 from app.core.errors import DomainError
-from app.core.idempotency import IdempotencyKey, KeyState
+from app.core.idempotency.models import IdempotencyKey, KeyState
+from app.core.models import utc_now
 from app.extensions import db
 
 KEY_MAX = 64
@@ -35,7 +37,9 @@ def run_once(
     """`work()`'s result the first time; the stored result for the same key after.
 
     `work` returns a JSON-able dict; a DomainError it raises is stored as
-    {"error": message} and replayed too. Raises IdempotencyError for a key
+    {"error": message, "field": name} and replayed too. Any other exception
+    (a crash, an access failure) releases the key and is raised again, so a
+    retry with the same key runs afresh. Raises IdempotencyError for a key
     reused with other parameters, or while its first request still runs.
     """
     key = (key or "").strip()[:KEY_MAX]
@@ -53,7 +57,11 @@ def run_once(
             db.session.rollback()
             existing = _find(user_id, key)
         else:
-            result = _run(work)
+            try:
+                result = _run(work)
+            except BaseException:
+                _release(user_id, key)
+                raise
             with transaction():
                 row = _find(user_id, key, lock=True)
                 row.state, row.result = KeyState.DONE, result
@@ -71,7 +79,18 @@ def _run(work) -> dict:
     try:
         return work()
     except DomainError as exc:
-        return {"error": str(exc)}
+        return {"error": str(exc), "field": exc.field}
+
+
+def _release(user_id: int, key: str) -> None:
+    """Forget a key whose work crashed, so its retry is not refused as running."""
+    db.session.rollback()
+    with transaction():
+        db.session.execute(
+            delete(IdempotencyKey).where(
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+            )
+        )
 
 
 def _find(user_id: int, key: str, *, lock: bool = False) -> IdempotencyKey | None:
@@ -85,12 +104,6 @@ def _find(user_id: int, key: str, *, lock: bool = False) -> IdempotencyKey | Non
 
 def purge_keys(older_than_hours: int = 48) -> int:
     """Delete keys older than `older_than_hours` (kept at least 24 h)."""
-    from datetime import timedelta
-
-    from sqlalchemy import delete
-
-    from app.core.models import utc_now
-
     with transaction():
         result = db.session.execute(
             delete(IdempotencyKey).where(

@@ -1,6 +1,7 @@
 """The desk's photo of a member (/admin/members/<id>/photo), taken at the counter.
 
-The card lives on the member's attendance page; the member's own photo is
+A portal page: the photo is kept by accounts, its card lives on the
+member's attendance page (which accounts may not import); the member's own photo is
 posted from their profile (members.photo). Thin: load (404), call one
 service, redirect back with a flash, or show the page again with the error.
 """
@@ -13,7 +14,7 @@ from app.accounts.forms import MemberPhotoForm
 from app.accounts.photos import PhotoError, change_member_photo, remove_member_photo
 from app.attendance.member_views import staff_member, staff_member_page
 from app.core.forms import apply_error
-from app.core.permissions import DESK, PermissionDenied, roles_required
+from app.core.permissions import DESK, roles_required
 
 bp = Blueprint("member_photos", __name__, url_prefix="/admin/members")
 
@@ -30,8 +31,6 @@ def change(member_id: int):
     if form.validate_on_submit():
         try:
             change_member_photo(member.id, form.photo.data, actor=current_user)
-        except PermissionDenied:
-            abort(403)
         except PhotoError as exc:
             if exc.field is None:  # the member went away meanwhile
                 abort(404)
@@ -48,8 +47,6 @@ def remove(member_id: int):
     member = staff_member(member_id)
     try:
         remove_member_photo(member.id, actor=current_user)
-    except PermissionDenied:
-        abort(403)
     except PhotoError:
         abort(404)
     flash(_("Photo of %(name)s removed.", name=member.name), "success")

@@ -1,5 +1,8 @@
 """The schedule as members and the public see it: by day or by week, filtered.
 
+A portal page: it composes scheduling (the sessions) with booking (the
+member's own state on each), which scheduling itself may not import.
+
 Members open `/app/schedule`, anyone `/schedule`. Both show published
 sessions of active class types only, and run a fixed number of queries
 whatever the number of sessions (`queries.sessions_between` plus one count
@@ -16,6 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
+from app.booking.member_queries import member_states
 from app.core.clock import local_date, week_start
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
@@ -177,9 +181,6 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
         "audience": "member" if endpoint == "schedule.member" else "public",
     }
     if endpoint == "schedule.member":
-        # booking depends on scheduling, not the other way round: imported here
-        from app.booking.member_queries import member_states
-
         context["member_states"] = member_states(current_user.id, items, context["now"])
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"

@@ -1,0 +1,161 @@
+"""The checks every way of taking a spot shares: the session lock, the
+booking window, strikes, eligibility, room left, and settling credits.
+
+The engine (`services.py`) and the waitlist (`waitlist.py`) both build on
+these; each raises BookingError with a message for the member (or about
+them, when staff act for them).
+"""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from app.booking import occupancy
+from app.booking.models import (
+    Booking,
+    BookingStatus,
+    Hold,
+    Strike,
+)
+from app.core.clock import local_date
+from app.core.errors import DomainError
+from app.core.i18n import gym_zone, short_datetime
+from app.extensions import db
+from app.memberships import ledger
+from app.memberships.models import CC
+from app.memberships.queries import unlimited_membership_on
+from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.sessions import booking_window
+from app.settings.services import gym_settings
+
+
+class BookingError(DomainError):
+    """A booking rule said no; `str(exc)` is shown to the member."""
+
+
+def lock_session_row(session_id: int) -> ClassSession | None:
+    try:
+        return db.session.get(
+            ClassSession, session_id, with_for_update=True, populate_existing=True
+        )
+    except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
+        raise BookingError(_("Many people are booking right now. Please try again.")) from exc
+
+
+def lock_session(session_id: int) -> ClassSession:
+    cs = lock_session_row(session_id)
+    if cs is None or cs.status is not SessionStatus.PUBLISHED:
+        raise BookingError(_("This class is no longer on the schedule."))
+    return cs
+
+
+def check_open(cs: ClassSession, now) -> None:
+    if cs.starts_at <= now:
+        raise BookingError(_("This class has already started."))
+    if not cs.class_type.is_active:
+        raise BookingError(_("This class is no longer on the schedule."))
+    opens, closes = booking_window(cs)
+    if now < opens:
+        raise BookingError(
+            _("Booking for this class opens on %(when)s.", when=short_datetime(opens))
+        )
+    if now >= closes:
+        raise BookingError(_("Booking for this class has closed."))
+
+
+def check_not_blocked(member, now) -> None:
+    settings = gym_settings()
+    if not settings.strike_limit:
+        return
+    strikes = db.session.scalars(
+        select(Strike.created_at)
+        .where(Strike.member_id == member.id, Strike.created_at > now - timedelta(days=30))
+        .order_by(Strike.created_at.desc())
+    ).all()
+    if len(strikes) >= settings.strike_limit:
+        until = strikes[0] + timedelta(days=settings.strike_block_days)
+        if now < until:
+            raise BookingError(
+                _(
+                    "After %(num)d late cancellations or no-shows you can book "
+                    "again from %(when)s.",
+                    num=len(strikes),
+                    when=short_datetime(until),
+                )
+            )
+
+
+def eligibility(cs: ClassSession, member, now, *, by_staff=False) -> tuple[int | None, int]:
+    """(unlimited membership id or None, credits needed) — or BookingError why not,
+    addressed to the member, or about them when staff book them in."""
+    day = local_date(cs.starts_at, gym_zone())
+    membership = unlimited_membership_on(member.id, day)
+    if membership is not None:
+        return membership.id, 0
+    needed = cs.class_type.credits_required * CC
+    if needed and ledger.balance(member.id, now) < needed:
+        required = cs.class_type.credits_required
+        if by_staff:
+            raise BookingError(
+                ngettext(
+                    "%(name)s needs an active membership or %(num)d credit for this class.",
+                    "%(name)s needs an active membership or %(num)d credits for this class.",
+                    required,
+                    name=member.name,
+                )
+            )
+        raise BookingError(
+            ngettext(
+                "You need an active membership or %(num)d credit to book this class.",
+                "You need an active membership or %(num)d credits to book this class.",
+                required,
+            )
+        )
+    return None, needed
+
+
+def existing(cs_id: int, member_id: int, now, *, by_staff_for: str | None = None):
+    """(None, the member's live hold or None); BookingError if already booked
+    (about the member, named `by_staff_for`, when staff book them in)."""
+    booking = db.session.scalar(
+        select(Booking).where(
+            Booking.session_id == cs_id,
+            Booking.member_id == member_id,
+            Booking.status == BookingStatus.CONFIRMED,
+        )
+    )
+    if booking is not None and by_staff_for:
+        raise BookingError(_("%(name)s already has a spot in this class.", name=by_staff_for))
+    if booking is not None:
+        raise BookingError(_("You already have a spot in this class."))
+    hold = db.session.scalar(
+        select(Hold).where(
+            Hold.session_id == cs_id, Hold.member_id == member_id, occupancy.live_hold_filter(now)
+        )
+    )
+    return booking, hold
+
+
+def check_room(cs: ClassSession, now, *, priority_hold: Hold | None = None) -> None:
+    taken = occupancy.taken(cs.id, now) - (1 if priority_hold is not None else 0)
+    if taken >= cs.capacity:
+        raise BookingError(_("This class is full."))
+
+
+def email_context(cs: ClassSession) -> dict:
+    return {
+        "class_name": cs.class_type.name,
+        "starts_at": cs.starts_at.isoformat(),
+        "room": cs.room.name,
+        "trainer": cs.trainer.name,
+    }
+
+
+def settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
+    spend = ledger.spend_for(booking.id)
+    if spend is not None:
+        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
+    booking.refunded_cc = refund_cc if spend is not None else 0

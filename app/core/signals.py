@@ -1,0 +1,50 @@
+"""Where domains plug into each other: named signals, and nothing else.
+
+A domain that needs to hear from (or ask) another sends one of these; the
+other connects its receivers in its own `init_app(app)`, which `create_app`
+calls in one block. A domain never fills another's registry by being
+imported. Receivers of the "asking" signals return a value; the sender
+combines what `send` returns.
+"""
+
+from blinker import Namespace
+
+_cupo = Namespace()
+
+#: sent with a list of class session ids; each receiver returns
+#: {session_id: spots taken} (booking: confirmed bookings plus live holds)
+spots_taken = _cupo.signal("spots-taken")
+
+#: sent with a ClassSession; each receiver returns the users who hold a spot,
+#: a booking or a waitlist place on it, so a change reaches them
+people_on_session = _cupo.signal("people-on-session")
+
+#: sent with a ClassSession and `change` ("cancelled", "rescheduled",
+#: "capacity_raised") inside the transaction that changes it (refunds,
+#: waitlist clean-up)
+session_changed = _cupo.signal("session-changed")
+
+#: sent with a booking id; a receiver returns True when the member arrived
+#: (attendance: a check-in), which rules out a no-show
+booking_attended = _cupo.signal("booking-attended")
+
+#: sent with an email's template name as sender and its stored `context`;
+#: the receiver for that template returns (more context, inline images as
+#: [(content id, filename, mimetype, bytes[, "attachment"])]), made at render
+#: time so nothing large or secret waits in the database
+email_extras = _cupo.signal("email-extras")
+
+
+def answers(signal, sender, **kwargs):
+    """What the receivers of `signal` answered for `sender`, skipping None."""
+    return [value for _receiver, value in signal.send(sender, **kwargs) if value is not None]
+
+#: sent by the ledger's own audit (`memberships.ledger.check_ledger`); each
+#: receiver returns the breaches it finds in what it keeps beside the ledger
+#: (booking: every booking that spent credits has exactly one spend entry)
+ledger_audited = _cupo.signal("ledger-audited")
+
+#: sent with a set of booking ids; a receiver returns
+#: {booking id: (class name, starts at)}, so the credit history can say
+#: which class a spend, refund or forfeit was for
+bookings_described = _cupo.signal("bookings-described")

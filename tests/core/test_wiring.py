@@ -1,0 +1,92 @@
+"""The one wiring point: each domain's `init_app` connects its receivers and
+declares its jobs, and `create_app` imports nothing only for its effects."""
+
+import ast
+import inspect
+
+import pytest
+
+import app as app_package
+from app.core import jobs, signals
+
+#: what each domain's init_app must have plugged in
+RECEIVERS = {
+    "booking": [
+        (signals.spots_taken, "app.booking.occupancy", "taken_by_session", None),
+        (signals.people_on_session, "app.booking.occupancy", "people_on", None),
+        (signals.session_changed, "app.booking.waitlist", "on_session_change", None),
+        (signals.ledger_audited, "app.booking.queries", "spend_breaches", None),
+        (signals.bookings_described, "app.booking.queries", "classes_of", None),
+    ],
+    "attendance": [
+        (signals.booking_attended, "app.attendance.services", "attended", None),
+        (signals.email_extras, "app.attendance.emails", "checkin_extras", "booking_confirmed"),
+    ],
+    "billing": [
+        (signals.email_extras, "app.billing.documents", "receipt_extras", "invoice_issued"),
+        (signals.email_extras, "app.billing.documents", "receipt_extras", "credit_note_issued"),
+    ],
+    "memberships": [
+        (signals.email_extras, "app.memberships.renewals", "email_extras", "membership_past_due"),
+        (signals.email_extras, "app.memberships.renewals", "email_extras", "membership_expired"),
+    ],
+}
+JOBS = {
+    "accounts": ["accounts.send_temporary_password", "accounts.send_password_reset"],
+    "attendance": ["attendance.mark_no_shows"],
+    "billing": [
+        "billing.render_invoice",
+        "billing.process_webhook_event",
+        "billing.sandbox_deliver",
+    ],
+    "booking": ["booking.promote_waitlist"],
+    "notifications": ["notifications.deliver_email"],
+}
+
+
+def _receiver(module: str, name: str):
+    return getattr(__import__(module, fromlist=[name]), name)
+
+
+@pytest.mark.parametrize("domain, wiring", RECEIVERS.items())
+def test_each_domain_connects_its_receivers(app, domain, wiring):
+    for signal, module, name, sender in wiring:
+        receiver = _receiver(module, name)
+        # a sender nobody filters on reaches only the receivers of every sender
+        connected = list(signal.receivers_for(sender or object()))
+        assert receiver in connected, f"{domain}: {name} not connected to {signal.name}"
+
+
+@pytest.mark.parametrize("domain, names", JOBS.items())
+def test_each_domain_declares_its_jobs_and_they_resolve(app, domain, names):
+    registered = jobs.registered_jobs(app)
+    for name in names:
+        module, _, function = registered[name].partition(":")
+        assert callable(_receiver(module, function)), f"{domain}: {name} does not resolve"
+
+
+def test_every_registered_job_resolves_to_a_function(app):
+    for name, target in jobs.registered_jobs(app).items():
+        module, _, function = target.partition(":")
+        assert callable(_receiver(module, function)), name
+
+
+def test_create_app_has_no_import_kept_only_for_its_side_effects():
+    tree = ast.parse(inspect.getsource(app_package))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+            pytest.fail(
+                f"line {node.lineno}: `import {', '.join(names)}` runs only for its effects"
+            )
+        if isinstance(node, ast.ImportFrom) and node.module:
+            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            used |= {
+                n.value.id
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+            }
+            for alias in node.names:
+                assert (alias.asname or alias.name) in used, (
+                    f"line {node.lineno}: {alias.name} is imported but never used"
+                )
