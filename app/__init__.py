@@ -94,8 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp
-    from app.memberships.views import bp as memberships_admin_bp
-    from app.memberships.views import member_bp as memberships_bp
+    from app.memberships.views.member import bp as memberships_bp
+    from app.memberships.views.staff import bp as memberships_admin_bp
     from app.notifications.views import bp as notifications_bp
     from app.portals.admin import bp as admin_bp
     from app.portals.member_photos import bp as member_photos_bp
