@@ -107,9 +107,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.scheduling.views import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
     from app.settings.views import branding_bp
-    from app.trainers.views import admin_bp as trainers_admin_bp
-    from app.trainers.views import files_bp
-    from app.trainers.views import profile_bp as trainer_profile_bp
+    from app.trainers.views.staff import bp as trainers_admin_bp
+    from app.trainers.views.staff import files_bp
+    from app.trainers.views.trainer import bp as trainer_profile_bp
 
     for blueprint in (
         public_bp,
