@@ -154,7 +154,7 @@ def _register_layout(app: Flask) -> None:
 
         from app.accounts.forms import ROLE_LABELS
         from app.core.i18n import LANGUAGE_NAMES
-        from app.notifications.forms import EMAIL_STATUS_LABELS
+        from app.notifications.views import EMAIL_STATUS_LABELS
         from app.settings.services import gym_settings
 
         return {
