@@ -94,8 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp
-    from app.memberships.views import bp as memberships_admin_bp
-    from app.memberships.views import member_bp as memberships_bp
+    from app.memberships.views.member import bp as memberships_bp
+    from app.memberships.views.staff import bp as memberships_admin_bp
     from app.notifications.views import bp as notifications_bp
     from app.portals.admin import bp as admin_bp
     from app.portals.member_photos import bp as member_photos_bp
@@ -107,9 +107,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.scheduling.views import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
     from app.settings.views import branding_bp
-    from app.trainers.views import admin_bp as trainers_admin_bp
-    from app.trainers.views import files_bp
-    from app.trainers.views import profile_bp as trainer_profile_bp
+    from app.trainers.views.staff import bp as trainers_admin_bp
+    from app.trainers.views.staff import files_bp
+    from app.trainers.views.trainer import bp as trainer_profile_bp
 
     for blueprint in (
         public_bp,
@@ -154,7 +154,7 @@ def _register_layout(app: Flask) -> None:
 
         from app.accounts.forms import ROLE_LABELS
         from app.core.i18n import LANGUAGE_NAMES
-        from app.notifications.forms import EMAIL_STATUS_LABELS
+        from app.notifications.views import EMAIL_STATUS_LABELS
         from app.settings.services import gym_settings
 
         return {

@@ -48,7 +48,7 @@ def daily_housekeeping() -> None:
     scans older than 90 days."""
     from app.attendance.services import purge_scan_log
     from app.core.idempotency.services import purge_keys
-    from app.memberships.services import expire_credit_lots
+    from app.memberships.services.memberships import expire_credit_lots
 
     _in_app(expire_credit_lots)
     _in_app(purge_keys)
@@ -57,7 +57,7 @@ def daily_housekeeping() -> None:
 
 def check_renewals() -> None:
     """Daily: lapsed memberships become past due, then expired after the grace."""
-    from app.memberships.renewals import check_renewals as check
+    from app.memberships.services.renewals import check_renewals as check
 
     _in_app(check)
 

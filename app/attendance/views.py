@@ -20,7 +20,7 @@ from app.core.errors import DomainError
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, TRAINERS, ensure, get_or_404, roles_required
 from app.scheduling.models import ClassSession, SessionStatus
-from app.trainers.views import photo_url
+from app.trainers.views.staff import photo_url
 
 bp = Blueprint("attendance", __name__)
 

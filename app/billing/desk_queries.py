@@ -20,7 +20,7 @@ from app.core.models import utc_now
 from app.core.search import contains
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanInterval, PlanKind
-from app.memberships.pages import page_number
+from app.memberships.queries import page_number
 from app.scheduling.models import ClassSession, SessionStatus
 
 PAYMENTS_PER_PAGE = RENEWALS_PER_PAGE = 50

@@ -28,7 +28,7 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
-from app.memberships.pages import page_number
+from app.memberships.queries import page_number
 from app.settings.services import gym_settings
 
 COUNTS_PER_PAGE = 30

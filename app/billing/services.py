@@ -30,8 +30,8 @@ from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
 from app.memberships import ledger
-from app.memberships import services as memberships
 from app.memberships.models import Plan, PlanKind
+from app.memberships.services import memberships
 from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
 

@@ -12,8 +12,9 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.extensions import db
 from app.memberships.models import CC, Plan, PlanInterval, PlanKind
-from app.memberships.renewals import check_renewals, grace_days
-from app.memberships.services import BACKDATE_DAYS, assign_membership, plan_period, save_plan
+from app.memberships.rules import grace_days, plan_period
+from app.memberships.services.memberships import BACKDATE_DAYS, assign_membership, save_plan
+from app.memberships.services.renewals import check_renewals
 
 #: name, kind, interval, price (minor units), credits, days, perks, facilities, description
 PLANS = [
@@ -113,13 +114,13 @@ def seed_memberships(admin: User, rng: random.Random) -> int:
         starts_on = today - timedelta(days=rng.randint(0, 25))
         if index == PAST_DUE_INDEX:
             name = PAST_DUE_PLAN
-            starts_on = _lapsed_start(plans[name], today)
+            starts_on = lapsed_start(plans[name], today)
         assign_membership(member.id, plans[name].id, starts_on=starts_on, actor=admin)
     check_renewals(today)
     return len(members)
 
 
-def _lapsed_start(plan: Plan, today: date) -> date:
+def lapsed_start(plan: Plan, today: date) -> date:
     """The start (at most BACKDATE_DAYS ago) of a period that ended unpaid
     inside the renewal grace, as near two days ago as the months allow."""
     grace = max(grace_days(), 1)

@@ -1,8 +1,13 @@
-"""The credit ledger: lots, append-only entries, first-expiring-first spending.
+"""The credit ledger, the public API other domains write credits through:
+lots, append-only entries, first-expiring-first spending.
 
-Every function runs inside the caller's transaction (they are building blocks
-of booking and membership services) after locking the member's lots, so two
-spends never take the same credit. Amounts are hundredths of a credit.
+Its writes (`grant`, `spend`, `settle`, `adjust`, `revoke_lot`,
+`expire_lots`) are building blocks of the membership, booking and billing
+services: each runs inside the caller's transaction, after locking the
+member's lots so two spends never take the same credit, and leaves the
+commit, the audit entry and any job to that caller. Its reads (`balance`,
+`spend_for`, `check_ledger`) sit beside them, so services and page queries
+alike may ask. Amounts are hundredths of a credit.
 """
 
 from dataclasses import dataclass
@@ -101,7 +106,11 @@ def grant(
     actor=None,
     reason="",
 ) -> CreditLot:
-    """A new lot of credits and its purchase or adjustment entry."""
+    """A new lot of credits and its purchase or adjustment entry.
+
+    Raises CreditError (field "credits") for an amount that is not positive.
+    Queues nothing.
+    """
     if amount_cc <= 0:
         raise CreditError(_("Enter a positive number of credits."), field="credits")
     lot = CreditLot(
@@ -123,6 +132,7 @@ def spend(member_id: int, amount_cc: int, *, booking_id: int, actor=None) -> Led
     """Take credits for a booking from the lots that expire first.
 
     Raises CreditError when the unexpired balance is short; nothing is taken.
+    Queues nothing.
     """
     lots = _live_lots(member_id, utc_now(), lock=True)
     if sum(lot.remaining_cc for lot in lots) < amount_cc:
@@ -152,6 +162,7 @@ def settle(spend_entry: LedgerEntry, refund_cc: int, *, actor=None, reason="") -
     """Close a spend: refund `refund_cc` to the lots it came from, or forfeit.
 
     A spend is settled once; a second settlement raises CreditError.
+    Queues nothing.
     """
     if db.session.scalar(
         select(LedgerEntry.id).where(LedgerEntry.settles_entry_id == spend_entry.id)
@@ -185,8 +196,8 @@ def settle(spend_entry: LedgerEntry, refund_cc: int, *, actor=None, reason="") -
 def adjust(member_id: int, amount_cc: int, reason: str, *, actor, expires_at=None):
     """Staff correction: add a lot, or take credits (first-expiring first).
 
-    Raises CreditError without a reason, for zero, or when taking more than
-    the member has.
+    Raises CreditError without a reason, for zero, for added credits without
+    an expiry, or when taking more than the member has. Queues nothing.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -220,7 +231,10 @@ def adjust(member_id: int, amount_cc: int, reason: str, *, actor, expires_at=Non
 
 def revoke_lot(lot_id: int, reason: str, *, actor=None) -> int:
     """Take back what is left of one lot (its sale was refunded); returns how
-    many hundredths were taken. Credits already spent stay spent."""
+    many hundredths were taken. Credits already spent stay spent.
+
+    Raises nothing of its own. Queues nothing.
+    """
     _lock_lots([lot_id])
     lot = db.session.get(CreditLot, lot_id, populate_existing=True)
     left = lot.remaining_cc if lot is not None and lot.expires_at > utc_now() else 0
@@ -232,7 +246,11 @@ def revoke_lot(lot_id: int, reason: str, *, actor=None) -> int:
 
 
 def expire_lots(now: datetime | None = None) -> int:
-    """Write expiry entries for lapsed lots that still hold credits; return how many."""
+    """Write expiry entries for lapsed lots that still hold credits; return how many.
+
+    Lots another transaction holds locked are left for the next run. Raises
+    nothing of its own. Queues nothing.
+    """
     now = now or utc_now()
     lots = db.session.scalars(
         select(CreditLot)
@@ -298,4 +316,3 @@ def check_ledger() -> list[Breach]:
     for found in signals.answers(signals.ledger_audited, None):
         breaches += found
     return breaches
-

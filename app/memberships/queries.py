@@ -1,11 +1,189 @@
-"""Read-side questions about memberships, asked by booking and the member pages."""
+"""Reads of memberships and credits: booking's questions about a member's
+standing, and the membership, credit and plan pages.
 
-from datetime import date, timedelta
+Every list runs a fixed number of statements whatever its length, and the
+long ones paginate.
+"""
 
-from sqlalchemy import and_, or_, select
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import and_, func, or_, select
+
+from app.accounts.models import User
+from app.core import signals
+from app.core.clock import local_date
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
 from app.extensions import db
-from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
+from app.memberships import ledger
+from app.memberships.models import (
+    CreditLot,
+    LedgerEntry,
+    Membership,
+    MembershipStatus,
+    Plan,
+    PlanKind,
+)
+from app.memberships.rules import effective_status, grace_ends_on
+
+#: entries per page on the credit pages; memberships and lots shown at most
+ENTRIES_PER_PAGE, MEMBERSHIPS_SHOWN, LOTS_SHOWN = 25, 12, 50
+PLANS_PER_PAGE = 25
+#: pages past this are refused (an OFFSET that large is a typo or a probe)
+MAX_PAGE = 10_000
+
+
+def page_number(value: int | None) -> int:
+    return min(max(value or 1, 1), MAX_PAGE)
+
+
+def memberships_of(member_id: int, limit: int = MEMBERSHIPS_SHOWN) -> list[Membership]:
+    """The member's most recent memberships (plans come joined), newest first."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.member_id == member_id)
+            .order_by(Membership.period_start.desc(), Membership.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def live_lots(member_id: int) -> list[CreditLot]:
+    """Lots with credits left that have not expired, soonest expiry first."""
+    return list(
+        db.session.scalars(
+            select(CreditLot)
+            .where(
+                CreditLot.member_id == member_id,
+                CreditLot.remaining_cc > 0,
+                CreditLot.expires_at > utc_now(),
+            )
+            .order_by(CreditLot.expires_at, CreditLot.id)
+            .limit(LOTS_SHOWN)
+        )
+    )
+
+
+def valid_until(instant: datetime) -> date:
+    """The last local day an expiry instant still covers."""
+    return local_date(instant - timedelta(microseconds=1), gym_zone())
+
+
+@dataclass
+class EntryRow:
+    entry: LedgerEntry
+    actor_name: str | None
+    class_name: str | None
+    class_starts_at: datetime | None
+
+
+def entries_page(member_id: int, page: int):
+    """One page of the member's ledger, newest first, as EntryRow items.
+
+    Three statements whatever the page size: the page, its count, and the
+    actors' names with the classes behind spends, refunds and forfeits.
+    """
+    pagination = db.paginate(
+        select(LedgerEntry)
+        .where(LedgerEntry.member_id == member_id)
+        .order_by(LedgerEntry.id.desc()),
+        page=page_number(page),
+        per_page=ENTRIES_PER_PAGE,
+        error_out=False,
+    )
+    entries = list(pagination.items)
+    actor_ids = {e.actor_id for e in entries if e.actor_id}
+    booking_ids = {e.booking_id for e in entries if e.booking_id}
+    names, classes = {}, {}
+    if actor_ids or booking_ids:
+        names = dict(
+            db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()
+        )
+        for described in signals.answers(signals.bookings_described, booking_ids):
+            classes.update(described)
+    pagination.items = [
+        EntryRow(e, names.get(e.actor_id), *classes.get(e.booking_id, (None, None)))
+        for e in entries
+    ]
+    return pagination
+
+
+def default_expiry(today: date | None = None) -> date:
+    """The expiry date offered for credits staff add: 30 days from today."""
+    return (today or local_date(utc_now(), gym_zone())) + timedelta(days=30)
+
+
+def plans_page(page: int):
+    query = select(Plan).order_by(Plan.is_active.desc(), func.lower(Plan.name), Plan.id)
+    return db.paginate(query, page=page_number(page), per_page=PLANS_PER_PAGE, error_out=False)
+
+
+def plan_options() -> list[tuple[int, str]]:
+    """(id, name) of the plans on offer."""
+    query = (
+        select(Plan.id, Plan.name)
+        .where(Plan.is_active.is_(True))
+        .order_by(func.lower(Plan.name), Plan.id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+# ---- what a member holds today --------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    membership: Membership | None
+    status: MembershipStatus | None
+    renews_on: date | None
+    perks: list = field(default_factory=list)
+    entitlements: list = field(default_factory=list)
+    balance_cc: int = 0
+    #: while past due: the last day the member may still book with it
+    grace_until: date | None = None
+
+
+def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
+    """What the member holds today: main plan, status, renewal, perks,
+    entitlements (of every membership covering today, or past due inside its
+    grace) and credit balance. An active unlimited membership comes first,
+    then a past-due one, so a member who must renew sees it."""
+    today = today or local_date(utc_now(), gym_zone())
+    recent = memberships_of(member_id)
+    statuses = {m.id: effective_status(m, today) for m in recent}
+    holding = [
+        m
+        for m in recent
+        if m.period_start <= today
+        and (m.covers(today) or statuses[m.id] is MembershipStatus.PAST_DUE)
+    ]
+    holding.sort(
+        key=lambda m: (
+            m.plan.kind is not PlanKind.UNLIMITED,
+            statuses[m.id] is not MembershipStatus.ACTIVE,
+            -m.period_end.toordinal(),
+        )
+    )
+    main = holding[0] if holding else (recent[0] if recent else None)
+    perks, entitlements = [], []
+    for membership in holding:
+        perks += [p for p in membership.plan.perks if p not in perks]
+        entitlements += [e for e in membership.plan.entitlements if e not in entitlements]
+    status = statuses[main.id] if main else None
+    return Snapshot(
+        membership=main,
+        status=status,
+        renews_on=main.renews_on if main and main.covers(today) else None,
+        perks=perks,
+        entitlements=entitlements,
+        balance_cc=ledger.balance(member_id),
+        grace_until=grace_ends_on(main) if status is MembershipStatus.PAST_DUE else None,
+    )
+
+
+# ---- asked by booking ---------------------------------------------------------
 
 
 def _in_good_standing(first: date, last: date):

@@ -45,15 +45,24 @@ def _extras(email: SentEmail) -> tuple[dict, list]:
 
 
 def new_key() -> str:
+    """A fresh key for an email a job will record. Writes nothing; queues nothing."""
     return uuid.uuid4().hex
 
 
 def email_by_key(key: str) -> SentEmail | None:
+    """The email recorded under `key`, if any (a job that runs twice finds it).
+
+    Writes nothing; queues nothing.
+    """
     return db.session.scalar(select(SentEmail).where(SentEmail.key == key))
 
 
 def record_email(user, template: str, context: dict, *, key: str | None = None) -> SentEmail:
-    """Write the email row in the current transaction (not yet sent)."""
+    """Write the email row in the current transaction (not yet sent).
+
+    Raises KeyError for a template without a subject in SUBJECTS. Queues
+    nothing: the caller's job sends it.
+    """
     if template not in SUBJECTS:
         raise KeyError(f"unknown email template {template!r}")
     language = user.language or gym_settings().default_language
@@ -72,7 +81,11 @@ def record_email(user, template: str, context: dict, *, key: str | None = None) 
 
 
 def queue_email(user, template: str, context: dict | None = None) -> SentEmail:
-    """Record an email and send it by job after the transaction commits."""
+    """Record an email and send it by job after the transaction commits.
+
+    Raises KeyError for a template without a subject in SUBJECTS. Queues the
+    `notifications.deliver_email` job after commit.
+    """
     email = record_email(user, template, context or {})
     enqueue_after_commit("notifications.deliver_email", email.id)
     return email
@@ -91,7 +104,10 @@ def _revive(key: str, value):
 
 
 def render_email(email: SentEmail) -> tuple[str, str, str]:
-    """Subject, text and HTML of `email` in its recipient's language."""
+    """Subject, text and HTML of `email` in its recipient's language.
+
+    Writes nothing; queues nothing.
+    """
     subject, text, html, _images = _render(email)
     return subject, text, html
 
@@ -112,6 +128,7 @@ def deliver_email(email_id: int) -> None:
     """Send one recorded email unless it was sent already.
 
     Raises the transport's error after recording it, so the job is retried.
+    Queues nothing.
     """
     email = db.session.get(SentEmail, email_id)
     if email is None or email.status is EmailStatus.SENT:

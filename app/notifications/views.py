@@ -1,31 +1,34 @@
 """Admin page of sent emails; bodies are readable in development."""
 
 from flask import Blueprint, current_app, render_template, request
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
 
 from app.core.permissions import ADMIN, get_or_404, roles_required
-from app.core.search import contains
-from app.extensions import db
 from app.notifications.models import EmailStatus, SentEmail
+from app.notifications.queries import sent_emails
 
 bp = Blueprint("notifications", __name__, url_prefix="/admin/emails")
-PER_PAGE = 30
+
+#: shown on the sent-emails pages (every template gets it from the layout context)
+EMAIL_STATUS_LABELS = {
+    EmailStatus.QUEUED: _l("Queued"),
+    EmailStatus.SENT: _l("Sent"),
+    EmailStatus.FAILED: _l("Failed"),
+}
 
 
 @bp.get("/")
 @roles_required(*ADMIN)
 def index():
-    query = select(SentEmail).order_by(SentEmail.id.desc())
     status = request.args.get("status", "")
-    if status in {s.value for s in EmailStatus}:
-        query = query.where(SentEmail.status == EmailStatus(status))
     to = request.args.get("to", "").strip().lower()[:254]
-    if to:
-        query = query.where(contains(SentEmail.to, to))
     page = max(request.args.get("page", 1, type=int), 1)
-    emails = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "notifications/index.html", emails=emails, status=status, to=to, statuses=EmailStatus
+        "notifications/index.html",
+        emails=sent_emails(status, to, page),
+        status=status,
+        to=to,
+        statuses=EmailStatus,
     )
 
 

@@ -14,7 +14,7 @@ from app.core.i18n import gym_zone
 from app.core.permissions import ADMIN, DESK, roles_required
 from app.core.search import contains
 from app.extensions import db
-from app.portals import dashboard_queries as queries
+from app.portals import dashboard as queries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -26,7 +26,7 @@ def dashboard():
     """How today is going: classes, takings, renewals, and what needs a look."""
     is_admin = current_user.role is Role.ADMIN
     return render_template(
-        "admin/dashboard.html",
+        "portals/admin/dashboard.html",
         counts=queries.people_counts(),
         roles=Role,
         failed_emails=queries.failed_emails() if is_admin else 0,
@@ -65,4 +65,4 @@ def audit_log():
         query = query.where(AuditEntry.at < until)
     page = max(request.args.get("page", 1, type=int), 1)
     entries = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
-    return render_template("admin/audit.html", entries=entries, args=args)
+    return render_template("portals/admin/audit.html", entries=entries, args=args)

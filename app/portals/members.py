@@ -23,12 +23,12 @@ def home():
     now = utc_now()
     booking = next_booking(current_user.id, now)
     card = checkin_pass(booking, now) if booking is not None else None
-    return render_template("members/home.html", card=card)
+    return render_template("portals/members/home.html", card=card)
 
 
 def _profile_page(photo_form=None):
     return render_template(
-        "members/profile.html",
+        "portals/members/profile.html",
         person=current_user,
         photo_form=photo_form or MemberPhotoForm(formdata=None),
         photo_action=url_for("members.photo"),

@@ -12,4 +12,4 @@ bp = Blueprint("public", __name__)
 def index():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
-    return render_template("public/index.html")
+    return render_template("portals/public/index.html")

@@ -1,20 +1,18 @@
-"""The trainer portal."""
+"""The trainer portal: a trainer's week of classes and their calendar feed."""
 
 from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.core.clock import week_start
 from app.core.models import utc_now
 from app.core.permissions import TRAINERS, roles_required
 from app.core.urls import external_url
-from app.extensions import db
 from app.portals.schedule import REACH, by_day, local_today, week_of
 from app.scheduling.models import SessionStatus
 from app.scheduling.queries import SessionFilters, local_range, sessions_between, with_spots
-from app.trainers.models import Trainer
+from app.trainers.queries import trainer_for_user
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainer")
 
@@ -34,14 +32,14 @@ def home():
     """My sessions this week (Monday to Sunday, gym time), published or cancelled."""
     today = local_today()
     monday = _week_asked(today)
-    trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == current_user.id))
+    trainer = trainer_for_user(current_user.id)
     days = []
     if trainer is not None:
         sessions = sessions_between(*local_range(monday, 7), SessionFilters(trainer_id=trainer.id))
         days = by_day(with_spots([s for s in sessions if s.status is not SessionStatus.DRAFT]))
     step = timedelta(weeks=1)
     return render_template(
-        "trainers/home.html",
+        "portals/trainers/home.html",
         trainer=trainer,
         days=days,
         week=week_of(monday),

@@ -48,7 +48,11 @@ class SettingsError(DomainError):
 
 
 def gym_settings() -> GymSettings:
-    """The settings row (defaults when none is saved), cached per request."""
+    """The settings row (defaults when none is saved), cached per request.
+
+    Never raises for an unreadable database: it logs and gives the defaults,
+    so error pages still render. Writes nothing; queues nothing.
+    """
     if has_app_context() and "gym_settings" in g:
         return g.gym_settings
     try:
@@ -65,7 +69,8 @@ def gym_settings() -> GymSettings:
 def update_settings(values: dict, *, actor) -> GymSettings:
     """Save new settings values; audited with before and after.
 
-    Raises SettingsError for a value the form could not check.
+    Raises AccessDenied unless `actor` is an admin, SettingsError for a
+    value the form could not check. Queues nothing.
     """
     require_role(actor, *ADMIN)
     if not 0 <= values.get("tax_rate_bp", 0) <= 10000:
@@ -105,7 +110,7 @@ def change_logo(upload, *, actor) -> GymSettings:
 
     Raises AccessDenied unless `actor` is an admin, SettingsError (field
     "logo") for a bad file; nothing is written then. The old file is removed
-    after commit.
+    after commit. Queues nothing.
     """
     require_role(actor, *ADMIN)
     try:
@@ -136,7 +141,7 @@ def remove_logo(*, actor) -> GymSettings:
     """Go back to the app's icon; without a logo, nothing changes.
 
     Raises AccessDenied unless `actor` is an admin. The file is removed
-    after commit.
+    after commit. Queues nothing.
     """
     require_role(actor, *ADMIN)
     with transaction():

@@ -37,7 +37,7 @@ def normalize_specialties(labels: Iterable[str] | str | None) -> list[str]:
     """Trimmed, de-duplicated labels (case-insensitively, first spelling kept).
 
     A string is split on commas. Raises TrainerError for a label over 40
-    characters or more than 12 labels.
+    characters or more than 12 labels. Writes nothing; queues nothing.
     """
     if isinstance(labels, str):
         labels = labels.split(",")
@@ -149,10 +149,11 @@ def create_trainer(
     actor,
 ) -> Trainer:
     """Create a trainer account and its profile; the account gets a temporary
-    password by email (queued, sent after commit).
+    password by email.
 
     Raises AccessDenied unless `actor` is an admin, AccountError when the
-    email is taken, TrainerError for bad profile values.
+    email is taken, TrainerError for bad profile values. Queues the
+    `accounts.send_temporary_password` job (that email) after commit.
     """
     require_role(actor, *ADMIN)
     bio = _clean_bio(bio)
@@ -178,7 +179,7 @@ def ensure_trainer_profile(user_id: int, *, actor) -> Trainer:
     For accounts made trainers on the People pages or by a role change.
     Admins may do it for any trainer account, a trainer for their own.
     Raises TrainerError when the account is not an existing trainer's,
-    AccessDenied for anyone else.
+    AccessDenied for anyone else. Queues nothing.
     """
     role = getattr(actor, "role", None)
     if not (role is Role.ADMIN or (role is Role.TRAINER and actor.id == user_id)):
@@ -199,7 +200,7 @@ def update_profile(trainer_id: int, *, bio, specialties, actor) -> Trainer:
     """Change a trainer's bio and specialties (admin, or the trainer themselves).
 
     Raises AccessDenied for another trainer's profile, TrainerError for
-    bad values.
+    bad values or a trainer that no longer exists. Queues nothing.
     """
     bio = _clean_bio(bio)
     specialties = normalize_specialties(specialties)
@@ -217,7 +218,8 @@ def update_profile(trainer_id: int, *, bio, specialties, actor) -> Trainer:
 def set_hourly_rate(trainer_id: int, hourly_rate_minor: int, *, actor) -> Trainer:
     """Set what a trainer is paid per hour (minor units); admins only.
 
-    Raises AccessDenied for anyone else, TrainerError for a bad amount.
+    Raises AccessDenied for anyone else, TrainerError for a bad amount or a
+    trainer that no longer exists. Queues nothing.
     """
     require_role(actor, *ADMIN)
     hourly_rate_minor = _check_rate(hourly_rate_minor)
@@ -242,7 +244,8 @@ def update_trainer(
     """The admin edit: contact details (on the account), profile and rate at once.
 
     Raises AccessDenied unless `actor` is an admin, AccountError for a
-    taken email, TrainerError for bad values; nothing is saved then.
+    taken email, TrainerError for bad values or a trainer that no longer
+    exists; nothing is saved then. Queues nothing.
     """
     require_role(actor, *ADMIN)
     _clean_bio(bio)
@@ -268,7 +271,8 @@ def update_trainer(
 def set_trainer_active(trainer_id: int, active: bool, *, actor) -> Trainer:
     """Deactivate (no new classes; the account still signs in) or reactivate.
 
-    Raises AccessDenied unless `actor` is an admin.
+    Raises AccessDenied unless `actor` is an admin, TrainerError for a
+    trainer that no longer exists. Queues nothing.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -291,8 +295,9 @@ def change_photo(trainer_id: int, upload, *, actor) -> Trainer:
     """Replace a trainer's photo with a 512×512 square made from `upload`.
 
     The old file is removed after commit. Raises AccessDenied for another
-    trainer's profile, TrainerError (field "photo") for a bad file, in which
-    case nothing is written.
+    trainer's profile, TrainerError for a trainer that no longer exists or
+    (field "photo") a bad file, in which case nothing is written. Queues
+    nothing.
     """
     _may_edit(_existing(trainer_id), actor)
     stored = _stored(uploads.store_photo, upload, "photo")
@@ -321,7 +326,8 @@ def remove_photo(trainer_id: int, *, actor) -> Trainer:
     """Take a trainer's photo down; without one, nothing changes.
 
     Raises AccessDenied for another trainer's profile, TrainerError when
-    the trainer no longer exists. The file is removed after commit.
+    the trainer no longer exists. The file is removed after commit. Queues
+    nothing.
     """
     _may_edit(_existing(trainer_id), actor)
     with transaction():
@@ -346,8 +352,9 @@ def add_certification(trainer_id: int, *, title, upload, actor) -> Certification
     """Attach a certificate (PDF, JPEG or PNG, at most 10 MB) to a trainer.
 
     Raises AccessDenied for another trainer's profile, TrainerError for a
-    missing title (field "title"), a bad file (field "file") or too many
-    certificates; nothing is written then.
+    missing title (field "title"), a bad file or too many certificates
+    (field "file"), or a trainer that no longer exists; nothing is written
+    then. Queues nothing.
     """
     title = " ".join((title or "").split())
     if not title or len(title) > 120:
@@ -386,7 +393,7 @@ def remove_certification(certification_id: int, *, actor) -> None:
     """Delete a certificate and, after commit, its file.
 
     Raises AccessDenied for another trainer's certificate, TrainerError
-    when it is already gone.
+    when it or its trainer is already gone. Queues nothing.
     """
     with transaction():
         certification = db.session.get(

@@ -14,12 +14,12 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.uploads import absolute_path
 from app.demo import seed_demo
-from app.memberships.demo import _lapsed_start
+from app.memberships.demo import lapsed_start
 from app.memberships.ledger import check_ledger
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanInterval, PlanKind
-from app.memberships.pages import member_snapshot
-from app.memberships.renewals import grace_days
-from app.memberships.services import BACKDATE_DAYS, plan_period
+from app.memberships.queries import member_snapshot
+from app.memberships.rules import grace_days, plan_period
+from app.memberships.services.memberships import BACKDATE_DAYS
 from tests.tools import require_weasyprint
 
 
@@ -100,7 +100,7 @@ def test_the_lapsed_start_ends_inside_the_grace_on_any_day(app, db):
     grace = grace_days()
     for offset in range(366 * 2):
         today = date(2027, 1, 1) + timedelta(days=offset)
-        start = _lapsed_start(monthly, today)
+        start = lapsed_start(monthly, today)
         ends_on = plan_period(monthly, start)[0]
         assert start >= today - timedelta(days=BACKDATE_DAYS), today
         assert today - timedelta(days=grace) <= ends_on < today, today

@@ -23,7 +23,7 @@ from app.core.jobs import OutboxJob
 from app.memberships import ledger
 from app.memberships.models import CreditLot, LedgerEntry, Membership, MembershipStatus
 from app.memberships.queries import unlimited_membership_on
-from app.memberships.services import end_of_day
+from app.memberships.rules import end_of_day
 from tests.billing.conftest import NOW
 from tests.billing.support import drop_in, other, pack_sale, pay, plan_sale, row_counts
 

@@ -10,7 +10,7 @@ from app.billing.services import Sale, record_payment, refund_payment
 from app.booking.services import book_now, mark_no_show
 from app.core.i18n import money
 from app.memberships.models import MembershipStatus
-from app.portals import dashboard_queries as queries
+from app.portals import dashboard as queries
 from tests.accounts.support import page_text
 from tests.billing.conftest import NOW, Till
 from tests.billing.test_desk_renewals import _membership

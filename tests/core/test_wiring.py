@@ -27,8 +27,18 @@ RECEIVERS = {
         (signals.email_extras, "app.billing.documents", "receipt_extras", "credit_note_issued"),
     ],
     "memberships": [
-        (signals.email_extras, "app.memberships.renewals", "email_extras", "membership_past_due"),
-        (signals.email_extras, "app.memberships.renewals", "email_extras", "membership_expired"),
+        (
+            signals.email_extras,
+            "app.memberships.services.renewals",
+            "email_extras",
+            "membership_past_due",
+        ),
+        (
+            signals.email_extras,
+            "app.memberships.services.renewals",
+            "email_extras",
+            "membership_expired",
+        ),
     ],
 }
 JOBS = {

@@ -7,7 +7,7 @@ import pytest
 
 from app.memberships import ledger
 from app.memberships.models import CC, LotSource, PlanInterval, PlanKind
-from app.memberships.services import assign_membership, save_plan
+from app.memberships.services.memberships import assign_membership, save_plan
 
 _numbers = itertools.count(1)
 

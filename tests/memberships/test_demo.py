@@ -6,8 +6,7 @@ from app.accounts.models import User
 from app.demo import seed_demo
 from app.memberships.ledger import check_ledger
 from app.memberships.models import Membership, Plan, PlanKind
-from app.memberships.pages import member_snapshot
-from app.memberships.queries import unlimited_membership_on
+from app.memberships.queries import member_snapshot, unlimited_membership_on
 
 
 def test_demo_sells_four_plans_and_gives_forty_members_a_membership(app, db):

@@ -17,11 +17,11 @@ from app.booking.member_queries import SpotState, member_states
 from app.booking.models import Booking
 from app.booking.services import BookingError, book_now
 from app.core.audit import AuditEntry
-from app.memberships import renewals
 from app.memberships.models import Membership, MembershipStatus
-from app.memberships.pages import effective_status, member_snapshot
-from app.memberships.queries import unlimited_membership_on
-from app.memberships.renewals import check_renewals
+from app.memberships.queries import member_snapshot, unlimited_membership_on
+from app.memberships.rules import effective_status
+from app.memberships.services import renewals
+from app.memberships.services.renewals import check_renewals
 from app.notifications.models import SentEmail
 from app.scheduling.queries import ScheduledSession
 from app.settings.models import DEFAULTS, GymSettings
@@ -195,7 +195,7 @@ def test_a_membership_a_later_one_took_over_expires_silently(db, till, clock, la
 def test_a_past_due_membership_replaced_at_the_desk_expires_silently(
     db, till, clock, lapsing, outbox
 ):
-    from app.memberships.services import assign_membership
+    from app.memberships.services.memberships import assign_membership
 
     member, membership = lapsing
     clock(on(JAN_1))
@@ -247,7 +247,7 @@ def test_a_check_that_did_not_run_for_the_whole_grace_expires_with_a_single_emai
 
 
 def test_cancelled_and_expired_memberships_are_never_touched(db, till, clock, lapsing, outbox):
-    from app.memberships.services import cancel_membership
+    from app.memberships.services.memberships import cancel_membership
 
     member, membership = lapsing
     cancel_membership(membership.id, actor=till.desk())

@@ -23,10 +23,10 @@ from app.memberships.models import (
     PlanInterval,
     PlanKind,
 )
-from app.memberships.pages import member_snapshot
-from app.memberships.services import (
+from app.memberships.queries import member_snapshot
+from app.memberships.rules import add_months
+from app.memberships.services.memberships import (
     MembershipError,
-    add_months,
     adjust_credits,
     assign_membership,
     cancel_membership,

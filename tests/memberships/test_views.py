@@ -16,7 +16,7 @@ from app.memberships.models import (
     PlanInterval,
     PlanKind,
 )
-from app.memberships.services import adjust_credits
+from app.memberships.services.memberships import adjust_credits
 from tests.accounts.support import field_error, flashes, fresh, page_text
 from tests.conftest import post_form
 from tests.queries import counting_statements

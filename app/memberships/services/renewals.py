@@ -1,4 +1,5 @@
-"""The daily renewal check: memberships past their end become past due, then expired.
+"""The daily renewal check (memberships past their end become past due, then
+expired) and the links in the emails it sends.
 
 A renewing membership (one with `renews_on`) whose period has ended and was
 not paid for becomes PAST_DUE: for the gym's `renewal_grace_days` the member
@@ -25,25 +26,12 @@ from app.core.models import utc_now
 from app.core.urls import external_url
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
+from app.memberships.rules import grace_days, grace_ends_on
 from app.notifications.services import queue_email
 
 #: where a member renews: the member shop of the online purchases
 SHOP_ENDPOINT = "billing_online.shop"
 PAST_DUE_EMAIL, EXPIRED_EMAIL = "membership_past_due", "membership_expired"
-
-
-def grace_days() -> int:
-    from app.settings.services import gym_settings
-
-    return gym_settings().renewal_grace_days
-
-
-def grace_ends_on(membership: Membership) -> date:
-    """The last day a membership may be used: its own last day, plus the
-    renewal grace when it renews."""
-    if membership.renews_on is None:
-        return membership.period_end
-    return membership.period_end + timedelta(days=grace_days())
 
 
 def check_renewals(today: date | None = None) -> Counter:
@@ -53,7 +41,9 @@ def check_renewals(today: date | None = None) -> Counter:
     renew or a later unlimited membership covers today, EXPIRED (silently);
     PAST_DUE ones past their grace become EXPIRED (emailed). A run that found
     the job down for longer than the grace expires an active one directly,
-    with a single email. Queues the emails after each commit.
+    with a single email. Raises nothing of its own. Queues, after each
+    membership's commit, its `membership_past_due` or `membership_expired`
+    email (job notifications.deliver_email) when the member's account is active.
     """
     today = today or local_date(utc_now(), gym_zone())
     grace = timedelta(days=grace_days())
@@ -156,7 +146,10 @@ def _email_context(member: User, membership: Membership) -> dict:
 
 
 def renew_url(*, external: bool = False) -> str | None:
-    """The member shop's address, or None while the shop is not open."""
+    """The member shop's address, or None while the shop is not open.
+
+    Raises nothing; queues nothing.
+    """
     from flask import url_for
 
     try:
@@ -167,10 +160,13 @@ def renew_url(*, external: bool = False) -> str | None:
 
 def email_extras(template: str, *, context: dict) -> tuple[dict, list]:
     """At render time: the dates as dates, and the renewal link (the shop, or the
-    member's membership page while the shop is not open)."""
+    member's membership page while the shop is not open).
+
+    The `email_extras` receiver of the two renewal emails; writes nothing,
+    raises nothing of its own, queues nothing.
+    """
     return {
         "ended_on": date.fromisoformat(context["ended_on"]),
         "grace_until": date.fromisoformat(context["grace_until"]),
         "renew_url": renew_url(external=True) or external_url("memberships.membership"),
     }, []
-

@@ -1,5 +1,5 @@
-"""Trainer pages: the admin's (/admin/trainers), the trainer's own profile
-(/trainer/profile), and the uploaded files behind them (/files).
+"""The admin's trainer pages (`trainers_admin`, /admin/trainers), and the
+uploaded files behind every audience's pages (`files`, /files).
 
 Thin: load (404), check (403), validate, call one service, render.
 """
@@ -30,32 +30,22 @@ from app.trainers.forms import (
     CertificationForm,
     NewTrainerForm,
     PhotoForm,
-    ProfileForm,
     TrainerFilterForm,
     TrainerForm,
 )
 from app.trainers.models import Certification, Trainer
-from app.trainers.queries import certifications_of, search_trainers, trainer_for_user
+from app.trainers.queries import certifications_of, search_trainers
+from app.trainers.views import (
+    form_expired,
+    profile_data,
+    remove_certification_then_flash,
+    remove_photo_then_flash,
+)
 
-admin_bp = Blueprint("trainers_admin", __name__, url_prefix="/admin/trainers")
-profile_bp = Blueprint("trainer_profile", __name__, url_prefix="/trainer/profile")
+bp = Blueprint("trainers_admin", __name__, url_prefix="/admin/trainers")
 files_bp = Blueprint("files", __name__, url_prefix="/files")
 
-TRAINER_ONLY = (Role.TRAINER,)
 _PHOTO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(?:jpg|png|webp)$")
-
-
-def _profile_data(trainer: Trainer | None) -> dict:
-    if trainer is None:
-        return {"bio": "", "specialties": ""}
-    return {"bio": trainer.bio, "specialties": ", ".join(trainer.specialties or [])}
-
-
-def _form_expired() -> bool:
-    if FlaskForm().validate_on_submit():
-        return False
-    flash(_("The form expired. Please try again."), "danger")
-    return True
 
 
 @files_bp.app_template_global()
@@ -66,10 +56,10 @@ def photo_url(path: str | None) -> str | None:
     return url_for("files.photo", filename=path.removeprefix(f"{PHOTOS}/"))
 
 
-# --- admin -----------------------------------------------------------------
+# --- the admin's pages -----------------------------------------------------
 
 
-@admin_bp.get("/")
+@bp.get("/")
 @roles_required(*ADMIN)
 def index():
     filters = TrainerFilterForm(request.args)
@@ -80,7 +70,7 @@ def index():
         page=max(request.args.get("page", 1, type=int), 1),
     )
     return render_template(
-        "admin/trainers/index.html",
+        "trainers/staff/index.html",
         pagination=pagination,
         rows=rows,
         filters=filters,
@@ -88,7 +78,7 @@ def index():
     )
 
 
-@admin_bp.route("/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 @roles_required(*ADMIN)
 def create():
     form = NewTrainerForm()
@@ -115,14 +105,14 @@ def create():
                 "success",
             )
             return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
-    return render_template("admin/trainers/form.html", form=form, trainer=None)
+    return render_template("trainers/staff/form.html", form=form, trainer=None)
 
 
-@admin_bp.post("/setup/<int:user_id>")
+@bp.post("/setup/<int:user_id>")
 @roles_required(*ADMIN)
 def setup(user_id: int):
     """Make the missing profile of a trainer account, then open it."""
-    if _form_expired():
+    if form_expired():
         return redirect(url_for("trainers_admin.index"))
     try:
         trainer = services.ensure_trainer_profile(user_id, actor=current_user)
@@ -146,11 +136,11 @@ def _admin_page(trainer: Trainer, form=None, photo_form=None, certification_form
                 "email": trainer.user.email,
                 "phone": trainer.user.phone,
                 "hourly_rate": trainer.hourly_rate_minor,
-                **_profile_data(trainer),
+                **profile_data(trainer),
             },
         )
     return render_template(
-        "admin/trainers/form.html",
+        "trainers/staff/form.html",
         trainer=trainer,
         form=form,
         photo_form=photo_form or PhotoForm(formdata=None),
@@ -168,7 +158,7 @@ def _admin_page(trainer: Trainer, form=None, photo_form=None, certification_form
     )
 
 
-@admin_bp.route("/<int:trainer_id>", methods=["GET", "POST"], endpoint="edit")
+@bp.route("/<int:trainer_id>", methods=["GET", "POST"], endpoint="edit")
 @roles_required(*ADMIN)
 def admin_edit(trainer_id: int):
     trainer = _admin_trainer(trainer_id)
@@ -195,7 +185,7 @@ def admin_edit(trainer_id: int):
     return _admin_page(trainer, form=form)
 
 
-@admin_bp.post("/<int:trainer_id>/photo", endpoint="photo")
+@bp.post("/<int:trainer_id>/photo", endpoint="photo")
 @roles_required(*ADMIN)
 def admin_photo(trainer_id: int):
     trainer = _admin_trainer(trainer_id)
@@ -211,15 +201,15 @@ def admin_photo(trainer_id: int):
     return _admin_page(trainer, photo_form=form)
 
 
-@admin_bp.post("/<int:trainer_id>/photo/remove", endpoint="remove_photo")
+@bp.post("/<int:trainer_id>/photo/remove", endpoint="remove_photo")
 @roles_required(*ADMIN)
 def admin_remove_photo(trainer_id: int):
     trainer = _admin_trainer(trainer_id)
-    _remove_photo(trainer.id)
+    remove_photo_then_flash(trainer.id)
     return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
 
 
-@admin_bp.post("/<int:trainer_id>/certifications", endpoint="add_certification")
+@bp.post("/<int:trainer_id>/certifications", endpoint="add_certification")
 @roles_required(*ADMIN)
 def admin_add_certification(trainer_id: int):
     trainer = _admin_trainer(trainer_id)
@@ -237,7 +227,7 @@ def admin_add_certification(trainer_id: int):
     return _admin_page(trainer, certification_form=form)
 
 
-@admin_bp.post(
+@bp.post(
     "/<int:trainer_id>/certifications/<int:certification_id>/delete",
     endpoint="remove_certification",
 )
@@ -246,35 +236,13 @@ def admin_remove_certification(trainer_id: int, certification_id: int):
     trainer = _admin_trainer(trainer_id)
     certification = get_or_404(Certification, certification_id)
     ensure(certification.trainer_id == trainer.id)
-    _remove(certification.id)
+    remove_certification_then_flash(certification.id)
     return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
-
-
-def _remove_photo(trainer_id: int) -> None:
-    if _form_expired():
-        return
-    try:
-        services.remove_photo(trainer_id, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(_("Photo removed."), "success")
-
-
-def _remove(certification_id: int) -> None:
-    if _form_expired():
-        return
-    try:
-        services.remove_certification(certification_id, actor=current_user)
-    except DomainError as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(_("Certificate removed."), "success")
 
 
 def _set_active(trainer_id: int, active: bool, message: str):
     trainer = _admin_trainer(trainer_id)
-    if not _form_expired():
+    if not form_expired():
         try:
             services.set_trainer_active(trainer.id, active, actor=current_user)
         except DomainError as exc:
@@ -284,7 +252,7 @@ def _set_active(trainer_id: int, active: bool, message: str):
     return redirect(url_for("trainers_admin.edit", trainer_id=trainer.id))
 
 
-@admin_bp.post("/<int:trainer_id>/deactivate")
+@bp.post("/<int:trainer_id>/deactivate")
 @roles_required(*ADMIN)
 def deactivate(trainer_id: int):
     return _set_active(
@@ -292,115 +260,13 @@ def deactivate(trainer_id: int):
     )
 
 
-@admin_bp.post("/<int:trainer_id>/reactivate")
+@bp.post("/<int:trainer_id>/reactivate")
 @roles_required(*ADMIN)
 def reactivate(trainer_id: int):
     return _set_active(trainer_id, True, _("The trainer was reactivated."))
 
 
-# --- the trainer's own profile ---------------------------------------------
-
-
-def _own_page(form=None, photo_form=None, certification_form=None):
-    trainer = trainer_for_user(current_user.id)
-    return render_template(
-        "trainers/profile.html",
-        trainer=trainer,
-        form=form or ProfileForm(formdata=None, data=_profile_data(trainer)),
-        photo_form=photo_form or PhotoForm(formdata=None),
-        certification_form=certification_form or CertificationForm(formdata=None),
-        certifications=certifications_of(trainer),
-        photo_action=url_for("trainer_profile.photo"),
-        photo_remove_action=url_for("trainer_profile.remove_photo"),
-        certification_action=url_for("trainer_profile.add_certification"),
-        person=current_user,
-        remove_url=lambda certification_id: url_for(
-            "trainer_profile.remove_certification", certification_id=certification_id
-        ),
-    )
-
-
-def _own_trainer_id() -> int:
-    """The signed-in trainer's profile id; the profile is made on first save."""
-    trainer = trainer_for_user(current_user.id)
-    if trainer is None:
-        trainer = services.ensure_trainer_profile(current_user.id, actor=current_user)
-    return trainer.id
-
-
-@profile_bp.route("/", methods=["GET", "POST"], endpoint="edit")
-@roles_required(*TRAINER_ONLY)
-def own_edit():
-    if request.method == "GET":
-        return _own_page()
-    form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            services.update_profile(
-                _own_trainer_id(),
-                bio=form.bio.data,
-                specialties=form.specialties.data or "",
-                actor=current_user,
-            )
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Your profile was saved."), "success")
-            return redirect(url_for("trainer_profile.edit"))
-    return _own_page(form=form)
-
-
-@profile_bp.post("/photo", endpoint="photo")
-@roles_required(*TRAINER_ONLY)
-def own_photo():
-    form = PhotoForm()
-    if form.validate_on_submit():
-        try:
-            services.change_photo(_own_trainer_id(), form.photo.data, actor=current_user)
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Photo updated."), "success")
-            return redirect(url_for("trainer_profile.edit"))
-    return _own_page(photo_form=form)
-
-
-@profile_bp.post("/photo/remove", endpoint="remove_photo")
-@roles_required(*TRAINER_ONLY)
-def own_remove_photo():
-    trainer = trainer_for_user(current_user.id)
-    if trainer is not None:  # without a profile there is no photo to remove
-        _remove_photo(trainer.id)
-    return redirect(url_for("trainer_profile.edit"))
-
-
-@profile_bp.post("/certifications", endpoint="add_certification")
-@roles_required(*TRAINER_ONLY)
-def own_add_certification():
-    form = CertificationForm()
-    if form.validate_on_submit():
-        try:
-            services.add_certification(
-                _own_trainer_id(), title=form.title.data, upload=form.file.data, actor=current_user
-            )
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Certificate added."), "success")
-            return redirect(url_for("trainer_profile.edit"))
-    return _own_page(certification_form=form)
-
-
-@profile_bp.post("/certifications/<int:certification_id>/delete", endpoint="remove_certification")
-@roles_required(*TRAINER_ONLY)
-def own_remove_certification(certification_id: int):
-    certification = get_or_404(Certification, certification_id)
-    ensure(certification.trainer.user_id == current_user.id)
-    _remove(certification.id)
-    return redirect(url_for("trainer_profile.edit"))
-
-
-# --- files -----------------------------------------------------------------
+# --- the uploaded files ----------------------------------------------------
 
 
 @files_bp.get("/photos/<path:filename>", endpoint="photo")

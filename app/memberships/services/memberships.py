@@ -1,22 +1,20 @@
-"""Membership operations shared by staff pages, booking and jobs.
+"""Membership operations shared by staff pages, billing and jobs.
 
 Each write is one transaction with its permission check and audit entry:
-the plan catalogue (admins), assigning and cancelling memberships and
-adjusting credits (admins and the front desk, who sell packs at the desk).
-Credit pack purchases and adjustments go through `ledger`, inside the same
-transaction. `member_snapshot` is the one read here; the page lists live in
-`pages`.
+the plan catalogue (admins), assigning, selling and cancelling memberships,
+and adjusting credits (admins and the front desk, who sell packs at the
+desk). Credit pack purchases and adjustments go through `ledger`, inside the
+same transaction. None of them queues a job or an email.
 """
 
-import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.clock import local_date, local_day_bounds
+from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.i18n import gym_zone
@@ -33,6 +31,7 @@ from app.memberships.models import (
     PlanInterval,
     PlanKind,
 )
+from app.memberships.rules import end_of_day, plan_period
 
 PLAN_FIELDS = [
     "name",
@@ -59,7 +58,10 @@ class MembershipError(DomainError):
 
 
 def expire_credit_lots() -> int:
-    """Daily job: write expiry entries for lapsed lots; return how many."""
+    """Daily job: write expiry entries for lapsed lots; return how many.
+
+    Raises nothing of its own. Queues nothing.
+    """
     with transaction():
         return ledger.expire_lots()
 
@@ -71,8 +73,10 @@ def save_plan(plan_id: int | None, values: dict, *, actor) -> Plan:
     """Create (plan_id None) or change a plan; admins only.
 
     `values` holds PLAN_FIELDS (currency defaults to the gym's). Raises
-    MembershipError for a taken name, a negative price, an unlimited plan
-    without a period, or a credit pack without credits or days.
+    AccessDenied unless `actor` is an admin, MembershipError for a missing,
+    too long or taken name, a price out of range, an unlimited plan without a
+    period, a credit pack without credits or days, or a plan that no longer
+    exists. Queues nothing.
     """
     require_role(actor, *ADMIN)
     values = _checked_plan(values)
@@ -139,32 +143,6 @@ def _checked_plan(values: dict) -> dict:
 # ---- memberships ------------------------------------------------------------
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, kept inside short months (31 Jan → 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last_day))
-
-
-def plan_period(plan: Plan, starts_on: date) -> tuple[date, date | None]:
-    """(last day covered, renewal date) of a membership starting `starts_on`.
-
-    A credit pack covers `valid_days` days after its first day (its credits
-    last until the end of that day); an unlimited plan one month or year.
-    """
-    months = {PlanInterval.MONTH: 1, PlanInterval.YEAR: 12}.get(plan.interval)
-    renews_on = add_months(starts_on, months) if months else None
-    if plan.kind is PlanKind.CREDITS:
-        return starts_on + timedelta(days=plan.valid_days), renews_on
-    return renews_on - timedelta(days=1), renews_on
-
-
-def end_of_day(day: date) -> datetime:
-    """The UTC instant a local day ends (the next local midnight)."""
-    return local_day_bounds(day, gym_zone())[1]
-
-
 def _member(member_id: int, *, lock: bool = False) -> User:
     member = db.session.get(User, member_id, with_for_update=lock, populate_existing=lock)
     if member is None or not member.is_member:
@@ -176,9 +154,10 @@ def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = 
     """Give a member a plan, paid at the desk; admins and front desk.
 
     A credit pack also grants its credits (one lot, expiring at the end of
-    the pack's last day) in the same transaction. Raises MembershipError for
-    a non-member, a plan no longer offered, a start date out of range, or an
-    unlimited plan overlapping one the member already has.
+    the pack's last day) in the same transaction. Raises AccessDenied for
+    anyone else, MembershipError for a non-member, a plan no longer offered,
+    a start date out of range, or an unlimited plan overlapping one the
+    member already has. Queues nothing.
     """
     require_role(actor, *DESK)
     today = local_date(utc_now(), gym_zone())
@@ -263,7 +242,8 @@ def sell_plan(member_id: int, plan_id: int, note: str, *, actor):
     the member's current or past-due unlimited period ends, so a renewal paid
     early leaves no gap and one paid late is active again at once (the
     past-due period is closed as expired); with nothing to renew, today.
-    Returns (membership, credit lot or None).
+    Returns (membership, credit lot or None). Raises MembershipError for a
+    non-member or a plan no longer offered. Queues nothing.
     """
     today = local_date(utc_now(), gym_zone())
     with transaction():
@@ -318,7 +298,8 @@ def cancel_membership(membership_id: int, *, actor) -> Membership:
     """End a membership now; admins and front desk.
 
     Credits already granted stay with the member (staff adjust them if the
-    money is returned). Raises MembershipError when it is already over.
+    money is returned). Raises AccessDenied for anyone else,
+    MembershipError when it is gone or already over. Queues nothing.
     """
     require_role(actor, *DESK)
     with transaction():
@@ -351,9 +332,10 @@ def adjust_credits(
 ):
     """Add credits (a new lot valid through `expires_on`) or take them away.
 
-    Admins and front desk. Raises MembershipError for a non-member or a past
-    expiry date, and ledger.CreditError (a DomainError) for a missing reason,
-    zero, or taking more than the member has.
+    Admins and front desk. Raises AccessDenied for anyone else,
+    MembershipError for a non-member or a past expiry date, and
+    ledger.CreditError (a DomainError) for a missing reason, zero, a missing
+    expiry, or taking more than the member has. Queues nothing.
     """
     require_role(actor, *DESK)
     today = local_date(utc_now(), gym_zone())

@@ -1,10 +1,9 @@
-"""Plan, membership and credit pages.
+"""The back office's plan and membership pages (`memberships_admin`, /admin).
 
-`memberships_admin` (back office): the plan catalogue (admins) and a
-member's membership and credits page (admins and front desk: they assign
-plans, cancel memberships and adjust credits). `memberships` (member app):
-the signed-in member's own membership snapshot and credits; these pages take
-no member id, so no one else's can be asked for.
+The plan catalogue (admins) and a member's membership and credits page
+(admins and front desk: they assign plans, cancel memberships and adjust
+credits). Also the `credits` and `valid_until` template filters, for every
+page of the app.
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -18,39 +17,16 @@ from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
-from app.core.permissions import ADMIN, DESK, MEMBERS, ensure, get_or_404, roles_required
-from app.memberships import ledger, pages, renewals, services
-from app.memberships.forms import (
-    ENTRY_LABELS,
-    FACILITY_LABELS,
-    INTERVAL_LABELS,
-    KIND_LABELS,
-    STATUS_LABELS,
-    AdjustForm,
-    AssignForm,
-    PlanForm,
-)
+from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
+from app.memberships import queries
+from app.memberships.forms import AdjustForm, AssignForm, PlanForm
 from app.memberships.ledger import format_credits
 from app.memberships.models import Membership, Plan
+from app.memberships.services import memberships as services
+from app.memberships.views import page_labels
 
 bp = Blueprint("memberships_admin", __name__, url_prefix="/admin")
-member_bp = Blueprint("memberships", __name__, url_prefix="/app")
-
-
-def _labels():
-    return {
-        "interval_labels": INTERVAL_LABELS,
-        "kind_labels": KIND_LABELS,
-        "membership_status_labels": STATUS_LABELS,
-        "entry_labels": ENTRY_LABELS,
-        "facility_labels": FACILITY_LABELS,
-        "effective_status": pages.effective_status,
-        "today": local_date(utc_now(), gym_zone()),
-    }
-
-
-bp.context_processor(_labels)
-member_bp.context_processor(_labels)
+bp.context_processor(page_labels)
 
 
 @bp.app_template_filter("credits")
@@ -62,7 +38,7 @@ def credits_filter(amount_cc: int) -> str:
 def valid_until_filter(instant) -> str:
     from app.core.i18n import local_date as format_local_date
 
-    return format_local_date(pages.valid_until(instant))
+    return format_local_date(queries.valid_until(instant))
 
 
 # ---- the plan catalogue (admins) --------------------------------------------
@@ -71,8 +47,8 @@ def valid_until_filter(instant) -> str:
 @bp.get("/plans")
 @roles_required(*ADMIN)
 def plans():
-    page = pages.plans_page(request.args.get("page", 1, type=int))
-    return render_template("memberships/admin/plans.html", plans=page)
+    page = queries.plans_page(request.args.get("page", 1, type=int))
+    return render_template("memberships/staff/plans.html", plans=page)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -100,7 +76,7 @@ def _plan_form(plan: Plan | None):
         else:
             flash(_("Plan saved."), "success")
             return redirect(url_for(".plan_edit", plan_id=saved.id))
-    return render_template("memberships/admin/plan_form.html", form=form, plan=plan)
+    return render_template("memberships/staff/plan_form.html", form=form, plan=plan)
 
 
 # ---- a member's membership and credits (admins and front desk) --------------
@@ -115,7 +91,7 @@ def _member_or_404(user_id: int) -> User:
 
 def _assign_form() -> AssignForm:
     form = AssignForm()
-    form.plan_id.set_options(pages.plan_options())
+    form.plan_id.set_options(queries.plan_options())
     if not form.is_submitted():
         form.starts_on.data = local_date(utc_now(), gym_zone())
     return form
@@ -124,18 +100,18 @@ def _assign_form() -> AssignForm:
 def _adjust_form() -> AdjustForm:
     form = AdjustForm()
     if not form.is_submitted():
-        form.expires_on.data = pages.default_expiry()
+        form.expires_on.data = queries.default_expiry()
     return form
 
 
 def _member_page(member: User, *, assign_form=None, adjust_form=None):
     return render_template(
-        "memberships/admin/member.html",
+        "memberships/staff/member.html",
         member=member,
-        snapshot=pages.member_snapshot(member.id),
-        memberships=pages.memberships_of(member.id),
-        lots=pages.live_lots(member.id),
-        entries=pages.entries_page(member.id, request.args.get("page", 1, type=int)),
+        snapshot=queries.member_snapshot(member.id),
+        memberships=queries.memberships_of(member.id),
+        lots=queries.live_lots(member.id),
+        entries=queries.entries_page(member.id, request.args.get("page", 1, type=int)),
         assign_form=assign_form or _assign_form(),
         adjust_form=adjust_form or _adjust_form(),
         action_form=FlaskForm(),
@@ -204,27 +180,3 @@ def cancel(user_id: int, membership_id: int):
         else:
             flash(_("The membership was cancelled."), "success")
     return redirect(url_for(".member", user_id=member.id))
-
-
-# ---- the member's own pages -------------------------------------------------
-
-
-@member_bp.get("/membership")
-@roles_required(*MEMBERS)
-def membership():
-    return render_template(
-        "memberships/membership.html",
-        snapshot=pages.member_snapshot(current_user.id),
-        renew_url=renewals.renew_url(),
-    )
-
-
-@member_bp.get("/credits")
-@roles_required(*MEMBERS)
-def credits():
-    return render_template(
-        "memberships/credits.html",
-        balance_cc=ledger.balance(current_user.id),
-        lots=pages.live_lots(current_user.id),
-        entries=pages.entries_page(current_user.id, request.args.get("page", 1, type=int)),
-    )
