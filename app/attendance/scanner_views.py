@@ -34,10 +34,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.accounts.models import Role
-from app.attendance import scanner_queries
+from app.attendance import rules, scanner_queries
 from app.attendance.kiosk import end_kiosk, start_kiosk
 from app.attendance.scanner_forms import KioskExitForm, ScanForm
-from app.attendance.services import may_check_in
 from app.attendance.services import scan as scan_code
 from app.core.errors import DomainError
 from app.core.forms import apply_error
@@ -116,7 +115,7 @@ def _session_to_bind(raw: str | None) -> ClassSession | None:
     if raw is None:
         return None
     cs = db.session.get(ClassSession, int(raw)) if raw.isdigit() and len(raw) < 10 else None
-    ensure(cs is not None and may_check_in(current_user, cs))
+    ensure(cs is not None and rules.may_check_in(current_user, cs))
     return cs
 
 
@@ -159,7 +158,7 @@ def _posted_session(form: ScanForm) -> ClassSession | None:
     if not raw or form.session_id.errors:
         return None
     cs = db.session.get(ClassSession, int(raw))
-    if cs is None or not may_check_in(current_user, cs):
+    if cs is None or not rules.may_check_in(current_user, cs):
         form.session_id.errors = [_("Choose a class again.")]
         return None
     return cs

@@ -64,11 +64,6 @@ def _time(instant: datetime) -> str:
     return format_time(instant, "HH:mm")
 
 
-def may_check_in(actor, cs: ClassSession) -> bool:
-    """Desk staff and admins for any class; a trainer for their own."""
-    return actor.role in DESK or (actor.role in TRAINERS and cs.trainer.user_id == actor.id)
-
-
 def _refuse(result: ScanResult, message: str, booking: Booking | None = None, *, logged=None):
     raise CheckInError(result, message, booking, logged=logged)
 
@@ -76,7 +71,7 @@ def _refuse(result: ScanResult, message: str, booking: Booking | None = None, *,
 def _check_scannable(booking: Booking, actor, session_id: int | None, now: datetime) -> None:
     """Raise CheckInError unless the booking's code works here and now."""
     cs = booking.session
-    if not may_check_in(actor, cs):
+    if not rules.may_check_in(actor, cs):
         _refuse(
             ScanResult.NOT_YOURS,
             _("This is %(trainer)s's class, not yours.", trainer=cs.trainer.name),
@@ -200,7 +195,7 @@ def _staff_booking(booking_id: int, actor) -> Booking:
     """The booking, locked, if `actor` may check people in to its class."""
     require_role(actor, *DESK, *TRAINERS)
     booking = db.session.get(Booking, booking_id, with_for_update=True)
-    if booking is None or not may_check_in(actor, booking.session):
+    if booking is None or not rules.may_check_in(actor, booking.session):
         raise NotYours()
     return booking
 

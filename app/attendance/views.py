@@ -39,7 +39,7 @@ def attendance_helpers():
 def _class_or_404(session_id: int) -> ClassSession:
     """The class, if the signed-in user may check people in to it; else 404."""
     cs = get_or_404(ClassSession, session_id)
-    ensure(services.may_check_in(current_user, cs))
+    ensure(rules.may_check_in(current_user, cs))
     return cs
 
 
@@ -113,7 +113,7 @@ def _tap(booking_id: int, act):
     booking; answer with its row (HTMX) or a redirect to the list. Someone
     else's booking, or none, is a 404 and nothing changes."""
     booking = get_or_404(Booking, booking_id)
-    ensure(services.may_check_in(current_user, booking.session))
+    ensure(rules.may_check_in(current_user, booking.session))
     form = TapForm()
     if not form.validate_on_submit():
         abort(400)
