@@ -35,8 +35,8 @@ from flask_wtf import FlaskForm
 
 from app.accounts.models import Role
 from app.attendance import rules, scanner_queries
-from app.attendance.kiosk import end_kiosk, start_kiosk
 from app.attendance.scanner_forms import KioskExitForm, ScanForm
+from app.attendance.services import end_kiosk, start_kiosk
 from app.attendance.services import scan as scan_code
 from app.core.errors import DomainError
 from app.core.forms import apply_error

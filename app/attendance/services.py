@@ -1,6 +1,7 @@
 """Checking members in: by their QR code or short code, by one tap on the
-attendance list, or as a walk-in; undoing a check-in; and the job that marks
-the bookings nobody came for as no-shows after the class.
+attendance list, or as a walk-in; undoing a check-in; the job that marks
+the bookings nobody came for as no-shows after the class; and turning a desk
+browser into a kiosk and back.
 
 Who may check in whom: desk staff and admins any class, a trainer only their
 own classes. Every scan, good or bad, is written to the scan log.
@@ -13,6 +14,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select
 
+from app.accounts import passwords
 from app.attendance import rules, tokens
 from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResult
 from app.booking import services as booking_services
@@ -289,3 +291,32 @@ def purge_scan_log(now: datetime | None = None) -> int:
     with transaction():
         result = db.session.execute(delete(ScanAttempt).where(ScanAttempt.scanned_at < cutoff))
     return result.rowcount
+
+
+# --- kiosk mode ----------------------------------------------------------------
+# A desk browser locked to the scanner until staff sign it out. The flag
+# itself lives in the signed session cookie (the views set and clear it);
+# these check who may do it and leave a trace in the audit log.
+
+
+class KioskError(DomainError):
+    """Leaving kiosk mode was refused."""
+
+
+def start_kiosk(*, actor) -> None:
+    """Record that `actor` turned this browser into a kiosk."""
+    require_role(actor, *DESK)
+    with transaction():
+        audit.record("kiosk.started", actor, actor=actor)
+
+
+def end_kiosk(password: str, *, actor) -> None:
+    """Let the kiosk go when `password` is the signed-in staff account's own.
+
+    Raises KioskError (on the password field) for a wrong password.
+    """
+    require_role(actor, *DESK)
+    if not passwords.check_password(actor.password_hash, password or ""):
+        raise KioskError(_("That password is not correct."), field="password")
+    with transaction():
+        audit.record("kiosk.ended", actor, actor=actor)
