@@ -14,8 +14,14 @@ from flask_login import current_user
 
 from app.accounts.forms import MemberPhotoForm
 from app.accounts.models import Role, User
-from app.attendance.passes import checkin_pass, own_booking, scannable
-from app.attendance.queries import Attendance, member_history, member_summary
+from app.attendance.queries import (
+    Attendance,
+    checkin_pass,
+    member_history,
+    member_summary,
+    own_booking,
+    scannable,
+)
 from app.attendance.tokens import qr_png
 from app.core.models import utc_now
 from app.core.permissions import DESK, MEMBERS, ensure, get_or_404, roles_required

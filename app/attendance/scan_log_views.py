@@ -10,12 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import Optional
 
-from app.attendance import scan_log_queries as queries
+from app.attendance import queries
 from app.attendance.models import ScanResult
 from app.core.permissions import DESK, roles_required
 from app.scheduling.form_fields import ChoiceField, IdSelectField, LocalDateField
 
 bp = Blueprint("scan_log", __name__)
+
+#: the result filter's value for every result that did not let the member in
+FAILURES = "failures"
 
 RESULT_LABELS = {
     ScanResult.CHECKED_IN: _l("Checked in"),
@@ -42,7 +45,7 @@ class ScanLogFilterForm(FlaskForm):
     result = ChoiceField(
         _l("Result"),
         coerce=str,
-        choices=lambda: [("", _l("All results")), (queries.FAILURES, _l("Failures only"))]
+        choices=lambda: [("", _l("All results")), (FAILURES, _l("Failures only"))]
         + [(result.value, label) for result, label in RESULT_LABELS.items()],
         default="",
         invalid_message=_l("Choose a result."),
@@ -67,7 +70,8 @@ class ScanLogFilterForm(FlaskForm):
         result = self.valid("result")
         return queries.ScanSearch(
             day=self.valid("day") or queries.today(),
-            result=queries.FAILURES if result == queries.FAILURES else _result(result),
+            result=None if result == FAILURES else _result(result),
+            failures_only=result == FAILURES,
             scanner_id=self.valid("scanner"),
             device=self.valid("device"),
         )

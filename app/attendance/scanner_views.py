@@ -34,7 +34,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.accounts.models import Role
-from app.attendance import rules, scanner_queries
+from app.attendance import queries, rules
 from app.attendance.scanner_forms import KioskExitForm, ScanForm
 from app.attendance.services import end_kiosk, start_kiosk
 from app.attendance.services import scan as scan_code
@@ -126,7 +126,7 @@ def _render(scanner: Scanner, form: ScanForm, bound, *, outcome=None, error=None
         "attendance/scanner.html",
         layout=scanner.layout,
         endpoint=scanner.endpoint,
-        sessions=[] if bound else scanner_queries.todays_sessions(current_user, everyone=everyone),
+        sessions=[] if bound else queries.todays_sessions(current_user, everyone=everyone),
         bound=bound,
         form=form,
         outcome=outcome,
@@ -177,7 +177,7 @@ def scan():
     if not valid or form.session_id.errors:
         errors = [*form.code.errors, *form.session_id.errors, _("Try that code again.")]
         error, code, status = errors[0], "invalid", 400
-    elif scanner_queries.too_many_bad_scans(device, current_user.id):
+    elif queries.too_many_bad_scans(device, current_user.id):
         error = _("Too many unknown codes from this scanner. Wait a minute, then try again.")
         code, status = "rate_limited", 429
     else:
