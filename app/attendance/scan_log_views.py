@@ -7,78 +7,25 @@ and left out of the search, never a 500.
 
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms.validators import Optional
 
 from app.attendance import queries
+from app.attendance.forms import FAILURES, RESULT_LABELS, ScanLogFilterForm
 from app.attendance.models import ScanResult
 from app.core.permissions import DESK, roles_required
-from app.scheduling.form_fields import ChoiceField, IdSelectField, LocalDateField
 
 bp = Blueprint("scan_log", __name__)
 
-#: the result filter's value for every result that did not let the member in
-FAILURES = "failures"
 
-RESULT_LABELS = {
-    ScanResult.CHECKED_IN: _l("Checked in"),
-    ScanResult.LATE: _l("Checked in late"),
-    ScanResult.ALREADY: _l("Already checked in"),
-    ScanResult.UNKNOWN: _l("Unknown code"),
-    ScanResult.CANCELLED: _l("Booking cancelled"),
-    ScanResult.NO_SHOW: _l("Marked no-show"),
-    ScanResult.NOT_TODAY: _l("Not today"),
-    ScanResult.TOO_EARLY: _l("Too early"),
-    ScanResult.EXPIRED: _l("Class over"),
-    ScanResult.WRONG_SESSION: _l("Other class"),
-    ScanResult.NOT_YOURS: _l("Not this trainer’s class"),
-}
-
-
-class ScanLogFilterForm(FlaskForm):
-    """The scan log's filters (GET; a bad value is shown and ignored)."""
-
-    class Meta:
-        csrf = False
-
-    day = LocalDateField(_l("Day"), validators=[Optional()])
-    result = ChoiceField(
-        _l("Result"),
-        coerce=str,
-        choices=lambda: [("", _l("All results")), (FAILURES, _l("Failures only"))]
-        + [(result.value, label) for result, label in RESULT_LABELS.items()],
-        default="",
-        invalid_message=_l("Choose a result."),
+def _search(filters: ScanLogFilterForm) -> queries.ScanSearch:
+    """The valid filters; a field with an error counts as blank, the day as today."""
+    result = filters.valid("result")
+    return queries.ScanSearch(
+        day=filters.valid("day") or queries.today(),
+        result=ScanResult(result) if result and result != FAILURES else None,
+        failures_only=result == FAILURES,
+        scanner_id=filters.valid("scanner"),
+        device=filters.valid("device"),
     )
-    scanner = IdSelectField(
-        _l("Scanned by"), blank_label=_l("Anyone"), invalid_message=_l("Choose someone.")
-    )
-    device = ChoiceField(
-        _l("Device"),
-        coerce=str,
-        choices=[],
-        default="",
-        invalid_message=_l("Choose a device."),
-    )
-
-    def valid(self, name: str):
-        field = self[name]
-        return None if field.errors else (field.data or None)
-
-    def search(self) -> queries.ScanSearch:
-        """The valid filters; a field with an error counts as blank, the day as today."""
-        result = self.valid("result")
-        return queries.ScanSearch(
-            day=self.valid("day") or queries.today(),
-            result=None if result == FAILURES else _result(result),
-            failures_only=result == FAILURES,
-            scanner_id=self.valid("scanner"),
-            device=self.valid("device"),
-        )
-
-
-def _result(value: str | None) -> ScanResult | None:
-    return ScanResult(value) if value else None
 
 
 @bp.context_processor
@@ -99,7 +46,7 @@ def index():
     filters.validate()
     if not filters.day.errors:
         filters.day.data = day
-    search = filters.search()
+    search = _search(filters)
     return render_template(
         "attendance/scan_log.html",
         filters=filters,

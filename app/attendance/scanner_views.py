@@ -35,7 +35,7 @@ from flask_wtf import FlaskForm
 
 from app.accounts.models import Role
 from app.attendance import queries, rules
-from app.attendance.scanner_forms import KioskExitForm, ScanForm
+from app.attendance.forms import KioskExitForm, ScanForm
 from app.attendance.services import end_kiosk, start_kiosk
 from app.attendance.services import scan as scan_code
 from app.core.errors import DomainError
