@@ -80,8 +80,8 @@ def _init_domains(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts.admin_views import bp as users_admin_bp
-    from app.accounts.views import bp as accounts_bp
+    from app.accounts.views.public import bp as accounts_bp
+    from app.accounts.views.staff import bp as users_admin_bp
     from app.attendance.views.member import bp as attendance_member_bp
     from app.attendance.views.staff import lists_bp as attendance_bp
     from app.attendance.views.staff import profile_bp as attendance_profile_bp

@@ -1,4 +1,4 @@
-"""Admin pages for accounts: list, create, edit, status, delete, passwords."""
+"""The admins' pages for accounts: list, create, edit, status, delete, passwords."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -38,7 +38,7 @@ def index():
         status=filters.status.data or "",
         page=max(page, 1),
     )
-    return render_template("admin/users/index.html", users=users, filters=filters)
+    return render_template("accounts/staff/users.html", users=users, filters=filters)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def create():
                 "success",
             )
             return redirect(url_for("users_admin.edit", user_id=user.id))
-    return render_template("admin/users/form.html", form=form, user=None)
+    return render_template("accounts/staff/user_form.html", form=form, user=None)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -77,7 +77,9 @@ def edit(user_id: int):
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("users_admin.edit", user_id=user.id))
-    return render_template("admin/users/form.html", form=form, user=user, action_form=FlaskForm())
+    return render_template(
+        "accounts/staff/user_form.html", form=form, user=user, action_form=FlaskForm()
+    )
 
 
 def _action(user_id: int, operation, message: str):

@@ -59,7 +59,7 @@ def login():
             session.clear()  # a fresh session at sign-in: no fixation
             login_user(user, remember=form.remember.data)
             return redirect(next_url or home_for(user))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/public/login.html", form=form)
 
 
 @bp.post("/logout")
@@ -91,7 +91,7 @@ def change_password():
             flash(_("Your password was changed."), "success")
             return redirect(home_for(user))
     return render_template(
-        "accounts/change_password.html",
+        "accounts/public/change_password.html",
         form=form,
         forced=forced,
         min_password_length=passwords.MIN_LENGTH,
@@ -109,7 +109,7 @@ def forgot_password():
             "info",
         )
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template("accounts/public/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -127,7 +127,7 @@ def reset_password(token: str):
         else:
             flash(_("Your password was changed. Sign in with it now."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return render_template("accounts/public/reset_password.html", form=form)
 
 
 @bp.post("/language")
