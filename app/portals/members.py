@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import MemberPhotoForm
-from app.accounts.photos import change_member_photo, remove_member_photo
+from app.accounts.services.photos import change_member_photo, remove_member_photo
 from app.attendance.queries import checkin_pass, next_booking
 from app.core.errors import DomainError
 from app.core.forms import apply_error

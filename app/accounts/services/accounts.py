@@ -22,7 +22,6 @@ from app.notifications import services as notifications
 PROFILE_FIELDS = ["email", "name", "phone", "role", "language", "status"]
 
 
-
 class AccountError(DomainError):
     """An account rule said no; the message is shown to the user."""
 
