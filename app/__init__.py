@@ -80,13 +80,12 @@ def _init_domains(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts.admin_views import bp as users_admin_bp
-    from app.accounts.views import bp as accounts_bp
-    from app.attendance.member_views import bp as attendance_member_bp
-    from app.attendance.member_views import staff_bp as attendance_profile_bp
-    from app.attendance.scan_log_views import bp as scan_log_bp
-    from app.attendance.scanner_views import bp as scanner_bp
-    from app.attendance.views import bp as attendance_bp
+    from app.accounts.views.public import bp as accounts_bp
+    from app.accounts.views.staff import bp as users_admin_bp
+    from app.attendance.views.member import bp as attendance_member_bp
+    from app.attendance.views.staff import lists_bp as attendance_bp
+    from app.attendance.views.staff import profile_bp as attendance_profile_bp
+    from app.attendance.views.staff import scan_log_bp, scanner_bp
     from app.billing.desk_views import bp as billing_desk_bp
     from app.billing.document_views import bp as billing_documents_bp
     from app.billing.online_views import bp as billing_online_bp

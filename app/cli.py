@@ -31,7 +31,7 @@ def seed_demo_command():
 @click.password_option()
 def create_admin_command(email, name, password):
     """Create the first admin of a real install."""
-    from app.accounts.services import create_admin
+    from app.accounts.services.accounts import create_admin
     from app.core.errors import DomainError
 
     try:

@@ -4,11 +4,15 @@
 def init_app(app) -> None:
     """Its tables, its emails' jobs and the session rules of every request."""
     from app.accounts import models  # noqa: F401  (its tables)
-    from app.accounts.session import register_session_hooks
+    from app.accounts.sign_in import register_session_hooks
     from app.core.jobs import register_job
 
     register_job(
-        app, "accounts.send_temporary_password", "app.accounts.services:send_temporary_password"
+        app,
+        "accounts.send_temporary_password",
+        "app.accounts.services.accounts:send_temporary_password",
     )
-    register_job(app, "accounts.send_password_reset", "app.accounts.services:send_password_reset")
+    register_job(
+        app, "accounts.send_password_reset", "app.accounts.services.accounts:send_password_reset"
+    )
     register_session_hooks(app)

@@ -4,8 +4,8 @@
 def init_app(app) -> None:
     """Its tables and job; a check-in rules out a no-show; the QR in confirmations."""
     from app.attendance import models  # noqa: F401  (its tables)
-    from app.attendance.emails import checkin_extras
     from app.attendance.services import attended
+    from app.attendance.tokens import checkin_extras
     from app.core import signals
     from app.core.jobs import register_job
 

@@ -18,7 +18,12 @@ PER_CLASS = 6
 
 def seed_bookings(admin: User, rng: random.Random) -> int:
     """Book member1 into the next class and a few members into the next
-    three; runs inside the caller's transaction. Returns how many."""
+    three; runs inside the caller's transaction. Returns how many.
+
+    A booking the booking engine refuses (BookingError) is skipped; raises
+    nothing of its own. Queues a booking confirmation email
+    ("booking_confirmed") for each booking, sent after the caller commits.
+    """
     upcoming = db.session.scalars(
         select(ClassSession)
         .where(ClassSession.status == SessionStatus.PUBLISHED, ClassSession.starts_at > utc_now())

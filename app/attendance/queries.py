@@ -1,18 +1,34 @@
-"""Reading attendance: a class's list, a member's history and rates, and
-the member's next class. Each runs a fixed number of statements."""
+"""Reading attendance for its pages, each in a fixed number of statements:
+a class's list and a member's history; the member's pass, which shows its QR
+only while the code can still let them in (the PNG route answers 404 for
+anything but a confirmed booking of a class still on); the scanner's classes
+and its bad-scan limit, counted from the scan log in the database so it holds
+across web processes; and the scan log page.
+"""
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import User
-from app.attendance.models import CheckIn
+from app.attendance.models import CheckIn, ScanAttempt, ScanResult
+from app.attendance.rules import checkin_window
+from app.attendance.tokens import short_code
 from app.booking.models import Booking, BookingStatus
+from app.core.clock import local_date, local_day_bounds
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.core.permissions import STAFF, ensure
 from app.extensions import db
+from app.scheduling.admin_queries import page_number
 from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.queries import SessionFilters, local_range, sessions_between
+from app.trainers.models import Trainer
+
+# --- a class's list, a member's history ---------------------------------------
 
 
 class Attendance(enum.Enum):
@@ -163,3 +179,224 @@ def next_booking(member_id: int, now: datetime) -> Booking | None:
         .order_by(ClassSession.starts_at)
         .limit(1)
     )
+
+
+# --- the member's pass --------------------------------------------------------
+
+
+class PassState(enum.Enum):
+    #: the code works from `opens_at` (perhaps already) until the class ends
+    VALID = "valid"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+    #: the class ended without a check-in; the no-show job has not run yet
+    OVER = "over"
+
+
+@dataclass
+class CheckInPass:
+    booking: Booking
+    state: PassState
+    code: str
+    opens_at: datetime
+    check_in: CheckIn | None
+    #: the class has not started: the member may still cancel
+    can_cancel: bool
+
+    @property
+    def shows_qr(self) -> bool:
+        return self.state in (PassState.VALID, PassState.CHECKED_IN)
+
+
+def own_booking(member_id: int, booking_id: int) -> Booking:
+    """The member's booking; raises NotYours (404) for someone else's."""
+    booking = db.session.get(Booking, booking_id)
+    ensure(booking is not None and booking.member_id == member_id)
+    return booking
+
+
+def scannable(booking: Booking, now: datetime) -> bool:
+    """Whether the booking's QR may still be handed out (the PNG route)."""
+    cs = booking.session
+    return booking.status is BookingStatus.CONFIRMED and not cs.is_cancelled and now < cs.ends_at
+
+
+def _state(booking: Booking, check_in: CheckIn | None, now: datetime) -> PassState:
+    if booking.status is BookingStatus.CANCELLED or booking.session.is_cancelled:
+        return PassState.CANCELLED
+    if booking.status is BookingStatus.NO_SHOW:
+        return PassState.NO_SHOW
+    if check_in is not None:
+        return PassState.CHECKED_IN
+    return PassState.OVER if booking.session.ends_at <= now else PassState.VALID
+
+
+def checkin_pass(booking: Booking, now: datetime) -> CheckInPass:
+    """The pass for one booking: one query (its check-in) beyond the booking."""
+    check_in = db.session.scalar(select(CheckIn).where(CheckIn.booking_id == booking.id))
+    state = _state(booking, check_in, now)
+    opens_at, _closes = checkin_window(booking.session)
+    return CheckInPass(
+        booking=booking,
+        state=state,
+        code=short_code(booking.id),
+        opens_at=opens_at,
+        check_in=check_in,
+        can_cancel=state is PassState.VALID and now < booking.session.starts_at,
+    )
+
+
+# --- the scanner --------------------------------------------------------------
+
+#: only codes that are none of ours count: a genuine code held up again and
+#: again ("already checked in") is not someone guessing
+BAD_RESULTS = (ScanResult.UNKNOWN,)
+BAD_SCANS_PER_MINUTE = 15
+#: one account may drive several devices; a device cookie is easy to drop
+BAD_SCANS_PER_MINUTE_PER_ACCOUNT = 4 * BAD_SCANS_PER_MINUTE
+
+
+def todays_sessions(user, *, everyone: bool) -> list[ClassSession]:
+    """Today's published classes (gym time): all of them, or `user`'s own."""
+    filters = SessionFilters(include_cancelled=False)
+    if not everyone:
+        trainer_id = db.session.scalar(select(Trainer.id).where(Trainer.user_id == user.id))
+        if trainer_id is None:
+            return []
+        filters.trainer_id = trainer_id
+    sessions = sessions_between(*local_range(local_date(utc_now(), gym_zone()), 1), filters)
+    return [s for s in sessions if s.status is SessionStatus.PUBLISHED]
+
+
+def _recent_bad(*conditions) -> int:
+    since = utc_now() - timedelta(minutes=1)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ScanAttempt)
+        .where(
+            ScanAttempt.scanned_at >= since,
+            ScanAttempt.result.in_(BAD_RESULTS),
+            *conditions,
+        )
+    )
+
+
+def too_many_bad_scans(device: str, scanner_id: int) -> bool:
+    """True when this device, or this account, read too many unknown codes
+    in the last minute."""
+    return (
+        _recent_bad(ScanAttempt.device == device[:64]) >= BAD_SCANS_PER_MINUTE
+        or _recent_bad(ScanAttempt.scanner_id == scanner_id) >= BAD_SCANS_PER_MINUTE_PER_ACCOUNT
+    )
+
+
+# --- the scan log -------------------------------------------------------------
+
+SCANS_PER_PAGE = 50
+#: this many unknown codes from one device in a day reads like guessing
+GUESSING_UNKNOWN_CODES = 10
+#: results that let the member in; every other result is a failure
+OK_RESULTS = tuple(result for result in ScanResult if result.ok)
+
+
+def today() -> date:
+    return local_date(utc_now(), gym_zone())
+
+
+@dataclass
+class ScanSearch:
+    day: date
+    #: one result, or None for every result
+    result: ScanResult | None = None
+    #: every result that did not let the member in (`result` is then None)
+    failures_only: bool = False
+    scanner_id: int | None = None
+    device: str | None = None
+
+
+@dataclass
+class DayCounts:
+    scans: int
+    check_ins: int
+    failures: int
+
+
+def _on_day(day: date) -> list:
+    start, end = local_day_bounds(day, gym_zone())
+    return [ScanAttempt.scanned_at >= start, ScanAttempt.scanned_at < end]
+
+
+def _conditions(search: ScanSearch) -> list:
+    conditions = _on_day(search.day)
+    if search.failures_only:
+        conditions.append(ScanAttempt.result.not_in(OK_RESULTS))
+    elif search.result is not None:
+        conditions.append(ScanAttempt.result == search.result)
+    if search.scanner_id:
+        conditions.append(ScanAttempt.scanner_id == search.scanner_id)
+    if search.device:
+        conditions.append(ScanAttempt.device == search.device)
+    return conditions
+
+
+def scans_page(search: ScanSearch, page: int | None):
+    """Scans matching `search`, newest first, with the scanner, and the
+    booking's member and class when the code named one."""
+    query = (
+        select(ScanAttempt)
+        .options(
+            joinedload(ScanAttempt.scanner),
+            joinedload(ScanAttempt.booking).joinedload(Booking.member),
+            joinedload(ScanAttempt.booking).joinedload(Booking.session),
+        )
+        .where(*_conditions(search))
+        .order_by(ScanAttempt.scanned_at.desc(), ScanAttempt.id.desc())
+    )
+    return db.paginate(
+        query, page=page_number(page), per_page=SCANS_PER_PAGE, error_out=False, count=True
+    )
+
+
+def day_counts(day: date) -> DayCounts:
+    """Scans on `day` at every scanner: all of them, check-ins, failures."""
+    ok = case((ScanAttempt.result.in_(OK_RESULTS), 1), else_=0)
+    scans, check_ins = db.session.execute(
+        select(func.count(ScanAttempt.id), func.coalesce(func.sum(ok), 0)).where(*_on_day(day))
+    ).one()
+    return DayCounts(scans=scans, check_ins=check_ins, failures=scans - check_ins)
+
+
+def guessing_devices(day: date) -> list[tuple[str, int]]:
+    """(device, unknown codes) of the devices that read at least
+    GUESSING_UNKNOWN_CODES unknown codes on `day`, most first."""
+    unknown = func.count(ScanAttempt.id)
+    query = (
+        select(ScanAttempt.device, unknown)
+        .where(*_on_day(day), ScanAttempt.result == ScanResult.UNKNOWN)
+        .group_by(ScanAttempt.device)
+        .having(unknown >= GUESSING_UNKNOWN_CODES)
+        .order_by(unknown.desc(), ScanAttempt.device)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def device_options(day: date) -> list[str]:
+    """The devices that scanned anything on `day`."""
+    query = select(ScanAttempt.device).where(*_on_day(day)).distinct().order_by(ScanAttempt.device)
+    return list(db.session.scalars(query))
+
+
+def scanner_options() -> list[tuple[int, str]]:
+    """(id, name) of the staff who may scan: admins, front desk and trainers."""
+    query = (
+        select(User.id, User.name)
+        .where(User.role.in_(STAFF), User.deleted_at.is_(None))
+        .order_by(func.lower(User.name), User.id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def short_device(device: str) -> str:
+    """A device as people read it: an IP address whole, a cookie id's first 8 characters."""
+    return device if device.startswith("ip:") else device[:8]

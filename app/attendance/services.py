@@ -1,6 +1,7 @@
 """Checking members in: by their QR code or short code, by one tap on the
-attendance list, or as a walk-in; undoing a check-in; and the job that marks
-the bookings nobody came for as no-shows after the class.
+attendance list, or as a walk-in; undoing a check-in; the job that marks
+the bookings nobody came for as no-shows after the class; and turning a desk
+browser into a kiosk and back.
 
 Who may check in whom: desk staff and admins any class, a trainer only their
 own classes. Every scan, good or bad, is written to the scan log.
@@ -13,6 +14,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select
 
+from app.accounts import passwords
 from app.attendance import rules, tokens
 from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResult
 from app.booking import services as booking_services
@@ -56,17 +58,15 @@ class ScanOutcome:
 
 
 def attended(booking_id: int) -> bool:
-    """Whether the booking has a check-in (a `booking_attended` receiver)."""
+    """Whether the booking has a check-in (a `booking_attended` receiver).
+
+    Reads only: raises nothing, queues nothing.
+    """
     return db.session.scalar(select(exists().where(CheckIn.booking_id == booking_id)))
 
 
 def _time(instant: datetime) -> str:
     return format_time(instant, "HH:mm")
-
-
-def may_check_in(actor, cs: ClassSession) -> bool:
-    """Desk staff and admins for any class; a trainer for their own."""
-    return actor.role in DESK or (actor.role in TRAINERS and cs.trainer.user_id == actor.id)
 
 
 def _refuse(result: ScanResult, message: str, booking: Booking | None = None, *, logged=None):
@@ -76,7 +76,7 @@ def _refuse(result: ScanResult, message: str, booking: Booking | None = None, *,
 def _check_scannable(booking: Booking, actor, session_id: int | None, now: datetime) -> None:
     """Raise CheckInError unless the booking's code works here and now."""
     cs = booking.session
-    if not may_check_in(actor, cs):
+    if not rules.may_check_in(actor, cs):
         _refuse(
             ScanResult.NOT_YOURS,
             _("This is %(trainer)s's class, not yours.", trainer=cs.trainer.name),
@@ -160,7 +160,12 @@ def _welcome(check_in: CheckIn) -> str:
 
 def scan(text: str, *, actor, device: str, session_id: int | None = None) -> ScanOutcome:
     """Check in the booking a scanned or typed code names, if it works here
-    and now; record the scan either way. Never raises for a bad code."""
+    and now; record the scan in the scan log either way.
+
+    Never raises for a bad code: a refusal comes back as the outcome. Raises
+    AccessDenied unless `actor` is desk staff or a trainer, and Busy when the
+    booking's lock wait runs out. Queues nothing.
+    """
     require_role(actor, *DESK, *TRAINERS)
     text = "".join(char for char in (text or "") if char.isprintable())  # no NUL in the log
     read = tokens.read(text)
@@ -200,14 +205,20 @@ def _staff_booking(booking_id: int, actor) -> Booking:
     """The booking, locked, if `actor` may check people in to its class."""
     require_role(actor, *DESK, *TRAINERS)
     booking = db.session.get(Booking, booking_id, with_for_update=True)
-    if booking is None or not may_check_in(actor, booking.session):
+    if booking is None or not rules.may_check_in(actor, booking.session):
         raise NotYours()
     return booking
 
 
 def check_in(booking_id: int, *, actor) -> CheckIn:
     """One tap on the attendance list: from the moment check-in opens until
-    the no-show job has been past (a trainer may tick people after the class)."""
+    the no-show job has been past (a trainer may tick people after the class).
+
+    Raises AccessDenied unless `actor` is desk staff or a trainer, NotYours
+    for a missing booking or another trainer's class, CheckInError when the
+    booking is cancelled, a no-show, already checked in or not yet open, and
+    Busy when the lock wait runs out. Queues nothing.
+    """
     with transaction():
         booking = _staff_booking(booking_id, actor)
         now = utc_now()
@@ -223,7 +234,13 @@ def check_in(booking_id: int, *, actor) -> CheckIn:
 
 
 def undo_check_in(booking_id: int, *, actor) -> Booking:
-    """Take a check-in back (tapped by mistake) while the booking stands."""
+    """Take a check-in back (tapped by mistake) while the booking stands.
+
+    Raises AccessDenied unless `actor` is desk staff or a trainer, NotYours
+    for a missing booking or another trainer's class, CheckInError when there
+    is no check-in to undo or the booking no longer stands, and Busy when the
+    lock wait runs out. Queues nothing.
+    """
     with transaction():
         booking = _staff_booking(booking_id, actor)
         check_in = db.session.scalar(select(CheckIn).where(CheckIn.booking_id == booking.id))
@@ -245,7 +262,15 @@ def undo_check_in(booking_id: int, *, actor) -> Booking:
 
 def add_walk_in(session_id: int, member, *, actor) -> CheckIn:
     """Book someone at the door and check them in, in one transaction;
-    the booking engine's capacity and credit rules apply."""
+    the booking engine's capacity and credit rules apply.
+
+    Raises NotYours when `actor` is neither desk staff nor the class's
+    trainer, BookingError when the booking is refused (full, ended, no
+    credits...), CheckInError before check-in opens, and Busy when the lock
+    wait runs out; nothing is written then. Queues the booking confirmation
+    email ("booking_confirmed", sent by the notifications.deliver_email job)
+    after commit.
+    """
     with transaction():
         booking = booking_services.book_now(session_id, member, actor=actor, walk_in=True)
         now = utc_now()
@@ -260,7 +285,13 @@ def add_walk_in(session_id: int, member, *, actor) -> CheckIn:
 
 def mark_no_shows(now: datetime | None = None) -> int:
     """After a class ends, every confirmed booking without a check-in is a
-    no-show (credits forfeited, a strike). Running it again changes nothing."""
+    no-show (credits forfeited, a strike). Running it again changes nothing.
+
+    The `attendance.mark_no_shows` job. Each no-show is its own transaction;
+    a booking the booking engine refuses (BookingError: checked in or
+    cancelled since the read) is skipped. Raises Busy when a lock wait runs
+    out. Returns how many were marked; queues nothing.
+    """
     now = now or utc_now()
     pending = db.session.scalars(
         select(Booking.id)
@@ -289,8 +320,45 @@ SCAN_LOG_DAYS = 90
 
 
 def purge_scan_log(now: datetime | None = None) -> int:
-    """Forget scans older than SCAN_LOG_DAYS (check-ins themselves stay)."""
+    """Forget scans older than SCAN_LOG_DAYS (check-ins themselves stay).
+
+    Returns how many were deleted. Raises nothing of its own; queues nothing.
+    """
     cutoff = (now or utc_now()) - timedelta(days=SCAN_LOG_DAYS)
     with transaction():
         result = db.session.execute(delete(ScanAttempt).where(ScanAttempt.scanned_at < cutoff))
     return result.rowcount
+
+
+# --- kiosk mode ----------------------------------------------------------------
+# A desk browser locked to the scanner until staff sign it out. The flag
+# itself lives in the signed session cookie (the views set and clear it);
+# these check who may do it and leave a trace in the audit log.
+
+
+class KioskError(DomainError):
+    """Leaving kiosk mode was refused."""
+
+
+def start_kiosk(*, actor) -> None:
+    """Record that `actor` turned this browser into a kiosk (an audit entry).
+
+    Raises AccessDenied unless `actor` is desk staff. Queues nothing.
+    """
+    require_role(actor, *DESK)
+    with transaction():
+        audit.record("kiosk.started", actor, actor=actor)
+
+
+def end_kiosk(password: str, *, actor) -> None:
+    """Let the kiosk go when `password` is the signed-in staff account's own
+    (an audit entry).
+
+    Raises AccessDenied unless `actor` is desk staff, and KioskError (on the
+    password field) for a wrong password. Queues nothing.
+    """
+    require_role(actor, *DESK)
+    if not passwords.check_password(actor.password_hash, password or ""):
+        raise KioskError(_("That password is not correct."), field="password")
+    with transaction():
+        audit.record("kiosk.ended", actor, actor=actor)

@@ -13,12 +13,18 @@ time: when a code works is read from the booking's class at scan time.
 
 Both use Crockford's base 32: no I, L, O or U, and typing those letters is
 forgiven (read as 1, 1, 0).
+
+The QR image (PNG) is drawn here too, for the member's pass and for the
+booking confirmation email (`checkin_extras`, an `email_extras` receiver).
 """
 
 import hashlib
 import hmac
+import io
 
+import qrcode
 from flask import current_app
+from qrcode.constants import ERROR_CORRECT_M
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PREFIX = "CUPO-"
@@ -27,6 +33,8 @@ CODE_MAC_LENGTH = 4
 CODE_ID_LENGTH = 4
 #: typed characters Crockford's base 32 reads as others
 _TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+#: the QR image's content id in the confirmation email
+QR_CONTENT_ID = "checkin-qr"
 
 
 def _encode(number: int, length: int = 1) -> str:
@@ -81,3 +89,23 @@ def read(text: str) -> tuple[int, bool] | None:
     if booking_id and hmac.compare_digest(mac, _mac("code", booking_id, CODE_MAC_LENGTH)):
         return booking_id, False
     return None
+
+
+def qr_png(booking_id: int, *, box_size: int = 10) -> bytes:
+    """The booking's QR code: black on white with the standard quiet zone."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
+    code.add_data(qr_token(booking_id))
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def checkin_extras(template: str, *, context: dict) -> tuple[dict, list]:
+    """The confirmation email's short code for the text, and the QR image
+    shown inline in the HTML (an `email_extras` receiver)."""
+    booking_id = context.get("booking_id")
+    if booking_id is None:  # confirmations queued before check-in existed
+        return {}, []
+    image = (QR_CONTENT_ID, "checkin.png", "image/png", qr_png(booking_id, box_size=8))
+    return {"checkin_code": short_code(booking_id), "qr_cid": QR_CONTENT_ID}, [image]

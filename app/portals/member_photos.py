@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import MemberPhotoForm
-from app.accounts.photos import PhotoError, change_member_photo, remove_member_photo
-from app.attendance.member_views import staff_member, staff_member_page
+from app.accounts.services.photos import PhotoError, change_member_photo, remove_member_photo
+from app.attendance.views.staff import staff_member, staff_member_page
 from app.core.forms import apply_error
 from app.core.permissions import DESK, roles_required
 

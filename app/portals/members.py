@@ -5,9 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import MemberPhotoForm
-from app.accounts.photos import change_member_photo, remove_member_photo
-from app.attendance.passes import checkin_pass
-from app.attendance.queries import next_booking
+from app.accounts.services.photos import change_member_photo, remove_member_photo
+from app.attendance.queries import checkin_pass, next_booking
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.models import utc_now

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.accounts import services as accounts
 from app.accounts.models import Role, User
+from app.accounts.services import accounts
 from app.core import audit, uploads
 from app.core.db import transaction
 from app.core.errors import AccessDenied, DomainError

@@ -2,9 +2,10 @@
 
 import pytest
 
-from app.accounts import passwords, services
+from app.accounts import passwords
 from app.accounts.models import Role, User, UserStatus
-from app.accounts.services import AccountError
+from app.accounts.services import accounts
+from app.accounts.services.accounts import AccountError
 from app.core.audit import AuditEntry
 from app.core.errors import AccessDenied
 from app.notifications.models import SentEmail
@@ -210,10 +211,10 @@ def test_demoting_an_admin_is_allowed_when_another_active_admin_exists(as_admin,
     "operation",
     [
         pytest.param(
-            lambda uid, actor: services.set_account_status(uid, UserStatus.INACTIVE, actor=actor),
+            lambda uid, actor: accounts.set_account_status(uid, UserStatus.INACTIVE, actor=actor),
             id="deactivate",
         ),
-        pytest.param(services.delete_account, id="delete"),
+        pytest.param(accounts.delete_account, id="delete"),
     ],
 )
 def test_last_active_admin_cannot_be_removed_when_someone_else_asks(app, db, factories, operation):
@@ -467,11 +468,11 @@ def test_user_pages_answer_404_when_account_is_deleted(as_admin, db, factories, 
     "operation",
     [
         pytest.param(
-            lambda uid, actor: services.set_account_status(uid, UserStatus.INACTIVE, actor=actor),
+            lambda uid, actor: accounts.set_account_status(uid, UserStatus.INACTIVE, actor=actor),
             id="deactivate",
         ),
-        pytest.param(services.delete_account, id="delete"),
-        pytest.param(services.resend_temporary_password, id="resend"),
+        pytest.param(accounts.delete_account, id="delete"),
+        pytest.param(accounts.resend_temporary_password, id="resend"),
     ],
 )
 def test_services_refuse_actors_who_are_not_admins(app, db, factories, operation):

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.accounts.photos import PhotoError, change_member_photo, remove_member_photo
+from app.accounts.services.photos import PhotoError, change_member_photo, remove_member_photo
 from app.core.audit import AuditEntry
 from app.core.errors import AccessDenied
 from tests.accounts.support import field_error, flashes, fresh, page_text
@@ -371,7 +371,7 @@ def test_service_deletes_the_new_file_when_the_transaction_fails(
     def broken(*args, **kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr("app.accounts.photos.audit.record", broken)
+    monkeypatch.setattr("app.accounts.services.photos.audit.record", broken)
 
     with pytest.raises(RuntimeError):
         change_member_photo(maria.id, file_storage(image_bytes()), actor=maria)

@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts import services
 from app.accounts.models import Role, User, UserStatus
+from app.accounts.services import accounts
 from app.extensions import db
 
 
@@ -16,7 +16,7 @@ def _run_together(app, monkeypatch, operations):
     of them may write: without a lock around that check, each sees the others
     still there."""
     barrier = threading.Barrier(len(operations))
-    check = services._last_admin
+    check = accounts._last_admin
 
     def check_then_wait(user):
         answer = check(user)
@@ -25,7 +25,7 @@ def _run_together(app, monkeypatch, operations):
             barrier.wait(timeout=1.5)
         return answer
 
-    monkeypatch.setattr(services, "_last_admin", check_then_wait)
+    monkeypatch.setattr(accounts, "_last_admin", check_then_wait)
     outcomes = [None] * len(operations)
 
     def run(index, operation):
@@ -33,7 +33,7 @@ def _run_together(app, monkeypatch, operations):
             try:
                 operation()
                 outcomes[index] = "done"
-            except services.AccountError as exc:
+            except accounts.AccountError as exc:
                 outcomes[index] = str(exc)
             except Exception as exc:
                 outcomes[index] = repr(exc)
@@ -74,7 +74,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, committed, 
     ana, ben = _two_admins(committed)
 
     def demote(user, actor):
-        return lambda: services.update_account(
+        return lambda: accounts.update_account(
             user["id"],
             email=user["email"],
             name=user["name"],
@@ -96,8 +96,8 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin(
 
     def remove(user, actor):
         if operation == "delete":
-            return lambda: services.delete_account(user["id"], actor=_actor(actor))
-        return lambda: services.set_account_status(
+            return lambda: accounts.delete_account(user["id"], actor=_actor(actor))
+        return lambda: accounts.set_account_status(
             user["id"], UserStatus.INACTIVE, actor=_actor(actor)
         )
 

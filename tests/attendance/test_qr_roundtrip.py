@@ -6,7 +6,6 @@ import struct
 import pytest
 
 from app.attendance import tokens
-from app.attendance.emails import QR_CONTENT_ID
 from tests.tools import decode_qr
 
 
@@ -45,7 +44,7 @@ def test_the_confirmation_email_carries_the_same_qr_and_the_short_code(door, out
 
     [email] = [m for m in outbox if m.recipients == [member.email]]
     [image] = [a for a in email.attachments if (a.headers or {}).get("Content-ID")]
-    assert image.headers["Content-ID"] == f"<{QR_CONTENT_ID}>"
+    assert image.headers["Content-ID"] == f"<{tokens.QR_CONTENT_ID}>"
     assert image.disposition == "inline"
     assert decode_qr(image.data) == tokens.qr_token(booking.id)
     assert tokens.short_code(booking.id) in email.body

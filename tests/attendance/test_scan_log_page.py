@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app.attendance import services, tokens
-from app.attendance.scan_log_queries import GUESSING_UNKNOWN_CODES, SCANS_PER_PAGE
+from app.attendance.queries import GUESSING_UNKNOWN_CODES, SCANS_PER_PAGE
 from tests.accounts.support import field_error, page_text
 from tests.attendance.conftest import NOW
 from tests.queries import counting_statements

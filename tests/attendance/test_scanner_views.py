@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.attendance import tokens
 from app.attendance.models import CheckIn, ScanAttempt, ScanResult
-from app.attendance.scanner_queries import (
+from app.attendance.queries import (
     BAD_SCANS_PER_MINUTE,
     BAD_SCANS_PER_MINUTE_PER_ACCOUNT,
 )

@@ -3,7 +3,7 @@
 from sqlalchemy import select, text
 
 from app.accounts.models import UserStatus
-from app.accounts.services import set_account_status
+from app.accounts.services.accounts import set_account_status
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.core.db import transaction

@@ -8,7 +8,7 @@ from rq import SimpleWorker
 from sqlalchemy import func, select, text
 
 from app.accounts.models import Role
-from app.accounts.services import create_account
+from app.accounts.services.accounts import create_account
 from app.core import jobs
 from app.core.db import transaction
 from app.core.jobs import OutboxJob, OutboxStatus, enqueue_after_commit

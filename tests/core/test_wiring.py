@@ -20,7 +20,7 @@ RECEIVERS = {
     ],
     "attendance": [
         (signals.booking_attended, "app.attendance.services", "attended", None),
-        (signals.email_extras, "app.attendance.emails", "checkin_extras", "booking_confirmed"),
+        (signals.email_extras, "app.attendance.tokens", "checkin_extras", "booking_confirmed"),
     ],
     "billing": [
         (signals.email_extras, "app.billing.documents", "receipt_extras", "invoice_issued"),

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.accounts.services import AccountError, authenticate
+from app.accounts.services.accounts import AccountError, authenticate
 from app.core.errors import AccessDenied
 from app.trainers import services
 from app.trainers.models import Trainer
@@ -310,7 +310,7 @@ def test_deactivate_is_refused_when_a_trainer_calls_it(db, carla):
 
 
 def test_services_refuse_a_trainer_whose_account_was_deleted(db, admin, carla):
-    from app.accounts.services import delete_account
+    from app.accounts.services.accounts import delete_account
 
     delete_account(carla.user_id, actor=admin)
 

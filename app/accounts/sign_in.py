@@ -1,4 +1,7 @@
-"""Signed-in state: loading the user, forced password change, context."""
+"""Who is signed in on each request: loading the user from the session
+cookie, and sending a user who must change their password to that page.
+
+`init_app` calls `register_session_hooks`, which plugs both into the app."""
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -18,7 +21,6 @@ _OPEN_WHILE_CHANGING = {
 }
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Load from "id:session_token"; a rotated token signs the cookie out."""
     raw_id, _, token = user_id.partition(":")
@@ -31,6 +33,9 @@ def load_user(user_id: str) -> User | None:
 
 
 def register_session_hooks(app) -> None:
+    """The user loader, the sign-in page and its message, and the forced
+    password change before every request."""
+    login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"

@@ -1,14 +1,14 @@
-"""Admin pages for accounts: list, create, edit, status, delete, passwords."""
+"""The admins' pages for accounts: list, create, edit, status, delete, passwords."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app.accounts import services
 from app.accounts.forms import UserFilterForm, UserForm
 from app.accounts.models import Role, User, UserStatus
 from app.accounts.queries import search_users
+from app.accounts.services import accounts
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.permissions import ADMIN, get_or_404, roles_required
@@ -38,7 +38,7 @@ def index():
         status=filters.status.data or "",
         page=max(page, 1),
     )
-    return render_template("admin/users/index.html", users=users, filters=filters)
+    return render_template("accounts/staff/users.html", users=users, filters=filters)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -47,7 +47,7 @@ def create():
     form = UserForm()
     if form.validate_on_submit():
         try:
-            user = services.create_account(**_form_values(form), actor=current_user)
+            user = accounts.create_account(**_form_values(form), actor=current_user)
         except DomainError as exc:
             apply_error(form, exc)
         else:
@@ -59,7 +59,7 @@ def create():
                 "success",
             )
             return redirect(url_for("users_admin.edit", user_id=user.id))
-    return render_template("admin/users/form.html", form=form, user=None)
+    return render_template("accounts/staff/user_form.html", form=form, user=None)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -71,13 +71,15 @@ def edit(user_id: int):
         form.role.data, form.language.data = user.role.value, user.language or ""
     if form.validate_on_submit():
         try:
-            services.update_account(user.id, **_form_values(form), actor=current_user)
+            accounts.update_account(user.id, **_form_values(form), actor=current_user)
         except DomainError as exc:
             apply_error(form, exc)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("users_admin.edit", user_id=user.id))
-    return render_template("admin/users/form.html", form=form, user=user, action_form=FlaskForm())
+    return render_template(
+        "accounts/staff/user_form.html", form=form, user=user, action_form=FlaskForm()
+    )
 
 
 def _action(user_id: int, operation, message: str):
@@ -98,7 +100,7 @@ def _action(user_id: int, operation, message: str):
 @roles_required(*ADMIN)
 def deactivate(user_id: int):
     def operation(uid, actor):
-        return services.set_account_status(uid, UserStatus.INACTIVE, actor=actor)
+        return accounts.set_account_status(uid, UserStatus.INACTIVE, actor=actor)
 
     return _action(user_id, operation, _("The account was deactivated."))
 
@@ -107,7 +109,7 @@ def deactivate(user_id: int):
 @roles_required(*ADMIN)
 def reactivate(user_id: int):
     def operation(uid, actor):
-        return services.set_account_status(uid, UserStatus.ACTIVE, actor=actor)
+        return accounts.set_account_status(uid, UserStatus.ACTIVE, actor=actor)
 
     return _action(user_id, operation, _("The account was reactivated."))
 
@@ -116,14 +118,14 @@ def reactivate(user_id: int):
 @roles_required(*ADMIN)
 def resend_password(user_id: int):
     return _action(
-        user_id, services.resend_temporary_password, _("A new temporary password was emailed.")
+        user_id, accounts.resend_temporary_password, _("A new temporary password was emailed.")
     )
 
 
 @bp.post("/<int:user_id>/delete")
 @roles_required(*ADMIN)
 def delete(user_id: int):
-    response = _action(user_id, services.delete_account, _("The account was deleted."))
+    response = _action(user_id, accounts.delete_account, _("The account was deleted."))
     if get_or_404(User, user_id, include_deleted=True).is_deleted:
         return redirect(url_for("users_admin.index"))
     return response

@@ -22,16 +22,17 @@ from app.notifications import services as notifications
 PROFILE_FIELDS = ["email", "name", "phone", "role", "language", "status"]
 
 
-
 class AccountError(DomainError):
     """An account rule said no; the message is shown to the user."""
 
 
 def normalize_email(email: str) -> str:
+    """The email as it is stored: trimmed and lower-cased. Writes nothing."""
     return (email or "").strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account with this email, deleted or not, or None. Reads only."""
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
@@ -40,6 +41,7 @@ def authenticate(email: str, password: str) -> User | None:
 
     Unknown email, wrong password and inactive account all give None, after
     spending the same hashing time, so the answer tells an attacker nothing.
+    Records the sign-in time. Raises nothing of its own; queues nothing.
     """
     user = find_user_by_email(email)
     ok = passwords.check_password(user.password_hash if user else None, password)
@@ -61,7 +63,9 @@ def _check_email_free(email: str, *, exclude_id: int | None = None) -> None:
 def create_account(*, email, name, role, phone=None, language=None, actor) -> User:
     """Create an account and email it a temporary password (by job).
 
-    Raises AccountError when the email is taken.
+    Raises AccessDenied unless `actor` is an admin, AccountError when the
+    email is taken. Queues the `accounts.send_temporary_password` job after
+    commit.
     """
     require_role(actor, *ADMIN)
     email = normalize_email(email)
@@ -115,9 +119,12 @@ def _locked_user(user_id: int) -> User:
 
 
 def update_account(user_id: int, *, email, name, role, phone=None, language=None, actor) -> User:
-    """Change an account's profile and role; a role change is audited apart.
+    """Change an account's profile and role; a role change is audited apart
+    and signs the user out everywhere.
 
-    Raises AccountError for a taken email or when the last admin would go.
+    Raises AccessDenied unless `actor` is an admin, AccountError for a
+    deleted or missing account, a taken email, or when the last admin would
+    go. Queues nothing.
     """
     require_role(actor, *ADMIN)
     email = normalize_email(email)
@@ -150,7 +157,9 @@ def update_account(user_id: int, *, email, name, role, phone=None, language=None
 def set_account_status(user_id: int, status: UserStatus, *, actor) -> User:
     """Deactivate (signing the user out everywhere) or reactivate an account.
 
-    Raises AccountError when an admin would lock themselves or the gym out.
+    Raises AccessDenied unless `actor` is an admin, AccountError for a
+    deleted or missing account or when an admin would lock themselves or the
+    gym out. Queues nothing.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -171,7 +180,8 @@ def set_account_status(user_id: int, status: UserStatus, *, actor) -> User:
 def delete_account(user_id: int, *, actor) -> User:
     """Soft-delete an account: it can no longer sign in and leaves the lists.
 
-    Raises AccountError for one's own account or the last admin.
+    Raises AccessDenied unless `actor` is an admin, AccountError for one's
+    own account, the last admin, or an account already gone. Queues nothing.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -187,7 +197,12 @@ def delete_account(user_id: int, *, actor) -> User:
 
 
 def resend_temporary_password(user_id: int, *, actor) -> User:
-    """Email a new temporary password (by job); the old one stops working then."""
+    """Email a new temporary password (by job); the old one stops working then.
+
+    Raises AccessDenied unless `actor` is an admin, AccountError for a
+    deleted, missing or inactive account. Queues the
+    `accounts.send_temporary_password` job after commit.
+    """
     require_role(actor, *ADMIN)
     with transaction():
         user = _locked_user(user_id)
@@ -199,7 +214,12 @@ def resend_temporary_password(user_id: int, *, actor) -> User:
 
 
 def send_temporary_password(user_id: int, key: str) -> None:
-    """Job: set a fresh temporary password and email it, once per `key`."""
+    """Job: set a fresh temporary password and email it, once per `key`.
+
+    Does nothing for a missing or inactive account. Records the
+    "temporary_password" email and sends it here (no job queued); raises
+    the mail transport's error after recording it, so the job is retried.
+    """
     email = notifications.email_by_key(key)
     if email is None:
         with transaction():
@@ -227,7 +247,9 @@ def change_password(user_id: int, new_password: str, *, current_password=None, a
     """Set a new password, signing out other devices; audited and emailed.
 
     `current_password` is required unless the user must change a temporary
-    one. Raises AccountError when it is wrong or the new one is the same.
+    one. Raises AccountError when it is wrong, the new one is the same, or
+    the account is gone. Queues the "password_changed" email (sent by the
+    notifications.deliver_email job) after commit.
     """
     with transaction():
         user = _locked_user(user_id)
@@ -252,7 +274,11 @@ def _set_password(user: User, new_password: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if an active account has this email; silent otherwise."""
+    """Email a reset link if an active account has this email; silent otherwise.
+
+    Raises nothing of its own. Queues the `accounts.send_password_reset` job
+    after commit.
+    """
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
@@ -261,7 +287,12 @@ def request_password_reset(email: str) -> None:
 
 
 def send_password_reset(user_id: int, key: str) -> None:
-    """Job: email a one-hour, single-use reset link, once per `key`."""
+    """Job: email a one-hour, single-use reset link, once per `key`.
+
+    Does nothing for a missing or inactive account. Records the
+    "password_reset" email and sends it here (no job queued); raises the
+    mail transport's error after recording it, so the job is retried.
+    """
     email = notifications.email_by_key(key)
     if email is None:
         with transaction():
@@ -277,7 +308,10 @@ def send_password_reset(user_id: int, key: str) -> None:
 
 
 def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
-    """The active user a valid, unused, unexpired token belongs to."""
+    """The active user a valid, unused, unexpired token belongs to, else None.
+
+    Reads only (locking the row when `lock`); raises nothing.
+    """
     payload = passwords.read_reset_token(token)
     if payload is None or not isinstance(payload.get("uid"), int):
         return None
@@ -290,7 +324,8 @@ def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link then stops working.
 
-    Raises AccountError when the link is invalid, used or expired.
+    Raises AccountError when the link is invalid, used or expired. Queues
+    nothing.
     """
     with transaction():
         user = user_for_reset_token(token, lock=True)
@@ -302,14 +337,18 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def set_language(user: User, language: str) -> None:
-    """Remember the user's language choice."""
+    """Remember the user's language choice. Raises nothing; queues nothing."""
     with transaction():
         db.session.get(User, user.id, with_for_update=True).language = language
 
 
 def create_admin(*, email: str, name: str, password: str) -> User:
     """The first admin of a real install (`flask users create-admin`): an active
-    admin with the given password. Raises AccountError; queues nothing."""
+    admin with the given password.
+
+    Raises AccountError for a bad email or name, a password of the wrong
+    length, or a taken email. Queues nothing.
+    """
     email = normalize_email(email)
     if "@" not in email or not name.strip():
         raise AccountError(_("Enter a valid email address."))

@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import passwords, services
+from app.accounts import passwords
 from app.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -21,6 +21,7 @@ from app.accounts.forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from app.accounts.services import accounts
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import LANGUAGE_COOKIE
@@ -31,7 +32,7 @@ bp = Blueprint("accounts", __name__)
 
 
 def _login_email_key() -> str:
-    return "email:" + services.normalize_email(request.form.get("email", ""))[:254]
+    return "email:" + accounts.normalize_email(request.form.get("email", ""))[:254]
 
 
 def _limit(name: str):
@@ -51,7 +52,7 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append(_("The email or password is not correct."))
         else:
@@ -59,7 +60,7 @@ def login():
             session.clear()  # a fresh session at sign-in: no fixation
             login_user(user, remember=form.remember.data)
             return redirect(next_url or home_for(user))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/public/login.html", form=form)
 
 
 @bp.post("/logout")
@@ -78,7 +79,7 @@ def change_password():
     forced = current_user.must_change_password
     if form.validate_on_submit():
         try:
-            user = services.change_password(
+            user = accounts.change_password(
                 current_user.id,
                 form.password.data,
                 current_password=form.current_password.data,
@@ -91,7 +92,7 @@ def change_password():
             flash(_("Your password was changed."), "success")
             return redirect(home_for(user))
     return render_template(
-        "accounts/change_password.html",
+        "accounts/public/change_password.html",
         form=form,
         forced=forced,
         min_password_length=passwords.MIN_LENGTH,
@@ -103,31 +104,31 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        accounts.request_password_reset(form.email.data)
         flash(
             _("If an account uses that email, we have sent it a link to choose a new password."),
             "info",
         )
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template("accounts/public/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_limit("RESET_LIMIT"), methods=["POST"])
 def reset_password(token: str):
-    if services.user_for_reset_token(token) is None:
+    if accounts.user_for_reset_token(token) is None:
         flash(_("This reset link is invalid or has expired. Ask for a new one."), "danger")
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            accounts.reset_password(token, form.password.data)
         except DomainError as exc:
             apply_error(form, exc)
         else:
             flash(_("Your password was changed. Sign in with it now."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return render_template("accounts/public/reset_password.html", form=form)
 
 
 @bp.post("/language")
@@ -136,7 +137,7 @@ def set_language():
     if not form.validate_on_submit():
         return redirect(safe_next(request.referrer) or url_for("public.index"))
     if current_user.is_authenticated:
-        services.set_language(current_user, form.language.data)
+        accounts.set_language(current_user, form.language.data)
     response = redirect(safe_next(request.form.get("next")) or url_for("public.index"))
     response.set_cookie(
         LANGUAGE_COOKIE,

@@ -49,7 +49,7 @@ def change_member_photo(member_id: int, upload, *, actor) -> User:
 
     Raises AccessDenied unless `actor` is that member or desk staff,
     PhotoError for a missing member or (field "photo") a bad file; nothing
-    is written then. The old file is removed after commit.
+    is written then. The old file is removed after commit. Queues nothing.
     """
     _may_change(member_id, actor)
     _member(member_id)
@@ -81,6 +81,7 @@ def remove_member_photo(member_id: int, *, actor) -> User:
 
     Raises AccessDenied unless `actor` is that member or desk staff,
     PhotoError for a missing member. The file is removed after commit.
+    Queues nothing.
     """
     _may_change(member_id, actor)
     with transaction():

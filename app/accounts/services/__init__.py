@@ -1,0 +1,2 @@
+"""Accounts' operations: `accounts` (sign-in, account admin, passwords) and
+`photos` (member photos)."""

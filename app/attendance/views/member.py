@@ -1,0 +1,82 @@
+"""The member's check-in pass, its QR image and their class history (`/app`).
+
+These take only the member's own booking ids: someone else's is a 404, the
+QR image too. The history's helpers serve the staff view of the same
+history as well.
+"""
+
+from flask import Blueprint, make_response, render_template, request
+from flask_babel import format_percent
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.attendance.queries import (
+    Attendance,
+    checkin_pass,
+    member_history,
+    member_summary,
+    own_booking,
+    scannable,
+)
+from app.attendance.tokens import qr_png
+from app.core.models import utc_now
+from app.core.permissions import MEMBERS, ensure, roles_required
+
+bp = Blueprint("attendance_member", __name__, url_prefix="/app")
+
+PER_PAGE = 20
+
+#: (label, badge colour) of each status in a history
+HISTORY_BADGES = {
+    Attendance.PRESENT: (_l("Attended"), "success"),
+    Attendance.LATE: (_l("Late"), "warning"),
+    Attendance.NO_SHOW: (_l("No-show"), "danger"),
+    Attendance.MISSED: (_l("No-show"), "danger"),
+}
+
+
+def history_helpers() -> dict:
+    """What a history template needs besides its rows: badges and a percent."""
+    return {
+        "history_badges": HISTORY_BADGES,
+        "percent": lambda rate: "—" if rate is None else format_percent(rate),
+    }
+
+
+bp.context_processor(history_helpers)
+
+
+def history_context(member_id: int) -> dict:
+    """The member's summary and the history page asked for in ?page=."""
+    now = utc_now()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return {
+        "summary": member_summary(member_id, now),
+        "history": member_history(member_id, now, page=page, per_page=PER_PAGE),
+    }
+
+
+@bp.get("/bookings/<int:booking_id>")
+@roles_required(*MEMBERS)
+def booking_pass(booking_id: int):
+    booking = own_booking(current_user.id, booking_id)
+    return render_template(
+        "attendance/member/pass.html", card=checkin_pass(booking, utc_now()), member=current_user
+    )
+
+
+@bp.get("/bookings/<int:booking_id>/qr.png")
+@roles_required(*MEMBERS)
+def booking_qr(booking_id: int):
+    booking = own_booking(current_user.id, booking_id)
+    ensure(scannable(booking, utc_now()))
+    response = make_response(qr_png(booking.id))
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/history")
+@roles_required(*MEMBERS)
+def history():
+    return render_template("attendance/member/history.html", **history_context(current_user.id))
