@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.billing.models import ItemKind, PaymentMethod
-from app.billing.services import Sale, record_payment
+from app.billing.services.payments import Sale, record_payment
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
 

@@ -25,7 +25,7 @@ from app.billing.desk_forms import (
     RenewalsForm,
 )
 from app.billing.models import ItemKind, Payment, PaymentMethod
-from app.billing.services import record_payment, refund_payment
+from app.billing.services.payments import record_payment, refund_payment
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import money

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.billing.models import DrawerCount, Invoice, InvoiceKind, Payment, PaymentMethod
-from app.billing.services import MAX_PRICE_MINOR, BillingError
+from app.billing.services.payments import MAX_PRICE_MINOR, BillingError
 from app.core import audit
 from app.core.clock import local_date, local_day_bounds
 from app.core.db import transaction

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.billing.gateways import gateway
 from app.billing.gateways.sandbox import new_ref
 from app.billing.models import InvoiceLine, ItemKind, Order, OrderStatus
-from app.billing.services import PLAN_KINDS, BillingError
+from app.billing.services.payments import PLAN_KINDS, BillingError
 from app.core import audit
 from app.core.db import transaction
 from app.core.permissions import MEMBERS, require_role

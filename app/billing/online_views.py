@@ -26,7 +26,7 @@ from app.billing.gateways import MalformedEvent, SignatureError, gateway
 from app.billing.gateways.sandbox import SandboxError, charge, checkout_order
 from app.billing.models import EventStatus, Order, OrderStatus
 from app.billing.online_forms import BuyForm, CardForm, RetryForm
-from app.billing.services import BillingError
+from app.billing.services.payments import BillingError
 from app.core.db import Busy
 from app.core.idempotency.views import idempotent
 from app.core.navigation import safe_next

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.billing.gateways import DECLINED, PENDING, SUCCEEDED, gateway
 from app.billing.models import EventStatus, Order, OrderStatus, PaymentMethod, WebhookEvent
-from app.billing.services import BillingError, Sale, record_payment
+from app.billing.services.payments import BillingError, Sale, record_payment
 from app.core import audit
 from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit

@@ -4,7 +4,7 @@ refusal wrote nothing."""
 from sqlalchemy import func, select, text
 
 from app.billing.models import ItemKind, PaymentMethod
-from app.billing.services import Sale, record_payment
+from app.billing.services.payments import Sale, record_payment
 from app.extensions import db
 
 #: every table a payment or a refund may write to

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.billing import drawer
 from app.billing.models import DrawerCount, ItemKind, PaymentMethod
-from app.billing.services import BillingError, Sale, record_payment, refund_payment
+from app.billing.services.payments import BillingError, Sale, record_payment, refund_payment
 from app.core.audit import AuditEntry
 from app.core.errors import AccessDenied
 from tests.accounts.support import page_text
