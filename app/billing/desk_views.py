@@ -10,8 +10,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing import desk_queries as queries
-from app.billing import drawer as drawers
 from app.billing.desk_forms import (
     KIND_LABELS,
     METHOD_LABELS,
@@ -25,6 +23,10 @@ from app.billing.desk_forms import (
     RenewalsForm,
 )
 from app.billing.models import ItemKind, Payment, PaymentMethod
+from app.billing.queries import drawer as drawer_queries
+from app.billing.queries import payments as queries
+from app.billing.queries.renewals import renewals_due
+from app.billing.services import drawer as drawers
 from app.billing.services.payments import record_payment, refund_payment
 from app.core.errors import DomainError
 from app.core.forms import apply_error
@@ -212,7 +214,7 @@ def drawer():
     pick, staff_id = _drawer_pick()
     day = pick.day.data
     form = DrawerForm()
-    saved = drawers.count_of(day, staff_id)
+    saved = drawer_queries.count_of(day, staff_id)
     if form.validate_on_submit():
         try:
             drawers.count_drawer(
@@ -231,9 +233,9 @@ def drawer():
         form=form,
         day=day,
         staff_id=staff_id,
-        tally=drawers.tally(day, staff_id),
+        tally=drawer_queries.tally(day, staff_id),
         saved=saved,
-        counts=drawers.counts_page(staff_id, request.args.get("page", 1, type=int)),
+        counts=drawer_queries.counts_page(staff_id, request.args.get("page", 1, type=int)),
         is_future=day > queries.today(),
     )
 
@@ -251,6 +253,6 @@ def renewals():
         "billing/desk/renewals.html",
         form=form,
         days=days,
-        rows=queries.renewals_due(days, request.args.get("page", 1, type=int)),
+        rows=renewals_due(days, request.args.get("page", 1, type=int)),
         today=queries.today(),
     )

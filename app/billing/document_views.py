@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.billing import documents
-from app.billing.member_queries import my_payments as my_payments_query
 from app.billing.models import Invoice, PaymentStatus
+from app.billing.queries.payments import my_payments as my_payments_query
+from app.billing.services import documents
 from app.core.permissions import DESK, MEMBERS, ensure, get_or_404, roles_required
 
 bp = Blueprint("billing_documents", __name__)

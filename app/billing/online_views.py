@@ -21,11 +21,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing import online, webhooks
 from app.billing.gateways import MalformedEvent, SignatureError, gateway
 from app.billing.gateways.sandbox import SandboxError, charge, checkout_order
 from app.billing.models import EventStatus, Order, OrderStatus
 from app.billing.online_forms import BuyForm, CardForm, RetryForm
+from app.billing.queries import online as online_queries
+from app.billing.services import orders, webhooks
 from app.billing.services.payments import BillingError
 from app.core.db import Busy
 from app.core.idempotency.views import idempotent
@@ -37,6 +38,16 @@ bp = Blueprint("billing_online", __name__)
 
 #: the invoice PDF a member may download (built by the documents module)
 MEMBER_PDF = "billing_documents.member_pdf"
+#: decline codes a gateway sends, as the member reads them
+DECLINE_REASONS = {
+    "card_declined": lambda: _("Your card was declined."),
+    "insufficient_funds": lambda: _("Your card has insufficient funds."),
+}
+
+
+def decline_text(code: str) -> str:
+    known = DECLINE_REASONS.get(code)
+    return known() if known else (code or _("The payment was declined."))
 
 
 def _own_order(order_id: int) -> Order:
@@ -54,13 +65,13 @@ def _own_order(order_id: int) -> Order:
 def shop():
     return render_template(
         "billing/online/shop.html",
-        shelf=online.shelf(current_user.id),
+        shelf=online_queries.shelf(current_user.id),
     )
 
 
 @idempotent("billing.place_order")
 def _place_order(form: BuyForm, plan_id: int) -> dict:
-    return {"order_id": online.place_order(plan_id, actor=current_user._get_current_object()).id}
+    return {"order_id": orders.place_order(plan_id, actor=current_user._get_current_object()).id}
 
 
 @bp.post("/app/shop/orders")
@@ -76,14 +87,14 @@ def buy():
         return redirect(url_for(".shop"), code=303)
     order = db.session.get(Order, result["order_id"])
     return_url = url_for(".order", order_id=order.id)
-    return redirect(online.checkout_url(order, return_url), code=303)
+    return redirect(orders.checkout_url(order, return_url), code=303)
 
 
 def _order_context(order: Order) -> dict:
     return {
         "order": order,
-        "receipt": online.receipt(order),
-        "decline": online.decline_text(order.decline_reason),
+        "receipt": online_queries.receipt(order),
+        "decline": decline_text(order.decline_reason),
         "pdf_endpoint": MEMBER_PDF if MEMBER_PDF in current_app.view_functions else None,
         "waiting": order.status in (OrderStatus.OPEN, OrderStatus.PENDING),
     }
@@ -163,7 +174,7 @@ def webhook_events():
     failed_only = request.args.get("failed") == "1"
     return render_template(
         "billing/online/webhook_events.html",
-        events=webhooks.events_page(
+        events=online_queries.events_page(
             failed_only=failed_only, page=request.args.get("page", 1, type=int)
         ),
         failed_only=failed_only,

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
-from app.billing.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
+from app.billing.services.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
 from app.core.forms import strip
 
 BLANK = ("", "—")

@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing import desk_queries
 from app.billing.profile_forms import BillingProfileForm
-from app.billing.profiles import billing_profile, save_billing_profile
+from app.billing.queries import payments as queries
+from app.billing.services.profiles import save_billing_profile
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.permissions import DESK, MEMBERS, ensure, roles_required
@@ -20,7 +20,7 @@ bp = Blueprint("billing_profiles", __name__)
 
 def _edit(member, template: str, done_url: str):
     """GET: the form filled with the saved details; POST: save, or re-render with errors."""
-    form = BillingProfileForm(obj=billing_profile(member.id))
+    form = BillingProfileForm(obj=queries.billing_profile(member.id))
     if form.validate_on_submit():
         try:
             save_billing_profile(member.id, form.values(), actor=current_user._get_current_object())
@@ -45,7 +45,7 @@ def member_edit():
 @roles_required(*DESK)
 def desk_edit(member_id: int):
     """A member's details, for the desk; 404 unless `member_id` is a member."""
-    member = desk_queries.member(member_id)
+    member = queries.member(member_id)
     ensure(member is not None)
     return _edit(
         member,

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.billing import webhooks
 from app.billing.models import EventStatus, Order, OrderStatus, Payment, WebhookEvent
-from app.billing.services import payments
+from app.billing.services import payments, webhooks
 from app.memberships import ledger
 from tests.billing.conftest import NOW
 from tests.billing.online_support import counts, deliver, event, fresh, order_for, signed

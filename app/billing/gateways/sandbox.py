@@ -63,7 +63,6 @@ TEST_CARDS = {
 }
 
 
-
 class SandboxError(DomainError):
     """The sandbox would not take this payment; `str(exc)` says why."""
 

@@ -195,10 +195,3 @@ def retry_event(event_id: int, *, actor) -> WebhookEvent:
         audit.record("webhook_event.retried", event, actor=actor, after=after)
         enqueue_after_commit("billing.process_webhook_event", event.id)
     return event
-
-
-def events_page(*, failed_only: bool, page: int, per_page: int = 50):
-    query = select(WebhookEvent).order_by(WebhookEvent.received_at.desc(), WebhookEvent.id.desc())
-    if failed_only:
-        query = query.where(WebhookEvent.status == EventStatus.FAILED)
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)

@@ -106,11 +106,6 @@ def is_valid_rfc(rfc: str) -> bool:
     return True
 
 
-def billing_profile(member_id: int) -> BillingProfile | None:
-    """The member's saved details, or None when they never saved any."""
-    return db.session.get(BillingProfile, member_id)
-
-
 def _clean(values: dict) -> dict:
     """The submitted values, trimmed and normalised, every field present."""
     clean = {name: (values.get(name) or "").strip() for name in FIELDS}

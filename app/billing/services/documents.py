@@ -198,5 +198,3 @@ def receipt_extras(template: str, *, context: dict) -> tuple[dict, list]:
     data = pdf_bytes(invoice.id)
     attachment = (f"invoice-{invoice.id}", f"{invoice.label}.pdf", PDF, data, "attachment")
     return {"issued_on": invoice.issued_on}, [attachment]
-
-
