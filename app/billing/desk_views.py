@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing.desk_forms import (
+from app.billing.forms import (
     KIND_LABELS,
     METHOD_LABELS,
     RENEWAL_DAYS,

@@ -21,10 +21,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.billing.forms import BuyForm, CardForm, RetryForm
 from app.billing.gateways import MalformedEvent, SignatureError, gateway
 from app.billing.gateways.sandbox import SandboxError, charge, checkout_order
 from app.billing.models import EventStatus, Order, OrderStatus
-from app.billing.online_forms import BuyForm, CardForm, RetryForm
 from app.billing.queries import online as online_queries
 from app.billing.services import orders, webhooks
 from app.billing.services.payments import BillingError

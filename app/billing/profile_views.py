@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing.profile_forms import BillingProfileForm
+from app.billing.forms import BillingProfileForm
 from app.billing.queries import payments as queries
 from app.billing.services.profiles import save_billing_profile
 from app.core.errors import DomainError

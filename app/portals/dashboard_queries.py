@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.attendance.models import CheckIn
-from app.billing.desk_forms import RENEWAL_DAYS
+from app.billing.forms import RENEWAL_DAYS
 from app.billing.models import EventStatus, Payment, PaymentMethod, PaymentStatus, WebhookEvent
 from app.billing.queries import renewals as billing_renewals
 from app.booking.models import Booking, BookingStatus
