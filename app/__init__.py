@@ -87,10 +87,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.attendance.scan_log_views import bp as scan_log_bp
     from app.attendance.scanner_views import bp as scanner_bp
     from app.attendance.views import bp as attendance_bp
-    from app.billing.desk_views import bp as billing_desk_bp
-    from app.billing.document_views import bp as billing_documents_bp
-    from app.billing.online_views import bp as billing_online_bp
-    from app.billing.profile_views import bp as billing_profiles_bp
+    from app.billing.views import desk_bp as billing_desk_bp
+    from app.billing.views import documents_bp as billing_documents_bp
+    from app.billing.views import online_bp as billing_online_bp
+    from app.billing.views import profiles_bp as billing_profiles_bp
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp

@@ -1,47 +1,46 @@
-"""Buying online: the member's shop, the gateway's checkout and webhooks.
+"""The member's billing pages, on their phone (`/app`).
 
-Members pick a plan or pack (`shop`), which places an order and sends them
-to the gateway's checkout; they come back to the order's page, which polls
-until the webhook has settled it. The webhook endpoint is open (no login,
-no CSRF): the gateway's signature is its credential. Admins see the events
-and retry the ones that failed.
+The shop: members pick a plan or pack (`shop`), which places an order and
+sends them to the gateway's checkout (the sandbox's is served here too);
+they come back to the order's page, which polls until the webhook has
+settled it. Their payments with the invoices and credit notes, each PDF
+(another member's is a 404), and their billing details.
 """
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing.forms import BuyForm, CardForm, RetryForm
-from app.billing.gateways import MalformedEvent, SignatureError, gateway
+from app.billing.forms import STATUS_LABELS, BuyForm, CardForm
 from app.billing.gateways.sandbox import SandboxError, charge, checkout_order
-from app.billing.models import EventStatus, Order, OrderStatus
+from app.billing.models import Invoice, Order, OrderStatus, PaymentStatus
 from app.billing.queries import online as online_queries
-from app.billing.services import orders, webhooks
-from app.billing.services.payments import BillingError
-from app.core.db import Busy
+from app.billing.queries.payments import my_payments as my_payments_query
+from app.billing.services import documents, orders
+from app.billing.views import (
+    documents_bp,
+    edit_billing_profile,
+    online_bp,
+    profiles_bp,
+    send_pdf,
+)
 from app.core.idempotency.views import idempotent
 from app.core.navigation import safe_next
-from app.core.permissions import ADMIN, MEMBERS, ensure, roles_required
-from app.extensions import csrf, db
+from app.core.permissions import MEMBERS, ensure, get_or_404, roles_required
+from app.extensions import db
 
-bp = Blueprint("billing_online", __name__)
-
-#: the invoice PDF a member may download (built by the documents module)
+#: the invoice PDF a member may download (`member_pdf` below)
 MEMBER_PDF = "billing_documents.member_pdf"
 #: decline codes a gateway sends, as the member reads them
 DECLINE_REASONS = {
     "card_declined": lambda: _("Your card was declined."),
     "insufficient_funds": lambda: _("Your card has insufficient funds."),
+}
+#: a payment's status, as the colour of its badge
+STATUS_BADGES = {
+    PaymentStatus.PAID: "bg-success-lt",
+    PaymentStatus.REFUNDED: "bg-warning-lt",
+    PaymentStatus.VOIDED: "bg-secondary-lt",
 }
 
 
@@ -60,11 +59,11 @@ def _own_order(order_id: int) -> Order:
 # ---- the member's shop --------------------------------------------------------
 
 
-@bp.get("/app/shop")
+@online_bp.get("/app/shop")
 @roles_required(*MEMBERS)
 def shop():
     return render_template(
-        "billing/online/shop.html",
+        "billing/member/shop.html",
         shelf=online_queries.shelf(current_user.id),
     )
 
@@ -74,7 +73,7 @@ def _place_order(form: BuyForm, plan_id: int) -> dict:
     return {"order_id": orders.place_order(plan_id, actor=current_user._get_current_object()).id}
 
 
-@bp.post("/app/shop/orders")
+@online_bp.post("/app/shop/orders")
 @roles_required(*MEMBERS)
 def buy():
     form = BuyForm()
@@ -100,24 +99,24 @@ def _order_context(order: Order) -> dict:
     }
 
 
-@bp.get("/app/orders/<int:order_id>")
+@online_bp.get("/app/orders/<int:order_id>")
 @roles_required(*MEMBERS)
 def order(order_id: int):
-    return render_template("billing/online/order.html", **_order_context(_own_order(order_id)))
+    return render_template("billing/member/order.html", **_order_context(_own_order(order_id)))
 
 
-@bp.get("/app/orders/<int:order_id>/status")
+@online_bp.get("/app/orders/<int:order_id>/status")
 @roles_required(*MEMBERS)
 def order_status(order_id: int):
     """The order's state, for the page's polling (HTMX swaps it in)."""
     context = _order_context(_own_order(order_id))
-    return render_template("billing/online/_order_status.html", **context)
+    return render_template("billing/member/_order_status.html", **context)
 
 
 # ---- the sandbox gateway's hosted checkout ------------------------------------
 
 
-@bp.route("/billing/sandbox/checkout/<ref>", methods=["GET", "POST"])
+@online_bp.route("/billing/sandbox/checkout/<ref>", methods=["GET", "POST"])
 @roles_required(*MEMBERS)
 def sandbox_checkout(ref: str):
     order = checkout_order(ref, current_user.id)
@@ -137,66 +136,46 @@ def sandbox_checkout(ref: str):
         else:
             return redirect(back, code=303)
     return render_template(
-        "billing/sandbox/checkout.html",
+        "billing/member/sandbox_checkout.html",
         order=order,
         form=form,
         cancel_url=url_for(".shop"),
     )
 
 
-# ---- webhooks -----------------------------------------------------------------
+# ---- the member's payments and documents ------------------------------------
 
 
-@bp.post("/billing/webhooks/<gateway_name>")
-@csrf.exempt
-def webhook(gateway_name: str):
-    """A gateway tells us what happened; 200 once stored (or seen before)."""
-    try:
-        gateway(gateway_name)
-    except KeyError:
-        abort(404)
-    try:
-        event, duplicate = webhooks.receive_event(
-            gateway_name, request.headers, request.get_data(cache=False)
-        )
-    except SignatureError:
-        return jsonify(error="invalid signature"), 400
-    except MalformedEvent:
-        return jsonify(error="malformed event"), 400
-    except Busy:  # a lock wait ran out: the gateway sends it again
-        return jsonify(error="busy"), 503
-    return jsonify(received=event.event_id, duplicate=duplicate), 200
-
-
-@bp.get("/admin/billing/webhooks")
-@roles_required(*ADMIN)
-def webhook_events():
-    failed_only = request.args.get("failed") == "1"
+@documents_bp.get("/app/payments")
+@roles_required(*MEMBERS)
+def my_payments():
+    """The member's payments, newest first, with their invoices and credit notes."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template(
-        "billing/online/webhook_events.html",
-        events=online_queries.events_page(
-            failed_only=failed_only, page=request.args.get("page", 1, type=int)
-        ),
-        failed_only=failed_only,
-        statuses={
-            EventStatus.RECEIVED: _("Waiting"),
-            EventStatus.PROCESSED: _("Processed"),
-            EventStatus.FAILED: _("Failed"),
-        },
-        form=RetryForm(),
+        "billing/member/my_payments.html",
+        payments=my_payments_query(current_user.id, page=page),
+        method_labels=documents.METHOD_LABELS,
+        status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
     )
 
 
-@bp.post("/admin/billing/webhooks/<int:event_id>/retry")
-@roles_required(*ADMIN)
-def retry_webhook_event(event_id: int):
-    form = RetryForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        webhooks.retry_event(event_id, actor=current_user._get_current_object())
-    except BillingError as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(_("The event was run again."), "success")
-    return redirect(url_for(".webhook_events", failed=request.args.get("failed")), code=303)
+@documents_bp.get("/app/invoices/<int:invoice_id>.pdf")
+@roles_required(*MEMBERS)
+def member_pdf(invoice_id: int):
+    """The member's own invoice or credit note; another member's is a 404."""
+    invoice = get_or_404(Invoice, invoice_id)
+    ensure(invoice.member_id == current_user.id)
+    return send_pdf(invoice, url_for("billing_documents.my_payments"))
+
+
+# ---- the member's billing details -------------------------------------------
+
+
+@profiles_bp.route("/app/billing-details", methods=["GET", "POST"])
+@roles_required(*MEMBERS)
+def member_edit():
+    """The signed-in member's own details; there is no URL for anyone else's."""
+    return edit_billing_profile(
+        current_user, "billing/member/billing_details.html", url_for(".member_edit")
+    )
