@@ -13,7 +13,7 @@ from app.memberships.models import MembershipStatus
 from app.portals import dashboard_queries as queries
 from tests.accounts.support import page_text
 from tests.billing.conftest import NOW, Till
-from tests.billing.test_desk_renewals import _membership
+from tests.billing.support import membership_ending as _membership
 from tests.queries import counting_statements
 
 DASHBOARD = "/admin/"
