@@ -86,10 +86,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.attendance.views.staff import lists_bp as attendance_bp
     from app.attendance.views.staff import profile_bp as attendance_profile_bp
     from app.attendance.views.staff import scan_log_bp, scanner_bp
-    from app.billing.desk_views import bp as billing_desk_bp
-    from app.billing.document_views import bp as billing_documents_bp
-    from app.billing.online_views import bp as billing_online_bp
-    from app.billing.profile_views import bp as billing_profiles_bp
+    from app.billing.views import desk_bp as billing_desk_bp
+    from app.billing.views import documents_bp as billing_documents_bp
+    from app.billing.views import online_bp as billing_online_bp
+    from app.billing.views import profiles_bp as billing_profiles_bp
     from app.booking.member_views import bp as booking_bp
     from app.booking.staff_views import bp as booking_staff_bp
     from app.core.health import bp as health_bp

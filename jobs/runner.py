@@ -73,7 +73,7 @@ def tend_online_payments() -> None:
     """Every minute: retry webhook events whose backoff is over, and let the
     sandbox gateway settle payments that have been pending long enough."""
     from app.billing.gateways.sandbox import settle_pending
-    from app.billing.webhooks import retry_due_events
+    from app.billing.services.webhooks import retry_due_events
 
     _in_app(retry_due_events)
     _in_app(settle_pending)

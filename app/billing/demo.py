@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.billing.models import ItemKind, PaymentMethod
-from app.billing.services import Sale, record_payment
+from app.billing.services.payments import Sale, record_payment
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
 
@@ -49,6 +49,9 @@ def seed_payments() -> int:
     Two pack holders top up in cash (with change), a monthly member renews
     by card terminal, another member pays a retail item by transfer. Runs
     inside the caller's transaction; the PDFs render after its commit.
+
+    Raises ValueError when the demo gym has too few such members, and what
+    `record_payment` raises. Queues `billing.render_invoice` per payment.
     """
     desk = db.session.scalar(select(User).where(User.email == DESK_EMAIL))
     pack_holders = _holders(PlanKind.CREDITS)

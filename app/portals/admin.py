@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.billing.desk_queries import today
-from app.billing.documents import METHOD_LABELS
+from app.billing.queries.payments import today
+from app.billing.services.documents import METHOD_LABELS
 from app.core.audit import AuditEntry
 from app.core.i18n import gym_zone
 from app.core.permissions import ADMIN, DESK, roles_required

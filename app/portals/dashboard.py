@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.attendance.models import CheckIn
-from app.billing import desk_queries
-from app.billing.desk_forms import RENEWAL_DAYS
+from app.billing.forms import RENEWAL_DAYS
 from app.billing.models import EventStatus, Payment, PaymentMethod, PaymentStatus, WebhookEvent
+from app.billing.queries import renewals as billing_renewals
 from app.booking.models import Booking, BookingStatus
 from app.core.clock import local_day_bounds
 from app.core.i18n import gym_zone
@@ -193,5 +193,5 @@ class Renewals:
 
 def renewals() -> Renewals:
     """Memberships to renew at the desk in the next RENEWAL_DAYS, and past due."""
-    due_soon, past_due = desk_queries.renewal_counts(RENEWAL_DAYS)
+    due_soon, past_due = billing_renewals.renewal_counts(RENEWAL_DAYS)
     return Renewals(RENEWAL_DAYS, due_soon, past_due)

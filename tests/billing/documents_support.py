@@ -2,7 +2,7 @@
 stored as rows, and (from tests/tools.py) the PDF read back by pdftotext."""
 
 from app.billing.models import ItemKind, PaymentMethod
-from app.billing.services import Sale, record_payment
+from app.billing.services.payments import Sale, record_payment
 from tests.tools import pdf_text, require_weasyprint
 
 __all__ = ["pdf_text", "require_weasyprint", "sell_pack", "stored_invoice"]

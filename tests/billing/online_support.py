@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.billing.gateways import signature_header
 from app.billing.gateways.sandbox import SIGNATURE_HEADER, WEBHOOK_PATH, webhook_secret
 from app.billing.models import Invoice, Order, Payment, WebhookEvent
-from app.billing.online import place_order
+from app.billing.services.orders import place_order
 from app.core.models import utc_now
 from app.memberships.models import CreditLot, LedgerEntry
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.billing.models import BillingProfile, Invoice
-from app.billing.profiles import BillingProfileError, save_billing_profile
+from app.billing.services.profiles import BillingProfileError, save_billing_profile
 from app.core.audit import AuditEntry
 from app.core.errors import AccessDenied
 from app.core.uploads import absolute_path

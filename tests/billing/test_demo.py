@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.billing.desk_queries import renewals_due
-from app.billing.drawer import tally
 from app.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod, PaymentStatus
+from app.billing.queries.drawer import tally
+from app.billing.queries.renewals import renewals_due
 from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.core.models import utc_now

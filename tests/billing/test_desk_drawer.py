@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.billing import drawer
 from app.billing.models import DrawerCount, ItemKind, PaymentMethod
-from app.billing.services import BillingError, Sale, record_payment, refund_payment
+from app.billing.queries import drawer as drawer_queries
+from app.billing.services import drawer
+from app.billing.services.payments import BillingError, Sale, record_payment, refund_payment
 from app.core.audit import AuditEntry
 from app.core.errors import AccessDenied
 from tests.accounts.support import page_text
@@ -47,12 +48,15 @@ def day_of_sales(till, clock):
 
 
 def test_expected_cash_is_cash_taken_minus_cash_refunded_that_day(day_of_sales):
-    tally = drawer.tally(TODAY, day_of_sales["luis"].id)
+    tally = drawer_queries.tally(TODAY, day_of_sales["luis"].id)
     assert (tally.taken_minor, tally.taken_count) == (45_000, 2)
     assert (tally.returned_minor, tally.returned_count) == (20_000, 2)
     assert tally.expected_minor == 25_000
-    assert drawer.tally(TODAY, day_of_sales["ana"].id).expected_minor == 7_000
-    assert drawer.tally(TODAY - timedelta(days=1), day_of_sales["luis"].id).expected_minor == 5_000
+    assert drawer_queries.tally(TODAY, day_of_sales["ana"].id).expected_minor == 7_000
+    assert (
+        drawer_queries.tally(TODAY - timedelta(days=1), day_of_sales["luis"].id).expected_minor
+        == 5_000
+    )
 
 
 def test_count_saves_expected_counted_and_difference_and_is_audited(day_of_sales, db):

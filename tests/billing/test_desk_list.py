@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app.billing.models import ItemKind, Payment, PaymentMethod
-from app.billing.services import Sale, record_payment, refund_payment
+from app.billing.services.payments import Sale, record_payment, refund_payment
 from tests.accounts.support import page_text
 from tests.billing.conftest import NOW
 from tests.queries import counting_statements

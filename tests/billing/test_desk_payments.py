@@ -270,7 +270,7 @@ def test_trainers_and_members_may_not_record_payments(till, client, login, facto
 
 def _cash_pack(till, db, desk):
     from app.billing.models import ItemKind
-    from app.billing.services import Sale, record_payment
+    from app.billing.services.payments import Sale, record_payment
 
     member = till.member()
     return record_payment(

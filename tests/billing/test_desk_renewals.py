@@ -7,44 +7,29 @@ import pytest
 
 from app.memberships.models import Membership, MembershipStatus
 from tests.accounts.support import page_text
+from tests.billing.support import membership_ending
 from tests.queries import counting_statements
 
 RENEWALS = "/admin/billing/renewals"
 TODAY = date(2026, 12, 1)
 
 
-def _membership(till, member, plan, ends_in: int, status=MembershipStatus.ACTIVE, **fields):
-    end = TODAY + timedelta(days=ends_in)
-    membership = Membership(
-        member_id=member.id,
-        plan_id=plan.id,
-        status=status,
-        period_start=fields.pop("period_start", end - timedelta(days=29)),
-        period_end=end,
-        renews_on=fields.pop("renews_on", end + timedelta(days=1)),
-        **fields,
-    )
-    till.db.session.add(membership)
-    till.db.session.commit()
-    return membership
-
-
 @pytest.fixture
 def due(till):
     monthly, pack = till.unlimited_plan(), till.pack()
     rows = {
-        "ends_today": _membership(till, till.member(), monthly, 0),
-        "in_5_days": _membership(till, till.member(), monthly, 5),
-        "in_20_days": _membership(till, till.member(), monthly, 20),
-        "past_due": _membership(till, till.member(), monthly, -3, MembershipStatus.PAST_DUE),
-        "cancelled": _membership(
+        "ends_today": membership_ending(till, till.member(), monthly, 0),
+        "in_5_days": membership_ending(till, till.member(), monthly, 5),
+        "in_20_days": membership_ending(till, till.member(), monthly, 20),
+        "past_due": membership_ending(till, till.member(), monthly, -3, MembershipStatus.PAST_DUE),
+        "cancelled": membership_ending(
             till, till.member(), monthly, 3, MembershipStatus.CANCELLED, renews_on=None
         ),
-        "pack": _membership(till, till.member(), pack, 2, renews_on=None),
+        "pack": membership_ending(till, till.member(), pack, 2, renews_on=None),
     }
     renewed = till.member()
-    rows["renewed"] = _membership(till, renewed, monthly, 4)
-    _membership(till, renewed, monthly, 34, period_start=TODAY + timedelta(days=5))
+    rows["renewed"] = membership_ending(till, renewed, monthly, 4)
+    membership_ending(till, renewed, monthly, 34, period_start=TODAY + timedelta(days=5))
     return {name: m.id for name, m in rows.items()} | {"plan_id": monthly.id}
 
 
@@ -100,7 +85,7 @@ def test_query_count_does_not_grow_with_rows(till, client, login, db, due):
         client.get(RENEWALS)
     plan = till.unlimited_plan(price_minor=1)
     for days in range(7):
-        _membership(till, till.member(), plan, days)
+        membership_ending(till, till.member(), plan, days)
     with counting_statements(db.engine) as many:
         assert client.get(RENEWALS).status_code == 200
     assert len(many) == len(few)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.billing.models import Invoice
-from app.billing.services import refund_payment
+from app.billing.services.payments import refund_payment
 from app.extensions import db as _db
 from app.notifications.models import SentEmail
 from tests.accounts.support import page_text

@@ -9,10 +9,10 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from app.billing import documents
-from app.billing.documents import InvoiceRenderError, render_invoice
 from app.billing.models import Invoice, ItemKind, PaymentMethod
-from app.billing.services import Sale, record_payment, refund_payment
+from app.billing.services import documents
+from app.billing.services.documents import InvoiceRenderError, render_invoice
+from app.billing.services.payments import Sale, record_payment, refund_payment
 from app.config import ROOT
 from app.core.i18n import money
 from app.core.jobs import OutboxJob, OutboxStatus, run_outbox_job

@@ -17,7 +17,7 @@ from app.billing.models import (
     PaymentMethod,
     PaymentStatus,
 )
-from app.billing.services import BillingError, refund_payment
+from app.billing.services.payments import BillingError, refund_payment
 from app.booking.models import Booking, BookingStatus
 from app.booking.services import book_now
 from app.core.audit import AuditEntry

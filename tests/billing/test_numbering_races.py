@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.billing import invoices
-from app.billing import services as billing
 from app.billing.models import Invoice, InvoiceKind, ItemKind, Payment, PaymentMethod
-from app.billing.services import BillingError, Sale, record_payment, refund_payment
+from app.billing.services import invoices
+from app.billing.services import payments as billing
+from app.billing.services.payments import BillingError, Sale, record_payment, refund_payment
 from app.core import audit
 from app.core import jobs as core_jobs
 from app.core.db import Busy

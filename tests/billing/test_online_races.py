@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.billing.models import EventStatus, Order, OrderStatus, Payment, WebhookEvent
-from app.billing.online import place_order
+from app.billing.services.orders import place_order
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import Plan, PlanInterval, PlanKind

@@ -14,7 +14,7 @@ from app.billing.models import (
     PaymentMethod,
     PaymentStatus,
 )
-from app.billing.services import MAX_PRICE_MINOR, BillingError, Sale
+from app.billing.services.payments import MAX_PRICE_MINOR, BillingError, Sale
 from app.booking.models import Booking, BookingStatus
 from app.booking.services import book_now
 from app.core.audit import AuditEntry

@@ -1,5 +1,5 @@
 from app.billing.models import InvoiceKind, ItemKind, PaymentMethod, PaymentStatus
-from app.billing.services import Sale, record_payment, refund_payment
+from app.billing.services.payments import Sale, record_payment, refund_payment
 from app.memberships import ledger
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from app.billing.totals import BP, Amounts, add_up, line_amounts
+from app.billing.services.invoices import BP, Amounts, add_up, line_amounts
 
 IVA = 1600  # 16 %, Mexico's general rate
 

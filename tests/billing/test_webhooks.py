@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.billing import services, webhooks
 from app.billing.models import EventStatus, Order, OrderStatus, Payment, WebhookEvent
+from app.billing.services import payments, webhooks
 from app.memberships import ledger
 from tests.billing.conftest import NOW
 from tests.billing.online_support import counts, deliver, event, fresh, order_for, signed
@@ -168,7 +168,7 @@ def test_event_with_another_amount_fails_and_pays_nothing(client, db, paying):
 
 def _failing(monkeypatch, times: int):
     calls = {"n": 0}
-    real = services.record_payment
+    real = payments.record_payment
 
     def flaky(*args, **kwargs):
         calls["n"] += 1

@@ -6,14 +6,14 @@ import pytest
 
 from app.attendance.services import check_in
 from app.billing.models import EventStatus, ItemKind, PaymentMethod, WebhookEvent
-from app.billing.services import Sale, record_payment, refund_payment
+from app.billing.services.payments import Sale, record_payment, refund_payment
 from app.booking.services import book_now, mark_no_show
 from app.core.i18n import money
 from app.memberships.models import MembershipStatus
 from app.portals import dashboard as queries
 from tests.accounts.support import page_text
 from tests.billing.conftest import NOW, Till
-from tests.billing.test_desk_renewals import _membership
+from tests.billing.support import membership_ending as _membership
 from tests.queries import counting_statements
 
 DASHBOARD = "/admin/"

@@ -23,8 +23,18 @@ RECEIVERS = {
         (signals.email_extras, "app.attendance.tokens", "checkin_extras", "booking_confirmed"),
     ],
     "billing": [
-        (signals.email_extras, "app.billing.documents", "receipt_extras", "invoice_issued"),
-        (signals.email_extras, "app.billing.documents", "receipt_extras", "credit_note_issued"),
+        (
+            signals.email_extras,
+            "app.billing.services.documents",
+            "receipt_extras",
+            "invoice_issued",
+        ),
+        (
+            signals.email_extras,
+            "app.billing.services.documents",
+            "receipt_extras",
+            "credit_note_issued",
+        ),
     ],
     "memberships": [
         (

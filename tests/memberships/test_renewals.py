@@ -12,7 +12,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from app.billing.models import ItemKind, PaymentMethod
-from app.billing.services import Sale, record_payment
+from app.billing.services.payments import Sale, record_payment
 from app.booking.member_queries import SpotState, member_states
 from app.booking.models import Booking
 from app.booking.services import BookingError, book_now

@@ -6,8 +6,8 @@ import base64
 import pytest
 from sqlalchemy import select
 
-from app.billing import documents
 from app.billing.models import Invoice
+from app.billing.services import documents
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.settings.models import GymSettings

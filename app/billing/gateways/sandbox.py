@@ -63,7 +63,6 @@ TEST_CARDS = {
 }
 
 
-
 class SandboxError(DomainError):
     """The sandbox would not take this payment; `str(exc)` says why."""
 
@@ -137,9 +136,10 @@ def event_body(order: Order, event_type: str, reason: str = "", event_id: str = 
 def charge(ref: str, card_number: str, *, member_id: int) -> str:
     """The member paid at the sandbox checkout with a test card.
 
-    Records the outcome (the webhook delivery job, in the outbox) and returns
-    the event type it will deliver. Raises SandboxError for an unknown card
-    (field "card_number") or an order that is not waiting for payment.
+    Records the outcome and returns the event type it will deliver. Raises
+    SandboxError for an unknown card (field "card_number"), an unknown
+    checkout or another member's, or an order that is not waiting for payment.
+    Queues `billing.sandbox_deliver` with the signed event's body after commit.
     """
     outcome = TEST_CARDS.get(card_digits(card_number))
     if outcome is None:
@@ -175,7 +175,9 @@ class DeliveryFailed(Exception):
 
 
 def deliver_event(body: str) -> None:
-    """Job: POST one signed event to the app's own webhook endpoint."""
+    """Job: POST one signed event to the app's own webhook endpoint (which
+    stores it). Raises DeliveryFailed unless it answers 200, so the outbox
+    tries again. Queues nothing itself (the endpoint queues the processing)."""
     app = current_app._get_current_object()
     raw = body.encode()
     headers = {
@@ -193,7 +195,9 @@ def settle_pending() -> int:
     """Periodic: payments pending at the sandbox for `settle_after()` succeed.
 
     Sends one payment.succeeded per order (a fixed event id, so a repeat is a
-    duplicate the endpoint ignores). Returns how many were sent.
+    duplicate the endpoint ignores). Returns how many were sent. Raises
+    nothing of its own. Queues one `billing.sandbox_deliver` per order
+    (at most 200 a run), after commit.
     """
     cutoff = utc_now() - settle_after()
     pending_refs = select(WebhookEvent.payload["ref"].as_string()).where(

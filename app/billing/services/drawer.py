@@ -9,73 +9,35 @@ is handed back from the drawer. Card, transfer and online payments never
 touch it.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
-from app.billing.models import DrawerCount, Invoice, InvoiceKind, Payment, PaymentMethod
-from app.billing.services import MAX_PRICE_MINOR, BillingError
+from app.billing.models import DrawerCount
+from app.billing.queries.drawer import tally
+from app.billing.services.payments import MAX_PRICE_MINOR, BillingError
 from app.core import audit
-from app.core.clock import local_date, local_day_bounds
+from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.errors import AccessDenied
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
-from app.memberships.queries import page_number
 from app.settings.services import gym_settings
 
-COUNTS_PER_PAGE = 30
 NOTE_MAX = 500
 AUDITED = ["day", "staff_id", "expected_minor", "counted_minor", "note"]
 
 
-@dataclass
-class Tally:
-    #: cash payments recorded that day
-    taken_minor: int
-    taken_count: int
-    #: cash handed back that day for credit notes of the person's cash payments
-    returned_minor: int
-    returned_count: int
-
-    @property
-    def expected_minor(self) -> int:
-        return self.taken_minor - self.returned_minor
-
-
-def tally(day: date, staff_id: int) -> Tally:
-    """What `staff_id`'s drawer should hold for local `day` (two statements)."""
-    start, end = local_day_bounds(day, gym_zone())
-    taken, taken_count = db.session.execute(
-        select(func.coalesce(func.sum(Payment.amount_minor), 0), func.count(Payment.id)).where(
-            Payment.method == PaymentMethod.CASH,
-            Payment.recorded_by_id == staff_id,
-            Payment.paid_at >= start,
-            Payment.paid_at < end,
-        )
-    ).one()
-    returned, returned_count = db.session.execute(
-        select(func.coalesce(-func.sum(Invoice.total_minor), 0), func.count(Invoice.id))
-        .join(Payment, Payment.id == Invoice.payment_id)
-        .where(
-            Invoice.kind == InvoiceKind.CREDIT_NOTE,
-            Invoice.issued_on == day,
-            Payment.method == PaymentMethod.CASH,
-            Payment.recorded_by_id == staff_id,
-        )
-    ).one()
-    return Tally(taken, taken_count, returned, returned_count)
-
-
 def may_count(actor, staff_id: int) -> bool:
-    """Front desk count their own drawer; admins anyone's."""
+    """Front desk count their own drawer; admins anyone's.
+
+    A rule only: raises nothing, queues nothing.
+    """
     return actor.role in ADMIN or actor.id == staff_id
 
 
@@ -86,7 +48,8 @@ def count_drawer(day: date, staff_id: int, counted_minor, note: str = "", *, act
 
     The desk only, each their own drawer (admins anyone's). Raises
     BillingError (field "counted" or "note", else none) and writes nothing
-    on refusal; AccessDenied for someone else's drawer.
+    on refusal; AccessDenied for a non-desk actor or someone else's drawer.
+    Queues nothing.
     """
     require_role(actor, *DESK)
     if not may_count(actor, staff_id):
@@ -133,20 +96,3 @@ def count_drawer(day: date, staff_id: int, counted_minor, note: str = "", *, act
     except IntegrityError as exc:  # two first counts of the same drawer at once
         raise BillingError(_("Someone counted this drawer just now. Reload the page.")) from exc
     return count
-
-
-def counts_page(staff_id: int, page: int):
-    """The person's saved counts, newest day first, with who counted."""
-    query = (
-        select(DrawerCount)
-        .options(joinedload(DrawerCount.counted_by))
-        .where(DrawerCount.staff_id == staff_id)
-        .order_by(DrawerCount.day.desc())
-    )
-    return db.paginate(query, page=page_number(page), per_page=COUNTS_PER_PAGE, error_out=False)
-
-
-def count_of(day: date, staff_id: int) -> DrawerCount | None:
-    return db.session.scalar(
-        select(DrawerCount).where(DrawerCount.day == day, DrawerCount.staff_id == staff_id)
-    )

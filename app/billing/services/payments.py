@@ -8,10 +8,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.models import User
-from app.billing import invoices
 from app.billing.models import (
     InvoiceKind,
     InvoiceLine,
@@ -20,6 +18,7 @@ from app.billing.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from app.billing.services import invoices
 from app.booking import services as booking_services
 from app.core import audit
 from app.core.db import transaction
@@ -162,7 +161,13 @@ def record_payment(
     The desk (front desk, admins) records cash, card-terminal and transfer
     payments; ONLINE ones come from the gateway with no actor. For cash,
     `tendered_minor` is what was handed over (the change is worked out).
-    Raises BillingError (with the form field) and writes nothing on refusal.
+
+    Raises AccessDenied when a desk method's actor is not desk staff,
+    BillingError (with the form field; the refusals of the membership or
+    booking sold come back as one) and Busy when a lock wait runs out;
+    nothing is written then. Queues `billing.render_invoice` for the invoice
+    (its PDF and receipt email), and for a drop-in the booking's
+    "booking_confirmed" email.
     """
     _check_method(method, actor)
     if not sales:
@@ -244,7 +249,14 @@ def refund_payment(payment_id: int, reason: str, *, actor, void: bool = False):
     """Give a payment back (or void a mistaken one): a credit note for the
     whole invoice, with a reason, and what was sold taken back where it can
     be (membership cancelled, unspent credits removed, drop-in cancelled).
-    Admins only. Returns the credit note."""
+    Admins only. Returns the credit note.
+
+    Raises AccessDenied for anyone but an admin, BillingError (field
+    "reason" for a missing or long reason; an unknown or already returned
+    payment) and Busy when a lock wait runs out; nothing is written then.
+    Queues `billing.render_invoice` for the credit note, and
+    `booking.promote_waitlist` when a drop-in's booking is cancelled.
+    """
     require_role(actor, *ADMIN)
     reason = (reason or "").strip()
     if not reason:
@@ -299,12 +311,4 @@ def _reversed(line: InvoiceLine) -> InvoiceLine:
         membership_id=line.membership_id,
         lot_id=line.lot_id,
         booking_id=line.booking_id,
-    )
-
-
-def payments_of(member_id: int) -> list[Payment]:
-    return list(
-        db.session.scalars(
-            select(Payment).where(Payment.member_id == member_id).order_by(Payment.paid_at.desc())
-        )
     )

@@ -1,20 +1,24 @@
-"""Forms of the desk's till: record a payment, refund it, filter the list,
-count the cash drawer and choose how far ahead renewals are listed."""
+"""Billing's forms: the desk's till (record a payment, refund it, filter the
+list, count the cash drawer, choose how far ahead renewals are listed), the
+shop's buy button, the sandbox's card form, the webhook events' retry button
+and a member's billing details."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
 from app.billing.models import ItemKind, PaymentMethod, PaymentStatus
-from app.billing.services import MAX_PRICE_MINOR, Sale
+from app.billing.services.payments import MAX_PRICE_MINOR, Sale
+from app.billing.services.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
 from app.booking.staff_forms import StaffBookForm
 from app.core.errors import DomainError
 from app.core.forms import MoneyField, apply_error, strip
@@ -259,3 +263,85 @@ class RenewalsForm(FlaskForm):
             ),
         ],
     )
+
+
+# ---- buying online ----------------------------------------------------------
+
+
+class BuyForm(FlaskForm):
+    """One "Buy" button: the plan, and a key so a double tap makes one order."""
+
+    plan_id = IntegerField(validators=[DataRequired()])
+    idempotency_key = HiddenField(validators=[Optional(), Length(max=64)])
+
+
+class CardForm(FlaskForm):
+    """The sandbox's card form: only the number decides the outcome."""
+
+    card_number = StringField(
+        _l("Card number"),
+        validators=[
+            DataRequired(message=_l("Enter the card number.")),
+            Regexp(r"^[\d\s-]{12,23}$", message=_l("Enter the card number in digits.")),
+        ],
+    )
+    expiry = StringField(
+        _l("Expiry (MM/YY)"),
+        validators=[
+            DataRequired(message=_l("Enter the expiry date.")),
+            Regexp(r"^\s*(0[1-9]|1[0-2])\s*/\s*\d{2}\s*$", message=_l("Use the form MM/YY.")),
+        ],
+    )
+    cvc = StringField(
+        _l("CVC"),
+        validators=[
+            DataRequired(message=_l("Enter the CVC.")),
+            Regexp(r"^\d{3,4}$", message=_l("Enter the 3 or 4 digits on the back.")),
+        ],
+    )
+
+
+class RetryForm(FlaskForm):
+    """An admin's "Retry" button (CSRF only)."""
+
+
+# ---- billing details --------------------------------------------------------
+
+BLANK = ("", "—")
+
+
+def _coded(catalogue: dict[str, str]) -> list[tuple[str, str]]:
+    return [BLANK] + [(code, f"{code} — {name}") for code, name in catalogue.items()]
+
+
+class BillingProfileForm(FlaskForm):
+    """Every rule is the service's (`save_billing_profile`): an unknown code
+    comes back from it as a field error, so the selects accept any value."""
+
+    legal_name = StringField(
+        _l("Name or company name"),
+        filters=[strip],
+        description=_l(
+            "As on your tax certificate (constancia de situación fiscal). "
+            "Leave it empty to use your name."
+        ),
+    )
+    tax_id = StringField(
+        _l("RFC"),
+        filters=[strip],
+        description=_l("12 characters for a company, 13 for a person."),
+    )
+    fiscal_regime = SelectField(
+        _l("Tax regime (régimen fiscal)"), choices=_coded(FISCAL_REGIMES), validate_choice=False
+    )
+    invoice_use = SelectField(
+        _l("Invoice use (uso del CFDI)"), choices=_coded(INVOICE_USES), validate_choice=False
+    )
+    postal_code = StringField(
+        _l("Postal code of the tax address"),
+        filters=[strip],
+        description=_l("5 digits."),
+    )
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in FIELDS}

@@ -79,12 +79,13 @@ def _logo_uri() -> str | None:
 
 
 def tax_rate_text(rate_bp: int) -> str:
-    """16 % the way the current language writes it."""
+    """16 % the way the current language writes it. Raises nothing, queues nothing."""
     return format_percent(rate_bp / 10_000, "#,##0.##%")
 
 
 def invoice_html(invoice: Invoice) -> str:
-    """The invoice's HTML in its buyer's language."""
+    """The invoice's HTML in its buyer's language. Writes nothing; raises
+    nothing of its own; queues nothing."""
     with force_locale(invoice.language):
         return render_template(
             "billing/invoice_pdf.html",
@@ -98,7 +99,10 @@ def invoice_html(invoice: Invoice) -> str:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    """Render the invoice to PDF bytes (nothing is stored). Raises InvoiceRenderError."""
+    """Render the invoice to PDF bytes (nothing is stored).
+
+    Raises InvoiceRenderError when WeasyPrint cannot be loaded. Queues nothing.
+    """
     html_class, fetcher_class = _weasyprint()
     fetcher = fetcher_class(allowed_protocols={"data"})
     return html_class(string=invoice_html(invoice), url_fetcher=fetcher).write_pdf()
@@ -121,8 +125,10 @@ def render_invoice(invoice_id: int) -> str | None:
     email are recorded in one transaction; if another run got there first,
     this run's file is removed and theirs kept. Returns the PDF's path under
     UPLOAD_FOLDER (None for an unknown invoice). Raises InvoiceRenderError
-    when WeasyPrint cannot be loaded. Queues the "invoice_issued" or
-    "credit_note_issued" email.
+    when WeasyPrint cannot be loaded. Records the "invoice_issued" or
+    "credit_note_issued" email (once per invoice, and only for a member who
+    is not deleted and has an email address) and queues
+    `notifications.deliver_email` for it after commit.
     """
     invoice = db.session.get(Invoice, invoice_id)
     if invoice is None:
@@ -175,7 +181,12 @@ def _queue_receipt(invoice: Invoice) -> None:
 def pdf_bytes(invoice_id: int) -> bytes | None:
     """The invoice's PDF, rendered now if the job has not run yet; None for an
     unknown invoice. A stored file that went missing is rendered again in
-    place. Raises InvoiceRenderError when that needs WeasyPrint and it is missing."""
+    place.
+
+    Raises InvoiceRenderError when that needs WeasyPrint and it is missing.
+    Queues what `render_invoice` queues when it makes the first PDF (the
+    receipt email); nothing otherwise.
+    """
     path = render_invoice(invoice_id)
     if path is None:
         return None
@@ -191,12 +202,17 @@ def pdf_bytes(invoice_id: int) -> bytes | None:
 
 
 def receipt_extras(template: str, *, context: dict) -> tuple[dict, list]:
-    """The issue date for the text, and the PDF as a real attachment."""
+    """The receipt emails' `email_extras` receiver: the issue date for the
+    text, and the PDF as a real attachment (rendered now if missing, see
+    `pdf_bytes`).
+
+    Raises InvoiceRenderError when the PDF must be rendered and WeasyPrint
+    is missing. Queues nothing: the email it serves was recorded with the
+    PDF, so `render_invoice` finds the PDF there.
+    """
     invoice = db.session.get(Invoice, context.get("invoice_id"))
     if invoice is None:
         return {}, []
     data = pdf_bytes(invoice.id)
     attachment = (f"invoice-{invoice.id}", f"{invoice.label}.pdf", PDF, data, "attachment")
     return {"issued_on": invoice.issued_on}, [attachment]
-
-

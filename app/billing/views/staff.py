@@ -1,18 +1,18 @@
-"""The desk's till: payments, the cash drawer and renewals due.
+"""The back office's billing pages, for the front desk and admins.
 
-Front desk and admins (DESK) record payments, read the list and the renewals
-due, and count their own drawer; admins also refund or void a payment and
-count anyone's drawer. Every rule is the billing services': these views
-parse, call one service and show what it said.
+The desk's till (`billing_desk`): front desk and admins (DESK) record
+payments, read the list and the renewals due, and count their own drawer;
+admins also refund or void a payment and count anyone's drawer. Staff also
+open any invoice's PDF, edit a member's billing details, and admins see the
+gateway's webhook events and retry the ones that failed. Every rule is the
+billing services': these views parse, call one service and show what it said.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing import desk_queries as queries
-from app.billing import drawer as drawers
-from app.billing.desk_forms import (
+from app.billing.forms import (
     KIND_LABELS,
     METHOD_LABELS,
     RENEWAL_DAYS,
@@ -23,9 +23,24 @@ from app.billing.desk_forms import (
     PaymentForm,
     RefundForm,
     RenewalsForm,
+    RetryForm,
 )
-from app.billing.models import ItemKind, Payment, PaymentMethod
-from app.billing.services import record_payment, refund_payment
+from app.billing.models import EventStatus, Invoice, ItemKind, Payment, PaymentMethod
+from app.billing.queries import drawer as drawer_queries
+from app.billing.queries import payments as queries
+from app.billing.queries.online import events_page
+from app.billing.queries.renewals import renewals_due
+from app.billing.services import drawer as drawers
+from app.billing.services import webhooks
+from app.billing.services.payments import BillingError, record_payment, refund_payment
+from app.billing.views import (
+    desk_bp,
+    documents_bp,
+    edit_billing_profile,
+    online_bp,
+    profiles_bp,
+    send_pdf,
+)
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import money
@@ -35,10 +50,8 @@ from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships.models import PlanKind
 from app.settings.services import gym_settings
 
-bp = Blueprint("billing_desk", __name__, url_prefix="/admin/billing")
 
-
-@bp.context_processor
+@desk_bp.context_processor
 def labels():
     return {
         "method_labels": METHOD_LABELS,
@@ -76,7 +89,7 @@ def _render_new(form: PaymentForm, status: int = 200):
     settings = gym_settings()
     return (
         render_template(
-            "billing/desk/new_payment.html",
+            "billing/staff/new_payment.html",
             form=form,
             tax_rate_bp=settings.tax_rate_bp,
             prices_include_tax=settings.prices_include_tax,
@@ -100,7 +113,7 @@ def _take(form: PaymentForm) -> dict:
     return {"payment_id": payment.id, "change_minor": payment.change_minor}
 
 
-@bp.route("/payments/new", methods=["GET", "POST"])
+@desk_bp.route("/payments/new", methods=["GET", "POST"])
 @roles_required(*DESK)
 def new_payment():
     form = _payment_form()
@@ -128,7 +141,7 @@ def new_payment():
 
 def _render_payment(payment: Payment, refund_form: RefundForm | None = None):
     return render_template(
-        "billing/desk/payment.html",
+        "billing/staff/payment.html",
         payment=payment,
         invoice=payment.invoice,
         credit_notes=queries.credit_notes_of(payment.id),
@@ -136,13 +149,13 @@ def _render_payment(payment: Payment, refund_form: RefundForm | None = None):
     )
 
 
-@bp.get("/payments/<int:payment_id>")
+@desk_bp.get("/payments/<int:payment_id>")
 @roles_required(*DESK)
 def payment(payment_id: int):
     return _render_payment(get_or_404(Payment, payment_id))
 
 
-@bp.post("/payments/<int:payment_id>/refund")
+@desk_bp.post("/payments/<int:payment_id>/refund")
 @roles_required(*ADMIN)
 def refund(payment_id: int):
     payment = get_or_404(Payment, payment_id)
@@ -165,7 +178,7 @@ def refund(payment_id: int):
 # ---- the payment list -------------------------------------------------------
 
 
-@bp.get("/payments")
+@desk_bp.get("/payments")
 @roles_required(*DESK)
 def payments():
     filters = PaymentFilterForm(request.args)
@@ -180,7 +193,7 @@ def payments():
         member_text=filters.valid("member") or "",
     )
     return render_template(
-        "billing/desk/payments.html",
+        "billing/staff/payments.html",
         filters=filters,
         payments=queries.payments_page(search, request.args.get("page", 1, type=int)),
         totals=queries.payment_totals(search),
@@ -206,13 +219,13 @@ def _drawer_pick() -> tuple[DrawerPickForm, int]:
     return pick, staff_id
 
 
-@bp.route("/drawer", methods=["GET", "POST"])
+@desk_bp.route("/drawer", methods=["GET", "POST"])
 @roles_required(*DESK)
 def drawer():
     pick, staff_id = _drawer_pick()
     day = pick.day.data
     form = DrawerForm()
-    saved = drawers.count_of(day, staff_id)
+    saved = drawer_queries.count_of(day, staff_id)
     if form.validate_on_submit():
         try:
             drawers.count_drawer(
@@ -226,14 +239,14 @@ def drawer():
     elif not form.is_submitted() and saved is not None:
         form.counted.data, form.note.data = saved.counted_minor, saved.note
     return render_template(
-        "billing/desk/drawer.html",
+        "billing/staff/drawer.html",
         pick=pick,
         form=form,
         day=day,
         staff_id=staff_id,
-        tally=drawers.tally(day, staff_id),
+        tally=drawer_queries.tally(day, staff_id),
         saved=saved,
-        counts=drawers.counts_page(staff_id, request.args.get("page", 1, type=int)),
+        counts=drawer_queries.counts_page(staff_id, request.args.get("page", 1, type=int)),
         is_future=day > queries.today(),
     )
 
@@ -241,16 +254,78 @@ def drawer():
 # ---- renewals due -----------------------------------------------------------
 
 
-@bp.get("/renewals")
+@desk_bp.get("/renewals")
 @roles_required(*DESK)
 def renewals():
     form = RenewalsForm(request.args)
     form.validate()
     days = form.days.data if not form.days.errors and form.days.data else RENEWAL_DAYS
     return render_template(
-        "billing/desk/renewals.html",
+        "billing/staff/renewals.html",
         form=form,
         days=days,
-        rows=queries.renewals_due(days, request.args.get("page", 1, type=int)),
+        rows=renewals_due(days, request.args.get("page", 1, type=int)),
         today=queries.today(),
     )
+
+
+# ---- any invoice or credit note ---------------------------------------------
+
+
+@documents_bp.get("/admin/billing/invoices/<int:invoice_id>.pdf")
+@roles_required(*DESK)
+def staff_pdf(invoice_id: int):
+    """Any invoice or credit note, for the front desk and admins."""
+    invoice = get_or_404(Invoice, invoice_id)
+    return send_pdf(invoice, url_for("admin.dashboard"))
+
+
+# ---- a member's billing details ---------------------------------------------
+
+
+@profiles_bp.route("/admin/members/<int:member_id>/billing-details", methods=["GET", "POST"])
+@roles_required(*DESK)
+def desk_edit(member_id: int):
+    """A member's details, for the desk; 404 unless `member_id` is a member."""
+    member = queries.member(member_id)
+    ensure(member is not None)
+    return edit_billing_profile(
+        member,
+        "billing/staff/billing_details.html",
+        url_for("memberships_admin.member", user_id=member.id),
+    )
+
+
+# ---- the gateway's webhook events -------------------------------------------
+
+
+@online_bp.get("/admin/billing/webhooks")
+@roles_required(*ADMIN)
+def webhook_events():
+    failed_only = request.args.get("failed") == "1"
+    return render_template(
+        "billing/staff/webhook_events.html",
+        events=events_page(failed_only=failed_only, page=request.args.get("page", 1, type=int)),
+        failed_only=failed_only,
+        statuses={
+            EventStatus.RECEIVED: _("Waiting"),
+            EventStatus.PROCESSED: _("Processed"),
+            EventStatus.FAILED: _("Failed"),
+        },
+        form=RetryForm(),
+    )
+
+
+@online_bp.post("/admin/billing/webhooks/<int:event_id>/retry")
+@roles_required(*ADMIN)
+def retry_webhook_event(event_id: int):
+    form = RetryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        webhooks.retry_event(event_id, actor=current_user._get_current_object())
+    except BillingError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The event was run again."), "success")
+    return redirect(url_for(".webhook_events", failed=request.args.get("failed")), code=303)

@@ -1,5 +1,6 @@
-"""Read-side queries of the desk's till: what can be sold, the payment list
-and its totals, a payment's credit notes, and the renewals coming due.
+"""Payments, read side: what the desk can sell, the payment list and its
+totals, a payment's credit notes, a member's payments with their invoices,
+and the member's billing details.
 
 Every list runs a fixed number of statements whatever its length, and the
 long ones paginate.
@@ -8,28 +9,36 @@ long ones paginate.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.accounts.models import Role, User
-from app.billing.models import Invoice, InvoiceKind, Payment, PaymentMethod, PaymentStatus
+from app.billing.models import (
+    BillingProfile,
+    Invoice,
+    InvoiceKind,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 from app.core.clock import local_date, local_day_bounds
 from app.core.forms import format_money_input
 from app.core.i18n import gym_zone, money, short_datetime
 from app.core.models import utc_now
 from app.core.search import contains
 from app.extensions import db
-from app.memberships.models import Membership, MembershipStatus, Plan, PlanInterval, PlanKind
+from app.memberships.models import Plan, PlanKind
 from app.memberships.queries import page_number
 from app.scheduling.models import ClassSession, SessionStatus
 
-PAYMENTS_PER_PAGE = RENEWALS_PER_PAGE = 50
+PAYMENTS_PER_PAGE = 50
 #: drop-ins are sold for today's classes and those of the next days
 DROP_IN_DAYS = 7
 DROP_IN_SHOWN = 200
 
 
 def today() -> date:
+    """The gym's local date now."""
     return local_date(utc_now(), gym_zone())
 
 
@@ -196,59 +205,49 @@ def credit_notes_of(payment_id: int) -> list[Invoice]:
     )
 
 
-# ---- renewals due -----------------------------------------------------------
-
-RECURRING = (PlanInterval.MONTH, PlanInterval.YEAR)
+# ---- a member's payments ----------------------------------------------------
 
 
-def _renewal_conditions(days: int) -> tuple:
-    """(due soon, past due, not followed): memberships to renew at the desk."""
-    start = today()
-    later = aliased(Membership)
-    later_plan = aliased(Plan)
-    followed = exists().where(
-        later.member_id == Membership.member_id,
-        later.id != Membership.id,
-        later.period_start > Membership.period_end,
-        later.status.in_([MembershipStatus.ACTIVE, MembershipStatus.PAST_DUE]),
-        later_plan.id == later.plan_id,
-        later_plan.kind == Plan.kind,
+@dataclass
+class PaymentRow:
+    payment: Payment
+    invoice: Invoice | None = None
+    credit_notes: list[Invoice] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        lines = self.invoice.lines if self.invoice else []
+        return ", ".join(line.description for line in lines)
+
+
+def my_payments(member_id: int, *, page: int = 1, per_page: int = 20):
+    """The member's payments, newest first, as a pagination whose items are
+    PaymentRows (count, page, invoices and their lines: four queries)."""
+    pagination = db.paginate(
+        select(Payment)
+        .where(Payment.member_id == member_id)
+        .order_by(Payment.paid_at.desc(), Payment.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
-    due_soon = and_(
-        Membership.status == MembershipStatus.ACTIVE,
-        Membership.renews_on.is_not(None),
-        Membership.period_end >= start,
-        Membership.period_end <= start + timedelta(days=days),
-    )
-    past_due = Membership.status == MembershipStatus.PAST_DUE
-    return due_soon, past_due, and_(Plan.interval.in_(RECURRING), ~followed)
-
-
-def renewals_due(days: int, page: int):
-    """Memberships to renew at the desk: active ones of a recurring plan
-    ending within `days` days (today included), and past-due ones, that no
-    later membership of the same kind of plan follows. Soonest end first."""
-    due_soon, past_due, renewable = _renewal_conditions(days)
-    query = (
-        select(Membership)
-        .join(Plan, Plan.id == Membership.plan_id)
-        .options(joinedload(Membership.member))
-        .where(renewable, or_(past_due, due_soon))
-        .order_by(Membership.period_end, Membership.id)
-    )
-    return db.paginate(query, page=page_number(page), per_page=RENEWALS_PER_PAGE, error_out=False)
-
-
-def renewal_counts(days: int) -> tuple[int, int]:
-    """How many of `renewals_due(days)` are due soon and how many past due (one statement)."""
-    due_soon, past_due, renewable = _renewal_conditions(days)
-    row = db.session.execute(
-        select(
-            func.count(case((due_soon, Membership.id))),
-            func.count(case((past_due, Membership.id))),
+    rows = {payment.id: PaymentRow(payment) for payment in pagination.items}
+    if rows:
+        documents = db.session.scalars(
+            select(Invoice)
+            .where(Invoice.payment_id.in_(rows), Invoice.member_id == member_id)
+            .order_by(Invoice.issued_at, Invoice.id)
         )
-        .select_from(Membership)
-        .join(Plan, Plan.id == Membership.plan_id)
-        .where(renewable, or_(past_due, due_soon))
-    ).one()
-    return row[0], row[1]
+        for document in documents:
+            row = rows[document.payment_id]
+            if document.kind is InvoiceKind.INVOICE:
+                row.invoice = document
+            else:
+                row.credit_notes.append(document)
+    pagination.items = list(rows.values())
+    return pagination
+
+
+def billing_profile(member_id: int) -> BillingProfile | None:
+    """The member's saved details, or None when they never saved any."""
+    return db.session.get(BillingProfile, member_id)

@@ -88,12 +88,18 @@ class BillingProfileError(DomainError):
 
 
 def normalize_rfc(text: str | None) -> str:
-    """Upper case, without the spaces and hyphens people type: "gomj-800101 ab1"."""
+    """Upper case, without the spaces and hyphens people type: "gomj-800101 ab1".
+
+    A rule only: raises nothing, queues nothing.
+    """
     return re.sub(r"[\s-]+", "", text or "").upper()
 
 
 def is_valid_rfc(rfc: str) -> bool:
-    """A persona moral (12 characters) or física (13) RFC with a real date, or a generic one."""
+    """A persona moral (12 characters) or física (13) RFC with a real date, or a generic one.
+
+    A rule only: raises nothing, queues nothing.
+    """
     if rfc in GENERIC_RFCS:
         return True
     match = _RFC.match(rfc)
@@ -104,11 +110,6 @@ def is_valid_rfc(rfc: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def billing_profile(member_id: int) -> BillingProfile | None:
-    """The member's saved details, or None when they never saved any."""
-    return db.session.get(BillingProfile, member_id)
 
 
 def _clean(values: dict) -> dict:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.billing.gateways import DECLINED, PENDING, SUCCEEDED, gateway
 from app.billing.models import EventStatus, Order, OrderStatus, PaymentMethod, WebhookEvent
-from app.billing.services import BillingError, Sale, record_payment
+from app.billing.services.payments import BillingError, Sale, record_payment
 from app.core import audit
 from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit
@@ -49,11 +49,12 @@ class WebhookError(BillingError):
 
 
 def receive_event(gateway_name: str, headers, raw_body: bytes) -> tuple[WebhookEvent, bool]:
-    """Verify and store a webhook event; queue its processing after commit.
+    """Verify and store a webhook event; a duplicate is returned as it was.
 
     Returns (event, is_duplicate). Raises KeyError for an unknown gateway,
-    SignatureError or MalformedEvent (from the gateway) for a bad request;
-    nothing is stored then.
+    SignatureError or MalformedEvent (from the gateway) for a bad request,
+    Busy when a lock wait runs out; nothing is stored then. Queues
+    `billing.process_webhook_event` for a new event, after commit.
     """
     data = gateway(gateway_name).verify(headers, raw_body)
     try:
@@ -83,7 +84,11 @@ def receive_event(gateway_name: str, headers, raw_body: bytes) -> tuple[WebhookE
 def process_event(event_id: int) -> None:
     """Job: apply one stored event, once; record a failure for a later retry.
 
-    Never raises: the event keeps its own attempts and backoff.
+    A failure to apply it (WebhookError, BillingError or anything else) is
+    not raised but recorded on the event (attempts, last error; FAILED after
+    MAX_ATTEMPTS); only an error while recording that failure escapes.
+    Queues `billing.render_invoice` when a payment.succeeded event pays its
+    order (through `record_payment`); nothing otherwise.
     """
     try:
         with transaction():
@@ -156,7 +161,7 @@ def _record_failure(event_id: int, exc: Exception) -> None:
 
 
 def next_attempt_at(event: WebhookEvent):
-    """When a failed (not yet FAILED) event is due again."""
+    """When a failed (not yet FAILED) event is due again. Raises nothing, queues nothing."""
     delay = sum(BACKOFF[: event.attempts], timedelta())
     if event.attempts > len(BACKOFF):
         delay += BACKOFF[-1] * (event.attempts - len(BACKOFF))
@@ -164,7 +169,11 @@ def next_attempt_at(event: WebhookEvent):
 
 
 def retry_due_events(limit: int = 200) -> int:
-    """Periodic: run again the failed events whose backoff is over."""
+    """Periodic: run again (inline, one by one) the failed events whose
+    backoff is over, at most `limit`; returns how many.
+
+    Raises and queues what `process_event` does for each.
+    """
     now = utc_now()
     candidates = db.session.scalars(
         select(WebhookEvent)
@@ -181,7 +190,9 @@ def retry_due_events(limit: int = 200) -> int:
 def retry_event(event_id: int, *, actor) -> WebhookEvent:
     """An admin runs a failed (or still failing) event again, now.
 
-    Raises BillingError when it was processed already. Queues the run after commit.
+    Raises AccessDenied for anyone but an admin, BillingError for an unknown
+    event or one processed already. Queues `billing.process_webhook_event`
+    after commit.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -195,10 +206,3 @@ def retry_event(event_id: int, *, actor) -> WebhookEvent:
         audit.record("webhook_event.retried", event, actor=actor, after=after)
         enqueue_after_commit("billing.process_webhook_event", event.id)
     return event
-
-
-def events_page(*, failed_only: bool, page: int, per_page: int = 50):
-    query = select(WebhookEvent).order_by(WebhookEvent.received_at.desc(), WebhookEvent.id.desc())
-    if failed_only:
-        query = query.where(WebhookEvent.status == EventStatus.FAILED)
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)

@@ -1,0 +1,85 @@
+"""Buying online, read side: the shop's shelf, a paid order's receipt and the
+gateway's webhook events for admins."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.billing.models import (
+    EventStatus,
+    InvoiceLine,
+    ItemKind,
+    Order,
+    OrderStatus,
+    WebhookEvent,
+)
+from app.extensions import db
+from app.memberships import ledger
+from app.memberships.models import CreditLot, Membership, Plan, PlanKind
+
+
+@dataclass
+class Shelf:
+    """What the shop shows: the member's current unlimited plan first."""
+
+    current_plan: Plan | None
+    plans: list[Plan]
+    packs: list[Plan]
+
+
+def shelf(member_id: int) -> Shelf:
+    active = list(
+        db.session.scalars(
+            select(Plan)
+            .where(Plan.is_active.is_(True), Plan.kind.in_([PlanKind.UNLIMITED, PlanKind.CREDITS]))
+            .order_by(Plan.price_minor, Plan.name)
+        )
+    )
+    current = db.session.scalar(
+        select(Plan)
+        .join(Membership, Membership.plan_id == Plan.id)
+        .where(Membership.member_id == member_id, Plan.kind == PlanKind.UNLIMITED)
+        .where(Plan.is_active.is_(True))
+        .order_by(Membership.period_end.desc())
+        .limit(1)
+    )
+    plans = [p for p in active if p.kind is PlanKind.UNLIMITED and p is not current]
+    return Shelf(
+        current_plan=current,
+        plans=plans,
+        packs=[p for p in active if p.kind is PlanKind.CREDITS],
+    )
+
+
+@dataclass
+class Receipt:
+    """What a paid order delivered, for the member's receipt."""
+
+    invoice: object | None
+    membership: Membership | None
+    lot: CreditLot | None
+    balance_cc: int
+
+
+def receipt(order: Order) -> Receipt | None:
+    if order.status is not OrderStatus.PAID or order.payment is None:
+        return None
+    invoice = order.payment.invoice
+    line: InvoiceLine | None = invoice.lines[0] if invoice and invoice.lines else None
+    membership_id = line.membership_id if line else None
+    lot_id = line.lot_id if line else None
+    membership = db.session.get(Membership, membership_id) if membership_id else None
+    lot = db.session.get(CreditLot, lot_id) if lot_id else None
+    return Receipt(
+        invoice=invoice,
+        membership=membership if order.kind is ItemKind.PLAN else None,
+        lot=lot,
+        balance_cc=ledger.balance(order.member_id),
+    )
+
+
+def events_page(*, failed_only: bool, page: int, per_page: int = 50):
+    query = select(WebhookEvent).order_by(WebhookEvent.received_at.desc(), WebhookEvent.id.desc())
+    if failed_only:
+        query = query.where(WebhookEvent.status == EventStatus.FAILED)
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
