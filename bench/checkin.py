@@ -35,7 +35,7 @@ from app.extensions import db  # noqa: E402
 from app.memberships import ledger  # noqa: E402
 from app.memberships.models import CC, LotSource  # noqa: E402
 from app.scheduling.models import ClassType, Room  # noqa: E402
-from app.scheduling.sessions import create_session  # noqa: E402
+from app.scheduling.services.sessions import create_session  # noqa: E402
 from app.trainers.models import Trainer  # noqa: E402
 
 PASSWORD = "bench-password-2026"

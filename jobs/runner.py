@@ -31,7 +31,7 @@ def sweep_outbox() -> None:
 
 def fill_timetable_horizon() -> None:
     """Daily: generate the timetable's sessions that came into the horizon."""
-    from app.scheduling.timetable import fill_horizon
+    from app.scheduling.services.timetable import fill_horizon
 
     _in_app(fill_horizon)
 

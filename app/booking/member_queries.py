@@ -25,7 +25,7 @@ from app.memberships.models import CC, Membership
 from app.memberships.queries import unlimited_days, unlimited_membership_on
 from app.scheduling.models import ClassSession, SessionStatus
 from app.scheduling.queries import ScheduledSession
-from app.scheduling.sessions import booking_window
+from app.scheduling.rules import booking_window
 
 
 class SpotState(enum.Enum):

@@ -28,7 +28,7 @@ from app.memberships import ledger
 from app.memberships.models import CC
 from app.memberships.queries import unlimited_membership_on
 from app.scheduling.models import ClassSession, SessionStatus
-from app.scheduling.sessions import booking_window
+from app.scheduling.rules import booking_window
 from app.settings.services import gym_settings
 
 

@@ -26,7 +26,7 @@ from app.scheduling.forms import (
 )
 from app.scheduling.models import ClassSession
 from app.scheduling.queries import with_spots
-from app.scheduling.sessions import (
+from app.scheduling.services.sessions import (
     cancel_session,
     create_session,
     reschedule_session,

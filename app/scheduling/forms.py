@@ -29,7 +29,7 @@ from app.scheduling.form_fields import (
     enum_value,
 )
 from app.scheduling.models import Difficulty, SessionState, SessionStatus
-from app.scheduling.sessions import REASON_MAX
+from app.scheduling.services.sessions import REASON_MAX
 
 MAX_CAPACITY = 1000
 

@@ -20,7 +20,7 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, SessionStatus
-from app.scheduling.timetable import horizon_end
+from app.scheduling.services.timetable import horizon_end
 from app.settings.services import gym_settings
 from app.trainers.models import Trainer
 

@@ -32,8 +32,8 @@ from app.scheduling.forms import (
     TimetableEntryForm,
 )
 from app.scheduling.models import ClassType, Room, TimetableEntry
-from app.scheduling.services import save_class_type, save_room
-from app.scheduling.timetable import save_timetable_entry
+from app.scheduling.services.catalogue import save_class_type, save_room
+from app.scheduling.services.timetable import save_timetable_entry
 
 bp = Blueprint("scheduling_admin", __name__, url_prefix="/admin")
 #: at most this many kept sessions are carried to the entry's page after a save

@@ -13,7 +13,7 @@ from app.booking.services import BookingError, mark_no_show
 from app.memberships import ledger
 from app.memberships.models import EntryKind, LedgerEntry
 from app.scheduling.models import SessionStatus
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.attendance.conftest import NOW
 from tests.attendance.support import booking_status, count, entries, strikes, written
 

@@ -12,7 +12,7 @@ from app.booking.services import BookingError
 from app.core.errors import AccessDenied
 from app.memberships import ledger
 from app.memberships.models import EntryKind
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.attendance.conftest import NOW
 from tests.attendance.support import check_in_of, count, entries, written
 

@@ -44,7 +44,7 @@ from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CC, EntryKind, LedgerEntry, LotSource
 from app.scheduling.models import ClassType, Room
-from app.scheduling.sessions import create_session
+from app.scheduling.services.sessions import create_session
 from tests.factories import Factories
 from tests.races import Race
 

@@ -16,7 +16,7 @@ from app.booking.waitlist import (
     promote_waitlist,
 )
 from app.memberships import ledger
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.booking.conftest import NOW
 
 
@@ -110,7 +110,7 @@ def test_cancelling_the_class_refunds_everyone_and_clears_the_line(
 
 
 def test_raising_the_capacity_offers_the_new_spots_in_order(full_class, db, schedule):
-    from app.scheduling.sessions import update_session
+    from app.scheduling.services.sessions import update_session
 
     cs, _, _, line = full_class
     update_session(

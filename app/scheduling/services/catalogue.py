@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from app.core import audit
 from app.core.db import transaction
-from app.core.errors import DomainError
 from app.core.permissions import ADMIN, require_role
 from app.extensions import db
 from app.scheduling.models import ClassType, Difficulty, Room
+from app.scheduling.rules import SchedulingError
 from app.trainers.models import Trainer
 
 ROOM_FIELDS = ["name", "capacity", "is_active"]
@@ -31,10 +31,6 @@ CLASS_TYPE_FIELDS = [
     "booking_opens_hours",
     "booking_closes_minutes",
 ]
-
-
-class SchedulingError(DomainError):
-    """A scheduling rule said no; the message is shown to the user."""
 
 
 def _name_taken(model, name: str, exclude_id: int | None) -> bool:

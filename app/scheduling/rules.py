@@ -1,16 +1,25 @@
-"""Checks every new or moved session passes: people, room, size, overlaps."""
+"""The rules every new or moved session keeps (people, room, size, times, no
+overlaps), the error they raise, and when a session takes bookings.
+
+The services build on these; none of them writes.
+"""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from app.core.errors import DomainError
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
-from app.scheduling.services import SchedulingError
+from app.settings.services import gym_settings
 from app.trainers.models import Trainer
+
+
+class SchedulingError(DomainError):
+    """A scheduling rule said no; the message is shown to the user."""
 
 
 @dataclass
@@ -120,3 +129,13 @@ def _refuse_overlap(slot: Slot, other: ClassSession) -> None:
         ),
         field="room_id",
     )
+
+
+def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
+    """When booking this session opens and closes (UTC)."""
+    settings = gym_settings()
+    opens = cs.class_type.booking_opens_hours
+    opens = settings.booking_opens_hours if opens is None else opens
+    closes = cs.class_type.booking_closes_minutes
+    closes = settings.booking_closes_minutes if closes is None else closes
+    return cs.starts_at - timedelta(hours=opens), cs.starts_at - timedelta(minutes=closes)

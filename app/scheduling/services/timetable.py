@@ -22,9 +22,9 @@ from app.core.permissions import ADMIN, require_role
 from app.extensions import db
 from app.scheduling import spots
 from app.scheduling.models import ClassSession, SessionStatus, TimetableEntry
-from app.scheduling.services import SchedulingError
-from app.scheduling.slots import (
+from app.scheduling.rules import (
     LAST_YEAR,
+    SchedulingError,
     Slot,
     check_capacity,
     check_no_overlap,

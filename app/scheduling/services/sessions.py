@@ -19,15 +19,14 @@ from app.extensions import db
 from app.notifications.services import queue_email
 from app.scheduling import spots
 from app.scheduling.models import ClassSession, SessionStatus
-from app.scheduling.services import SchedulingError
-from app.scheduling.slots import (
+from app.scheduling.rules import (
+    SchedulingError,
     Slot,
     check_capacity,
     check_no_overlap,
     check_times,
     load_parties,
 )
-from app.settings.services import gym_settings
 
 SESSION_FIELDS = [
     "class_type_id",
@@ -39,16 +38,6 @@ SESSION_FIELDS = [
     "status",
 ]
 REASON_MAX = 500
-
-
-def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
-    """When booking this session opens and closes (UTC)."""
-    settings = gym_settings()
-    opens = cs.class_type.booking_opens_hours
-    opens = settings.booking_opens_hours if opens is None else opens
-    closes = cs.class_type.booking_closes_minutes
-    closes = settings.booking_closes_minutes if closes is None else closes
-    return cs.starts_at - timedelta(hours=opens), cs.starts_at - timedelta(minutes=closes)
 
 
 def _fill_defaults(values: dict, class_type) -> dict:

@@ -1,0 +1,1 @@
+"""Scheduling's writes: the catalogue, single sessions and the timetable."""
