@@ -19,7 +19,7 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import STAFF
 from app.extensions import db
-from app.scheduling.admin_queries import page_number
+from app.scheduling.queries import page_number
 
 SCANS_PER_PAGE = 50
 #: this many unknown codes from one device in a day reads like guessing

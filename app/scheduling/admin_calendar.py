@@ -5,7 +5,6 @@ the week's sessions (joined), one per spot counter, and the filter menus.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel.dates import get_day_names
@@ -18,13 +17,7 @@ from app.core.models import utc_now
 from app.core.permissions import DESK, roles_required
 from app.scheduling.form_fields import FIRST_YEAR, LAST_YEAR
 from app.scheduling.forms import CalendarFilterForm
-from app.scheduling.queries import (
-    ScheduledSession,
-    SessionFilters,
-    local_range,
-    sessions_between,
-    with_spots,
-)
+from app.scheduling.queries import SessionFilters, week_days
 
 DEFAULT_COLOUR = "#206bc4"
 WHITE, DARK = "#ffffff", "#182433"
@@ -67,13 +60,6 @@ def weekday_names(bitmask: int, width: str = "abbreviated") -> list[str]:
     return [names[day] for day in range(7) if bitmask & (1 << day)]
 
 
-@dataclass
-class CalendarDay:
-    day: date
-    sessions: list[ScheduledSession]
-    is_today: bool
-
-
 def parse_week(value: str | None, today: date) -> date:
     """The Monday of the week `value` (YYYY-MM-DD) falls in; today's for anything else."""
     try:
@@ -83,16 +69,6 @@ def parse_week(value: str | None, today: date) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         day = today
     return week_start(day)
-
-
-def week_days(monday: date, filters: SessionFilters, today: date) -> list[CalendarDay]:
-    """Monday to Sunday, each with its sessions in start order."""
-    start, end = local_range(monday, 7)
-    zone = gym_zone()
-    by_day: dict[date, list] = {monday + timedelta(days=n): [] for n in range(7)}
-    for row in with_spots(sessions_between(start, end, filters)):
-        by_day.setdefault(local_date(row.session.starts_at, zone), []).append(row)
-    return [CalendarDay(day, rows, day == today) for day, rows in sorted(by_day.items())]
 
 
 @roles_required(*DESK)

@@ -16,7 +16,7 @@ from app.core.forms import apply_error
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, get_or_404, roles_required
-from app.scheduling import admin_queries as queries
+from app.scheduling import queries
 from app.scheduling.forms import (
     CancelForm,
     RescheduleForm,

@@ -17,7 +17,7 @@ from wtforms.widgets import ColorInput
 from app.core.clock import local_to_utc
 from app.core.forms import strip
 from app.core.i18n import gym_zone
-from app.scheduling import admin_queries as queries
+from app.scheduling import queries
 from app.scheduling.form_fields import (
     ChoiceField,
     IdSelectField,

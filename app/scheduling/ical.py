@@ -15,49 +15,20 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select
 
-from app.core.clock import local_date, local_day_bounds
-from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.extensions import db
-from app.scheduling.models import ClassSession, ClassType, SessionStatus
-from app.scheduling.services.timetable import horizon_end
+from app.scheduling.models import ClassSession
+from app.scheduling.queries import feed_sessions
 from app.settings.services import gym_settings
 from app.trainers.models import Trainer
 
 bp = Blueprint("ical", __name__)
 
-#: feeds start this far back, so last week's classes stay in the calendar
-LOOKBACK = timedelta(days=7)
 #: calendar apps may poll this often
 REFRESH = timedelta(hours=1)
 PRODID = "-//Cupo//Class schedule//EN"
-FEED_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
 #: what `new_calendar_token` makes (URL-safe base64); anything else is not looked up
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def feed_sessions(*, trainer_id: int | None = None) -> list[ClassSession]:
-    """Published and cancelled sessions from a week ago to the horizon (one query).
-
-    With `trainer_id`, that trainer's; without, the public timetable (active
-    class types only, as members see it).
-    """
-    now = utc_now()
-    _, end = local_day_bounds(horizon_end(local_date(now, gym_zone())), gym_zone())
-    query = (
-        select(ClassSession)
-        .where(
-            ClassSession.starts_at >= now - LOOKBACK,
-            ClassSession.starts_at < end,
-            ClassSession.status.in_(FEED_STATUSES),
-        )
-        .order_by(ClassSession.starts_at, ClassSession.id)
-    )
-    if trainer_id is None:
-        query = query.where(ClassSession.class_type.has(ClassType.is_active.is_(True)))
-    else:
-        query = query.where(ClassSession.trainer_id == trainer_id)
-    return list(db.session.scalars(query).unique())
 
 
 def session_event(cs: ClassSession, stamp: datetime) -> Event:

@@ -20,8 +20,7 @@ from app.core.forms import apply_error
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, get_or_404, roles_required
-from app.scheduling import admin_calendar, admin_sessions
-from app.scheduling import admin_queries as queries
+from app.scheduling import admin_calendar, admin_sessions, queries
 from app.scheduling.admin_calendar import class_colours, weekday_names
 from app.scheduling.forms import (
     DIFFICULTY_LABELS,
