@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 from app.attendance import scan_log_queries as queries
 from app.attendance.models import ScanResult
 from app.core.permissions import DESK, roles_required
-from app.scheduling.form_fields import ChoiceField, IdSelectField, LocalDateField
+from app.scheduling.forms.fields import ChoiceField, IdSelectField, LocalDateField
 
 bp = Blueprint("scan_log", __name__)
 

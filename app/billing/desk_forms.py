@@ -18,7 +18,7 @@ from app.billing.services import MAX_PRICE_MINOR, Sale
 from app.booking.staff_forms import StaffBookForm
 from app.core.errors import DomainError
 from app.core.forms import MoneyField, apply_error, strip
-from app.scheduling.form_fields import (
+from app.scheduling.forms.fields import (
     ChoiceField,
     IdSelectField,
     LocalDateField,

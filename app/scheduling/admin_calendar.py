@@ -5,7 +5,7 @@ the week's sessions (joined), one per spot counter, and the filter menus.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from babel.dates import get_day_names
 from flask import render_template, request
@@ -15,8 +15,7 @@ from app.core.clock import local_date, week_start
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import DESK, roles_required
-from app.scheduling.form_fields import FIRST_YEAR, LAST_YEAR
-from app.scheduling.forms import CalendarFilterForm
+from app.scheduling.forms.sessions import CalendarFilterForm, parse_week
 from app.scheduling.queries import SessionFilters, week_days
 
 DEFAULT_COLOUR = "#206bc4"
@@ -58,17 +57,6 @@ def weekday_names(bitmask: int, width: str = "abbreviated") -> list[str]:
     """Local names of the weekdays set in a timetable bitmask, Monday first."""
     names = get_day_names(width, locale=get_locale())
     return [names[day] for day in range(7) if bitmask & (1 << day)]
-
-
-def parse_week(value: str | None, today: date) -> date:
-    """The Monday of the week `value` (YYYY-MM-DD) falls in; today's for anything else."""
-    try:
-        day = date.fromisoformat(value or "")
-    except ValueError:
-        day = today
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        day = today
-    return week_start(day)
 
 
 @roles_required(*DESK)

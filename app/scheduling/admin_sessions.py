@@ -17,7 +17,7 @@ from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, get_or_404, roles_required
 from app.scheduling import queries
-from app.scheduling.forms import (
+from app.scheduling.forms.sessions import (
     CancelForm,
     RescheduleForm,
     SessionEditForm,

@@ -22,14 +22,13 @@ from app.core.models import utc_now
 from app.core.permissions import ADMIN, get_or_404, roles_required
 from app.scheduling import admin_calendar, admin_sessions, queries
 from app.scheduling.admin_calendar import class_colours, weekday_names
-from app.scheduling.forms import (
+from app.scheduling.forms.catalogue import (
     DIFFICULTY_LABELS,
-    STATE_LABELS,
-    STATUS_LABELS,
     ClassTypeForm,
     RoomForm,
     TimetableEntryForm,
 )
+from app.scheduling.forms.sessions import STATE_LABELS, STATUS_LABELS
 from app.scheduling.models import ClassType, Room, TimetableEntry
 from app.scheduling.services.catalogue import save_class_type, save_room
 from app.scheduling.services.timetable import save_timetable_entry

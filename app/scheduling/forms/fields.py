@@ -1,5 +1,6 @@
 """Form fields the scheduling pages share: ids from selects, local dates and
-times, whole numbers, weekday checkboxes and tags, each with our own messages.
+times, whole numbers, weekday checkboxes and tags, each with our own messages;
+and the capacity, trainer and room fields several forms declare alike.
 
 A value that cannot be read is one field error, never a 500; a blank is None
 and left to `InputRequired`/`Optional`.
@@ -19,7 +20,13 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 MAX_TAGS = 10
@@ -27,6 +34,10 @@ TAG_MAX_LENGTH = 30
 #: dates outside these years are typos (and would overflow time zone arithmetic)
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 WHOLE_NUMBER = _l("Enter a whole number.")
+MAX_CAPACITY = 1000
+CAPACITY_TOO_SMALL = _l("Capacity must be at least 1.")
+TOO_BIG = _l("Enter at most %(max)d.")
+LENGTH = _l("Use at most %(max)d characters.")
 INVALID_ID = -1
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
@@ -187,3 +198,30 @@ class TagsField(StringField):
             raise ValidationError(
                 str(_l("Keep each tag to at most %(max)d characters.", max=TAG_MAX_LENGTH))
             )
+
+
+def capacity_field(label, *, required: bool, description="", default=None):
+    """A capacity from 1 to MAX_CAPACITY; blank allowed unless `required`."""
+    first = InputRequired(_l("Enter the capacity.")) if required else Optional()
+    return WholeNumberField(
+        label,
+        default=default,
+        validators=[
+            first,
+            NumberRange(min=1, message=CAPACITY_TOO_SMALL),
+            NumberRange(max=MAX_CAPACITY, message=TOO_BIG),
+        ],
+        description=description,
+    )
+
+
+def party_fields(*, blank_label=None):
+    """Trainer and room selects (blank allowed when `blank_label`)."""
+    return (
+        IdSelectField(
+            _l("Trainer"), blank_label=blank_label, invalid_message=_l("Choose an active trainer.")
+        ),
+        IdSelectField(
+            _l("Room"), blank_label=blank_label, invalid_message=_l("Choose an active room.")
+        ),
+    )
