@@ -103,8 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.portals.public import bp as public_bp
     from app.portals.schedule import bp as schedule_bp
     from app.portals.trainers import bp as trainers_bp
-    from app.scheduling.ical import bp as ical_bp
-    from app.scheduling.views import bp as scheduling_admin_bp
+    from app.scheduling.views.public import bp as ical_bp
+    from app.scheduling.views.staff import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
     from app.settings.views import branding_bp
     from app.trainers.views import admin_bp as trainers_admin_bp

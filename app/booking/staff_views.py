@@ -20,7 +20,7 @@ from app.core.models import utc_now
 from app.core.permissions import DESK, get_or_404, roles_required
 from app.memberships.ledger import format_credits
 from app.scheduling.models import ClassSession
-from app.scheduling.views import scheduling_labels
+from app.scheduling.views.staff import scheduling_labels
 
 bp = Blueprint("booking_staff", __name__, url_prefix="/admin")
 #: the session summary and status badge read the scheduling pages' labels

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.core import signals
 from app.extensions import db as _db
-from app.scheduling.admin_calendar import class_colours, text_colour
+from app.scheduling.colours import class_colours, text_colour
 from app.scheduling.forms.sessions import parse_week
 from app.scheduling.models import ClassSession, SessionStatus
 from tests.accounts.support import page_text
