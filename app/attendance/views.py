@@ -14,8 +14,8 @@ from flask_login import current_user
 from app.attendance import rules, services
 from app.attendance.forms import TapForm, WalkInForm
 from app.attendance.queries import AttendanceRow, session_attendance, summarise
-from app.booking import occupancy
 from app.booking.models import Booking
+from app.booking.queries import occupancy
 from app.core.errors import DomainError
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, TRAINERS, ensure, get_or_404, roles_required

@@ -21,9 +21,10 @@ from flask_login import current_user
 
 from app.booking import waitlist
 from app.booking.forms import BookingActionForm
-from app.booking.member_queries import my_bookings as my_bookings_query
 from app.booking.models import Booking, Hold, WaitlistEntry
 from app.booking.policy import cancel_terms
+from app.booking.queries.member import my_bookings as my_bookings_query
+from app.booking.queries.member import position_of
 from app.booking.services import (
     book_now,
     cancel_booking,
@@ -215,7 +216,7 @@ def cancel(booking_id: int):
 def _join(form, session_id: int) -> dict:
     member = _member()
     entry = waitlist.join_waitlist(session_id, member, actor=member)
-    return {"entry_id": entry.id, "position": waitlist.position(entry)}
+    return {"entry_id": entry.id, "position": position_of(entry)}
 
 
 @bp.post("/sessions/<int:session_id>/waitlist")

@@ -13,13 +13,13 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from app.booking import occupancy
 from app.booking.models import (
     Booking,
     BookingStatus,
     Hold,
     Strike,
 )
+from app.booking.queries import occupancy
 from app.core.clock import local_date
 from app.core.errors import DomainError
 from app.core.i18n import gym_zone, short_datetime

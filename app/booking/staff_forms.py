@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.booking import staff_queries
+from app.booking.queries.roster import find_member
 
 #: how a staff cancellation settles the credits: engine `refund` argument by choice
 REFUND_CHOICES = {"policy": None, "full": True, "none": False}
@@ -30,7 +30,7 @@ class StaffBookForm(FlaskForm):
     member_user = None
 
     def validate_member(self, field):
-        user, matched = staff_queries.find_member(field.data or "")
+        user, matched = find_member(field.data or "")
         if user is None and matched:
             raise ValidationError(
                 _l("More than one member matches. Enter their email to pick one.")

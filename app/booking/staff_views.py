@@ -10,8 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.booking import staff_queries
 from app.booking.models import Booking
+from app.booking.queries.roster import session_roster
 from app.booking.services import book_now, cancel_booking, mark_no_show
 from app.booking.staff_forms import NoShowForm, StaffBookForm, StaffCancelForm
 from app.core.errors import DomainError
@@ -36,7 +36,7 @@ def _render_roster(cs: ClassSession, form: StaffBookForm):
     return render_template(
         "booking/staff/roster.html",
         cs=cs,
-        roster=staff_queries.session_roster(cs, utc_now()),
+        roster=session_roster(cs, utc_now()),
         form=form,
         cancel_form=StaffCancelForm(formdata=None),
         no_show_form=NoShowForm(formdata=None),

@@ -10,10 +10,10 @@ never gives out more spots than are free.
 import logging
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from app.booking import occupancy
 from app.booking.models import (
+    WAITLIST_OPEN,
     Booking,
     BookingStatus,
     Hold,
@@ -21,6 +21,7 @@ from app.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from app.booking.queries import occupancy
 from app.booking.rules import (
     BookingError,
     check_open,
@@ -40,18 +41,6 @@ from app.notifications.services import queue_email
 from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
-OPEN = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
-
-
-def position(entry: WaitlistEntry) -> int:
-    """1 for the head of the line."""
-    return db.session.scalar(
-        select(func.count(WaitlistEntry.id)).where(
-            WaitlistEntry.session_id == entry.session_id,
-            WaitlistEntry.status.in_(OPEN),
-            WaitlistEntry.id <= entry.id,
-        )
-    )
 
 
 def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
@@ -69,7 +58,7 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
             select(WaitlistEntry).where(
                 WaitlistEntry.session_id == cs.id,
                 WaitlistEntry.member_id == member.id,
-                WaitlistEntry.status.in_(OPEN),
+                WaitlistEntry.status.in_(WAITLIST_OPEN),
             )
         )
         if waiting is not None:
@@ -85,7 +74,7 @@ def leave_waitlist(entry_id: int, member, *, actor) -> None:
     """Leave the line (and give back a priority hold if one was offered)."""
     with transaction():
         entry = db.session.get(WaitlistEntry, entry_id, with_for_update=True)
-        if entry is None or entry.member_id != member.id or entry.status not in OPEN:
+        if entry is None or entry.member_id != member.id or entry.status not in WAITLIST_OPEN:
             raise BookingError(_("You're not on this waitlist."))
         if entry.hold is not None and entry.hold.status is HoldStatus.ACTIVE:
             entry.hold.status = HoldStatus.RELEASED
@@ -210,6 +199,8 @@ def on_session_change(class_session, change: str) -> None:
     )
     db.session.execute(
         update(WaitlistEntry)
-        .where(WaitlistEntry.session_id == class_session.id, WaitlistEntry.status.in_(OPEN))
+        .where(
+            WaitlistEntry.session_id == class_session.id, WaitlistEntry.status.in_(WAITLIST_OPEN)
+        )
         .values(status=WaitlistStatus.LEFT)
     )

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.billing.models import ItemKind, PaymentMethod
 from app.billing.services import Sale, record_payment
-from app.booking.member_queries import SpotState, member_states
 from app.booking.models import Booking
+from app.booking.queries.member import SpotState, member_states
 from app.booking.services import BookingError, book_now
 from app.core.audit import AuditEntry
 from app.memberships import renewals

@@ -1,9 +1,10 @@
-"""Read-side: what the signed-in member has in each class, and their bookings page.
+"""Read-side: what the signed-in member has in each class, their place in a
+waitlist, and their bookings page.
 
 `member_states` answers for a whole schedule in a fixed number of queries
 (bookings, live holds, waitlist places with their positions, the credit
 balance and unlimited memberships), whatever the number of sessions. The
-engine (`services`, `waitlist`) still decides on every click; these states
+services (`bookings`, `waitlist`) still decide on every click; these states
 only say beforehand what a click would most likely meet.
 """
 
@@ -14,9 +15,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, contains_eager
 
-from app.booking.models import Booking, BookingStatus, Hold, WaitlistEntry
-from app.booking.occupancy import live_hold_filter
-from app.booking.waitlist import OPEN
+from app.booking.models import WAITLIST_OPEN, Booking, BookingStatus, Hold, WaitlistEntry
+from app.booking.queries.occupancy import live_hold_filter
 from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.extensions import db
@@ -61,11 +61,22 @@ def waitlist_position():
         select(func.count(ahead.id))
         .where(
             ahead.session_id == WaitlistEntry.session_id,
-            ahead.status.in_(OPEN),
+            ahead.status.in_(WAITLIST_OPEN),
             ahead.id <= WaitlistEntry.id,
         )
         .correlate(WaitlistEntry)
         .scalar_subquery()
+    )
+
+
+def position_of(entry: WaitlistEntry) -> int:
+    """The entry's place in its waitlist: 1 for the head of the line."""
+    return db.session.scalar(
+        select(func.count(WaitlistEntry.id)).where(
+            WaitlistEntry.session_id == entry.session_id,
+            WaitlistEntry.status.in_(WAITLIST_OPEN),
+            WaitlistEntry.id <= entry.id,
+        )
     )
 
 
@@ -104,7 +115,7 @@ def member_states(
             select(WaitlistEntry, waitlist_position()).where(
                 WaitlistEntry.member_id == member_id,
                 WaitlistEntry.session_id.in_(ids),
-                WaitlistEntry.status.in_(OPEN),
+                WaitlistEntry.status.in_(WAITLIST_OPEN),
             )
         )
     }
@@ -184,7 +195,7 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
         .join(waitlist_sessions, waitlist_sessions.id == WaitlistEntry.session_id)
         .where(
             WaitlistEntry.member_id == member_id,
-            WaitlistEntry.status.in_(OPEN),
+            WaitlistEntry.status.in_(WAITLIST_OPEN),
             waitlist_sessions.starts_at > now,
             waitlist_sessions.status == SessionStatus.PUBLISHED,
         )

@@ -1,4 +1,5 @@
-"""What booking answers other domains about its bookings (connected in `init_app`)."""
+"""What booking tells the credit ledger (connected in `init_app`): that every
+booking which cost credits has its one spend entry, and which class a booking was for."""
 
 from sqlalchemy import func, select
 

@@ -63,4 +63,3 @@ def people_on(class_session) -> list:
     )
     ids = booked.union(held, waiting)
     return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
-

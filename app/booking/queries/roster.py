@@ -13,10 +13,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User, UserStatus
-from app.booking.models import Booking, BookingStatus, Hold, WaitlistEntry
-from app.booking.occupancy import live_hold_filter
+from app.booking.models import WAITLIST_OPEN, Booking, BookingStatus, Hold, WaitlistEntry
 from app.booking.policy import cancel_terms
-from app.booking.waitlist import OPEN
+from app.booking.queries.occupancy import live_hold_filter
 from app.core.search import contains
 from app.extensions import db
 from app.scheduling.models import ClassSession, SessionStatus
@@ -44,7 +43,7 @@ class RosterHold:
 @dataclass
 class RosterPlace:
     entry: WaitlistEntry
-    #: 1 for the head of the line, as `waitlist.position` counts it
+    #: 1 for the head of the line, as `member.position_of` counts it
     position: int
 
 
@@ -88,7 +87,7 @@ def session_roster(cs: ClassSession, now: datetime) -> Roster:
     line = db.session.scalars(
         select(WaitlistEntry)
         .options(joinedload(WaitlistEntry.member), joinedload(WaitlistEntry.hold))
-        .where(WaitlistEntry.session_id == cs.id, WaitlistEntry.status.in_(OPEN))
+        .where(WaitlistEntry.session_id == cs.id, WaitlistEntry.status.in_(WAITLIST_OPEN))
         .order_by(WaitlistEntry.id)
     ).all()
     confirmed = []
