@@ -38,7 +38,7 @@ def fill_timetable_horizon() -> None:
 
 def expire_holds() -> None:
     """Every minute: tidy lapsed holds and move waitlists along."""
-    from app.booking.waitlist import expire_holds as expire
+    from app.booking.services.waitlist import expire_holds as expire
 
     _in_app(expire)
 

@@ -3,11 +3,9 @@
 
 def init_app(app) -> None:
     """Its tables and job; the answers it gives scheduling and the ledger."""
-    from app.booking import (
-        models,  # noqa: F401  (its tables)
-        waitlist,
-    )
+    from app.booking import models  # noqa: F401  (its tables)
     from app.booking.queries import credits, occupancy
+    from app.booking.services import waitlist
     from app.core import signals
     from app.core.jobs import register_job
 
@@ -16,4 +14,4 @@ def init_app(app) -> None:
     signals.session_changed.connect(waitlist.on_session_change)
     signals.ledger_audited.connect(credits.spend_breaches)
     signals.bookings_described.connect(credits.classes_of)
-    register_job(app, "booking.promote_waitlist", "app.booking.waitlist:promote_waitlist")
+    register_job(app, "booking.promote_waitlist", "app.booking.services.waitlist:promote_waitlist")

@@ -19,13 +19,13 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from app.booking import waitlist
 from app.booking.forms import BookingActionForm
 from app.booking.models import Booking, Hold, WaitlistEntry
 from app.booking.policy import cancel_terms
 from app.booking.queries.member import my_bookings as my_bookings_query
 from app.booking.queries.member import position_of
-from app.booking.services import (
+from app.booking.services import waitlist
+from app.booking.services.bookings import (
     book_now,
     cancel_booking,
     confirm_hold,

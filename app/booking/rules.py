@@ -1,7 +1,7 @@
 """The checks every way of taking a spot shares: the session lock, the
 booking window, strikes, eligibility, room left, and settling credits.
 
-The engine (`services.py`) and the waitlist (`waitlist.py`) both build on
+The engine (`services/bookings.py`) and the waitlist (`services/waitlist.py`) build on
 these; each raises BookingError with a message for the member (or about
 them, when staff act for them).
 """

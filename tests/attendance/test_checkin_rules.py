@@ -14,7 +14,7 @@ from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResul
 from app.attendance.queries import Attendance, session_attendance
 from app.attendance.services import CheckInError
 from app.booking.models import BookingStatus
-from app.booking.services import cancel_booking, mark_no_show
+from app.booking.services.bookings import cancel_booking, mark_no_show
 from app.core.errors import AccessDenied
 from app.scheduling.models import SessionStatus
 from app.scheduling.services.sessions import cancel_session

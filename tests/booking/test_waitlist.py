@@ -8,8 +8,9 @@ from sqlalchemy import select
 from app.booking.models import Booking, BookingStatus, Hold, WaitlistEntry, WaitlistStatus
 from app.booking.queries import occupancy
 from app.booking.queries.member import position_of
-from app.booking.services import BookingError, book_now, cancel_booking, confirm_hold
-from app.booking.waitlist import (
+from app.booking.rules import BookingError
+from app.booking.services.bookings import book_now, cancel_booking, confirm_hold
+from app.booking.services.waitlist import (
     expire_holds,
     join_waitlist,
     leave_waitlist,

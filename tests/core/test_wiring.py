@@ -14,7 +14,7 @@ RECEIVERS = {
     "booking": [
         (signals.spots_taken, "app.booking.queries.occupancy", "taken_by_session", None),
         (signals.people_on_session, "app.booking.queries.occupancy", "people_on", None),
-        (signals.session_changed, "app.booking.waitlist", "on_session_change", None),
+        (signals.session_changed, "app.booking.services.waitlist", "on_session_change", None),
         (signals.ledger_audited, "app.booking.queries.credits", "spend_breaches", None),
         (signals.bookings_described, "app.booking.queries.credits", "classes_of", None),
     ],

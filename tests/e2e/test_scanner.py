@@ -23,7 +23,7 @@ from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
 from app.attendance.qr import qr_png
 from app.attendance.tokens import short_code
-from app.booking.services import book_now
+from app.booking.services.bookings import book_now
 from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.i18n import gym_zone

@@ -15,7 +15,8 @@ from app.billing.models import ItemKind, PaymentMethod
 from app.billing.services import Sale, record_payment
 from app.booking.models import Booking
 from app.booking.queries.member import SpotState, member_states
-from app.booking.services import BookingError, book_now
+from app.booking.rules import BookingError
+from app.booking.services.bookings import book_now
 from app.core.audit import AuditEntry
 from app.memberships import renewals
 from app.memberships.models import Membership, MembershipStatus

@@ -1,0 +1,1 @@
+"""Booking's writes: holds and bookings, and the waitlist."""
