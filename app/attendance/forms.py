@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from app.booking.staff_forms import StaffBookForm
+from app.booking.forms import StaffBookForm
 
 
 class TapForm(FlaskForm):

@@ -15,7 +15,7 @@ from wtforms.validators import (
 
 from app.billing.models import ItemKind, PaymentMethod, PaymentStatus
 from app.billing.services import MAX_PRICE_MINOR, Sale
-from app.booking.staff_forms import StaffBookForm
+from app.booking.forms import StaffBookForm
 from app.core.errors import DomainError
 from app.core.forms import MoneyField, apply_error, strip
 from app.scheduling.forms.fields import (

@@ -10,10 +10,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.booking.forms import NoShowForm, StaffBookForm, StaffCancelForm
 from app.booking.models import Booking
 from app.booking.queries.roster import session_roster
 from app.booking.services.bookings import book_now, cancel_booking, mark_no_show
-from app.booking.staff_forms import NoShowForm, StaffBookForm, StaffCancelForm
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.models import utc_now
