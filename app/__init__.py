@@ -91,8 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.billing.document_views import bp as billing_documents_bp
     from app.billing.online_views import bp as billing_online_bp
     from app.billing.profile_views import bp as billing_profiles_bp
-    from app.booking.member_views import bp as booking_bp
-    from app.booking.staff_views import bp as booking_staff_bp
+    from app.booking.views.member import bp as booking_bp
+    from app.booking.views.staff import bp as booking_staff_bp
     from app.core.health import bp as health_bp
     from app.memberships.views import bp as memberships_admin_bp
     from app.memberships.views import member_bp as memberships_bp

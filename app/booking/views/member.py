@@ -203,7 +203,7 @@ def cancel(booking_id: int):
         problem = _("This class has already started.")
     form.next.data = safe_next(request.args.get("next")) or url_for("booking.my_bookings")
     return render_template(
-        "booking/cancel.html",
+        "booking/member/cancel.html",
         booking=booking,
         cs=booking.session,
         form=form,
@@ -251,7 +251,7 @@ def my_bookings():
     page = request.args.get("page", 1, type=int)
     now = utc_now()
     return render_template(
-        "booking/my_bookings.html",
+        "booking/member/my_bookings.html",
         mine=my_bookings_query(current_user.id, now, page=max(page or 1, 1)),
         now=now,
         format_credits=format_credits,
