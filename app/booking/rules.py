@@ -1,5 +1,5 @@
 """The checks every way of taking a spot shares: the session lock, the
-booking window, strikes, eligibility, room left, and settling credits.
+booking window, strikes, eligibility and room left. None of them writes.
 
 The engine (`services/bookings.py`) and the waitlist (`services/waitlist.py`) build on
 these; each raises BookingError with a message for the member (or about
@@ -152,10 +152,3 @@ def email_context(cs: ClassSession) -> dict:
         "room": cs.room.name,
         "trainer": cs.trainer.name,
     }
-
-
-def settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
-    spend = ledger.spend_for(booking.id)
-    if spend is not None:
-        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
-    booking.refunded_cc = refund_cc if spend is not None else 0

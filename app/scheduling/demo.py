@@ -108,7 +108,11 @@ TIMETABLE = [
 
 
 def seed_schedule(admin, trainers: dict) -> int:
-    """Rooms, class types and the weekly timetable; returns sessions created."""
+    """Rooms, class types and the weekly timetable; returns sessions created.
+
+    Writes through the catalogue and timetable services as `admin`, so it
+    raises what they raise (SchedulingError, AccessDenied). Queues nothing.
+    """
     rooms = {name: save_room(None, name=name, capacity=size, actor=admin) for name, size in ROOMS}
     by_slug = {email.split("@")[0]: trainer for email, trainer in trainers.items()}
     types = {}

@@ -19,7 +19,7 @@ from app.core.models import utc_now
 from app.extensions import db
 from app.scheduling import spots
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
-from app.scheduling.services.timetable import horizon_end
+from app.scheduling.rules import horizon_end
 from app.trainers.models import Trainer
 
 PER_PAGE = 25

@@ -1,17 +1,21 @@
 """The rules every new or moved session keeps (people, room, size, times, no
-overlaps), the error they raise, and when a session takes bookings.
+overlaps), the error they raise, how far ahead the timetable reaches, and
+when a session takes bookings.
 
 The services build on these; none of them writes.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from app.core.clock import local_date
 from app.core.errors import DomainError
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
 from app.settings.services import gym_settings
@@ -139,3 +143,9 @@ def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
     closes = cs.class_type.booking_closes_minutes
     closes = settings.booking_closes_minutes if closes is None else closes
     return cs.starts_at - timedelta(hours=opens), cs.starts_at - timedelta(minutes=closes)
+
+
+def horizon_end(today: date | None = None) -> date:
+    """The last day the timetable has sessions for: `schedule_weeks_ahead` from today."""
+    today = today or local_date(utc_now(), gym_zone())
+    return today + timedelta(weeks=gym_settings().schedule_weeks_ahead)

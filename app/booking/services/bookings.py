@@ -33,7 +33,6 @@ from app.booking.rules import (
     existing,
     lock_session,
     lock_session_row,
-    settle,
 )
 from app.core import audit, signals
 from app.core.db import transaction
@@ -49,7 +48,13 @@ from app.settings.services import gym_settings
 
 
 def place_hold(session_id: int, member, *, actor) -> Hold:
-    """Hold a spot for the member for `hold_minutes`; raises BookingError why not."""
+    """Hold a spot for the member for `hold_minutes`.
+
+    Raises BookingError when the class is off the schedule, started, not
+    open for booking yet or any more, the member is blocked by strikes,
+    already holds or has a spot, is not eligible, or the class is full.
+    Queues nothing.
+    """
     with transaction():
         cs = lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may be long
@@ -74,7 +79,12 @@ def place_hold(session_id: int, member, *, actor) -> Hold:
 
 
 def confirm_hold(hold_id: int, member, *, actor) -> Booking:
-    """Turn the member's live hold into a booking, spending credits now."""
+    """Turn the member's live hold into a booking, spending credits now.
+
+    Raises BookingError when the hold is not the member's, has expired, the
+    class is off the schedule, the member already has a spot, is not
+    eligible or lacks the credits. Queues the `booking_confirmed` email.
+    """
     with transaction():
         hold = db.session.get(Hold, hold_id)
         if hold is None or hold.member_id != member.id:
@@ -98,6 +108,14 @@ def book_now(
     at the door by the desk or the class's trainer) may also be booked after
     the start, until the class ends. A paid drop-in (billing, inside the
     payment's transaction) needs no membership or credits.
+
+    Raises BookingError when the class is off the schedule, has started (a
+    walk-in's: has ended), is not open for booking or the member is blocked
+    by strikes (neither for the desk or a walk-in), the member already
+    has a spot, is not eligible or lacks the credits (unless a paid
+    drop-in), or the class is full (unless they hold a spot); NotYours when
+    a walk-in is booked by neither the desk nor the class's trainer. Queues
+    the `booking_confirmed` email.
     """
     desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
@@ -162,7 +180,11 @@ def _close_waitlist_offer(hold: Hold) -> None:
 
 
 def release_hold(hold_id: int, member, *, actor) -> None:
-    """Give a held spot back before it expires; the waitlist is offered it."""
+    """Give a held spot back before it expires; the waitlist is offered it.
+
+    Raises BookingError when the hold is not the member's or no longer live.
+    Queues `booking.promote_waitlist` for the session.
+    """
     with transaction():
         hold = db.session.get(Hold, hold_id, with_for_update=True)
         if hold is None or hold.member_id != member.id or not hold.is_live(utc_now()):
@@ -173,7 +195,10 @@ def release_hold(hold_id: int, member, *, actor) -> None:
 
 
 def find_booking(booking_id: int, member) -> Booking:
-    """The member's own booking, or BookingError (another member's looks missing)."""
+    """The member's own booking, or BookingError (another member's looks missing).
+
+    Reads only; queues nothing.
+    """
     booking = db.session.get(Booking, booking_id)
     if booking is None or (booking.member_id != member.id):
         raise BookingError(_("We couldn't find that booking."))
@@ -183,8 +208,14 @@ def find_booking(booking_id: int, member) -> Booking:
 def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None) -> Booking:
     """Cancel a booking under the policy (staff may force a full refund or none).
 
-    Refunds or forfeits the credits, records a strike for a late cancel, and
-    offers the freed spot to the waitlist after commit.
+    Refunds or forfeits the credits, and records a strike for a late cancel
+    under the policy. Staff may cancel anyone's booking, even once the class
+    has started; only desk staff choose the refund.
+
+    Raises BookingError when the booking is missing (or another member's,
+    for a member), already cancelled, or its class has started (for a
+    member); CreditError when its spend was already settled. Queues
+    `booking.promote_waitlist` for the session.
     """
     with transaction():
         booking = db.session.get(Booking, booking_id)
@@ -224,8 +255,10 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
 def mark_no_show(booking_id: int, *, actor) -> Booking:
     """The member did not come: credits are forfeited and a strike recorded.
 
-    `actor` None is the no-show job. Refused when a `booking_attended`
-    receiver says the member checked in.
+    `actor` None is the no-show job. Raises AccessDenied when `actor` is
+    not staff; BookingError when the booking is not confirmed, its class has
+    not started, or a `booking_attended` receiver says the member checked
+    in; CreditError when its spend was already settled. Queues nothing.
     """
     if actor is not None:
         require_role(actor, *STAFF)
@@ -247,8 +280,22 @@ def mark_no_show(booking_id: int, *, actor) -> Booking:
 
 
 def count_confirmed(session_id: int) -> int:
+    """Confirmed bookings in one session. Reads only; queues nothing."""
     return db.session.scalar(
         select(func.count(Booking.id)).where(
             Booking.session_id == session_id, Booking.status == BookingStatus.CONFIRMED
         )
     )
+
+
+def settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
+    """Settle what `booking` spent: `refund_cc` back to the member, the rest
+    forfeited, inside the caller's transaction; note the refund on the booking.
+
+    A booking that spent nothing only has its refund set to 0. Raises
+    CreditError when the spend was already settled. Queues nothing.
+    """
+    spend = ledger.spend_for(booking.id)
+    if spend is not None:
+        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
+    booking.refunded_cc = refund_cc if spend is not None else 0

@@ -30,8 +30,8 @@ from app.booking.rules import (
     existing,
     lock_session,
     lock_session_row,
-    settle,
 )
+from app.booking.services.bookings import settle
 from app.core import audit
 from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit
@@ -44,7 +44,13 @@ log = logging.getLogger(__name__)
 
 
 def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
-    """Queue the member for a full class; raises BookingError when not full or booked."""
+    """Queue the member for a full class.
+
+    Raises BookingError when the class is off the schedule, started or not
+    open for booking, the member already holds or has a spot, is not
+    eligible, is already waiting, or the class has free spots. Queues
+    nothing.
+    """
     with transaction():
         cs = lock_session(session_id)
         now = utc_now()  # read under the lock
@@ -71,7 +77,12 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
 
 
 def leave_waitlist(entry_id: int, member, *, actor) -> None:
-    """Leave the line (and give back a priority hold if one was offered)."""
+    """Leave the line (and give back a priority hold if one was offered).
+
+    Raises BookingError when the member has no open place in this line.
+    Queues `booking.promote_waitlist` when an active priority hold is given
+    back.
+    """
     with transaction():
         entry = db.session.get(WaitlistEntry, entry_id, with_for_update=True)
         if entry is None or entry.member_id != member.id or entry.status not in WAITLIST_OPEN:
@@ -84,7 +95,13 @@ def leave_waitlist(entry_id: int, member, *, actor) -> None:
 
 
 def promote_waitlist(session_id: int) -> int:
-    """Job: offer every free spot to the next members in line; return offers made."""
+    """Job: offer every free spot to the next members in line; return offers made.
+
+    Offers whose priority hold ran out lapse first. A session that is gone,
+    cancelled or started gets no offers. Each offer is a priority hold of
+    `priority_hold_minutes`. Raises BookingError only when the wait for the
+    session's lock runs out. Queues the `waitlist_offer` email per offer.
+    """
     offers = 0
     with transaction():
         cs = lock_session_row(session_id)
@@ -152,7 +169,10 @@ def expire_holds() -> int:
     """Periodic: mark lapsed holds expired and offer their spots; return how many.
 
     Capacity never waited for this (an expired hold stops counting at once);
-    it tidies up and moves the waitlist along.
+    it tidies up and moves the waitlist along. Returns the number of
+    sessions with a lapsed hold; priority holds are left to
+    `promote_waitlist`, which lapses their offers. Raises nothing of its
+    own. Queues `booking.promote_waitlist` for each of those sessions.
     """
     now = utc_now()
     with transaction():
@@ -176,8 +196,14 @@ def expire_holds() -> int:
 
 
 def on_session_change(class_session, change: str) -> None:
-    """Scheduling hook: more room offers spots to the line; a cancelled class
-    refunds everyone and clears its line."""
+    """Scheduling hook (`session_changed`), inside scheduling's transaction.
+
+    "capacity_raised" offers the new room to the line; "cancelled" cancels
+    every confirmed booking with a full refund, releases the holds and
+    closes the line; anything else does nothing. Raises CreditError when a
+    spend was already settled. Queues `booking.promote_waitlist` for a
+    raised capacity, nothing otherwise.
+    """
     if change == "capacity_raised":
         enqueue_after_commit("booking.promote_waitlist", class_session.id)
         return

@@ -41,7 +41,13 @@ def _name_taken(model, name: str, exclude_id: int | None) -> bool:
 
 
 def save_room(room_id: int | None, *, name: str, capacity: int, is_active: bool = True, actor):
-    """Create (room_id None) or change a room. Raises SchedulingError."""
+    """Create (room_id None) or change a room, and audit it.
+
+    Raises AccessDenied unless `actor` is an admin; SchedulingError for a
+    blank, long or taken name, a capacity below 1, a room that no longer
+    exists, or a capacity below that of an upcoming class or active
+    timetable entry in the room. Queues nothing.
+    """
     require_role(actor, *ADMIN)
     name = _check_name(name, NAME_MAX)
     if capacity is None or capacity < 1:
@@ -66,8 +72,11 @@ def save_room(room_id: int | None, *, name: str, capacity: int, is_active: bool 
 def save_class_type(class_type_id: int | None, values: dict, *, actor) -> ClassType:
     """Create (class_type_id None) or change a class type.
 
-    `values` holds CLASS_TYPE_FIELDS. Raises SchedulingError for a taken
-    name, an unknown trainer or room, or a capacity the room cannot hold.
+    `values` holds CLASS_TYPE_FIELDS; a change is audited when something
+    changed. Raises AccessDenied unless `actor` is an admin; SchedulingError
+    for a blank, long or taken name, a usual trainer or room that is not
+    active, a default capacity the usual room cannot hold, an unknown
+    difficulty, or a class type that no longer exists. Queues nothing.
     """
     require_role(actor, *ADMIN)
     values = dict(values, name=_check_name(values.get("name"), NAME_MAX))

@@ -78,7 +78,10 @@ def _plan(values: dict, *, editing: ClassSession | None = None):
 def create_session(values: dict, *, actor) -> ClassSession:
     """Schedule a one-off session; trainer, room, size and end default from its type.
 
-    Raises SchedulingError for bad values or an overlap (naming the other).
+    Raises AccessDenied unless `actor` is an admin; SchedulingError for an
+    inactive class type, trainer or room, a start that is missing or past,
+    an end not after the start, a capacity below 1 or above the room's, or
+    an overlap (naming the other session). Queues nothing.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -113,7 +116,14 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
     """Change one session's time, trainer, room, size or draft/published status.
 
     The session is then marked as changed by hand, so timetable edits leave it
-    alone. Raises SchedulingError; capacity cannot drop below the spots taken.
+    alone. A larger capacity is announced as "capacity_raised", new times as
+    "rescheduled" (`session_changed`, inside the transaction; receivers may
+    queue their own jobs).
+
+    Raises AccessDenied unless `actor` is an admin; SchedulingError for a
+    session that is gone, cancelled or over, values `create_session` would
+    refuse, or a capacity below the spots taken. When the times change,
+    queues the `session_rescheduled` email to everyone on the session.
     """
     require_role(actor, *ADMIN)
     with transaction():
@@ -162,9 +172,13 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
 
 
 def reschedule_session(session_id: int, starts_at: datetime, reason: str, *, actor):
-    """Move one session to a new start (same length) and tell everyone in it.
+    """Move one session to a new start (same length) through `update_session`.
 
-    Raises SchedulingError without a reason, for a past start or an overlap.
+    Raises SchedulingError without a reason (or one too long), for a session
+    that is gone, cancelled or over, a past start or an overlap;
+    AccessDenied unless `actor` is an admin. Queues what `update_session`
+    queues: the `session_rescheduled` email to everyone on it when the start
+    changed.
     """
     reason = _reason(reason)
     with transaction():
@@ -189,9 +203,13 @@ def reschedule_session(session_id: int, starts_at: datetime, reason: str, *, act
 
 
 def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
-    """Cancel one session with a reason; handlers run, everyone in it is emailed.
+    """Cancel one session with a reason, announced as "cancelled"
+    (`session_changed`, inside the transaction: receivers refund and clear it).
 
-    Raises SchedulingError without a reason or for a class that is over.
+    Raises AccessDenied unless `actor` is an admin; SchedulingError without
+    a reason (or one too long), or for a session that is gone, already
+    cancelled or over. Queues the `session_cancelled` email to everyone who
+    was on it.
     """
     require_role(actor, *ADMIN)
     reason = _reason(reason)

@@ -28,9 +28,9 @@ from app.scheduling.rules import (
     Slot,
     check_capacity,
     check_no_overlap,
+    horizon_end,
     load_parties,
 )
-from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
 ENTRY_FIELDS = [
@@ -58,18 +58,15 @@ class TimetableChange:
     kept: list[ClassSession] = field(default_factory=list)
 
 
-def horizon_end(today: date | None = None) -> date:
-    today = today or local_date(utc_now(), gym_zone())
-    return today + timedelta(weeks=gym_settings().schedule_weeks_ahead)
-
-
 def save_timetable_entry(entry_id: int | None, values: dict, *, actor) -> TimetableChange:
     """Create or change a recurring entry and bring its future sessions in line.
 
     Future sessions nobody is in are moved, re-staffed or removed to match;
     those with people in them, or changed by hand, are kept and listed in
-    the result for the admin to decide. Raises SchedulingError for bad
-    values or a trainer/room overlap (naming the other session).
+    the result for the admin to decide. Raises AccessDenied unless `actor`
+    is an admin; SchedulingError for bad values, an inactive class type,
+    trainer or room, an entry that no longer exists, or a trainer/room
+    overlap (naming the other session). Queues nothing.
     """
     require_role(actor, *ADMIN)
     _check_pattern(values)
@@ -200,8 +197,10 @@ def _slot(cs: ClassSession) -> Slot:
 def fill_horizon(today: date | None = None) -> int:
     """Daily job: add the sessions that came into the horizon; return how many.
 
-    An entry whose new day overlaps another session skips that day (logged)
-    rather than failing the whole run.
+    One transaction per entry; entries whose class type, trainer or room is
+    inactive are skipped, and a new day that overlaps another session is
+    skipped (logged) rather than failing the whole run. Raises nothing of
+    its own. Queues nothing.
     """
     created = 0
     entry_ids = db.session.scalars(
