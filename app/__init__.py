@@ -90,8 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.billing.views import documents_bp as billing_documents_bp
     from app.billing.views import online_bp as billing_online_bp
     from app.billing.views import profiles_bp as billing_profiles_bp
-    from app.booking.member_views import bp as booking_bp
-    from app.booking.staff_views import bp as booking_staff_bp
+    from app.booking.views.member import bp as booking_bp
+    from app.booking.views.staff import bp as booking_staff_bp
     from app.core.health import bp as health_bp
     from app.memberships.views.member import bp as memberships_bp
     from app.memberships.views.staff import bp as memberships_admin_bp
@@ -102,8 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.portals.public import bp as public_bp
     from app.portals.schedule import bp as schedule_bp
     from app.portals.trainers import bp as trainers_bp
-    from app.scheduling.ical import bp as ical_bp
-    from app.scheduling.views import bp as scheduling_admin_bp
+    from app.scheduling.views.public import bp as ical_bp
+    from app.scheduling.views.staff import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
     from app.settings.views import branding_bp
     from app.trainers.views.staff import bp as trainers_admin_bp

@@ -92,7 +92,7 @@ def _seed(database_url: str, members: int, spots: int):
     from app.memberships import ledger
     from app.memberships.models import CC, LotSource
     from app.scheduling.models import ClassType, Room
-    from app.scheduling.sessions import create_session
+    from app.scheduling.services.sessions import create_session
     from app.trainers.models import Trainer
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url)

@@ -27,7 +27,7 @@ from app import create_app  # noqa: E402
 from app.accounts.models import Role, User  # noqa: E402
 from app.accounts.passwords import hash_password  # noqa: E402
 from app.attendance import services, tokens  # noqa: E402
-from app.booking.services import book_now  # noqa: E402
+from app.booking.services.bookings import book_now  # noqa: E402
 from app.core import models  # noqa: E402
 from app.core.db import transaction  # noqa: E402
 from app.core.models import utc_now  # noqa: E402
@@ -35,7 +35,7 @@ from app.extensions import db  # noqa: E402
 from app.memberships import ledger  # noqa: E402
 from app.memberships.models import CC, LotSource  # noqa: E402
 from app.scheduling.models import ClassType, Room  # noqa: E402
-from app.scheduling.sessions import create_session  # noqa: E402
+from app.scheduling.services.sessions import create_session  # noqa: E402
 from app.trainers.models import Trainer  # noqa: E402
 
 PASSWORD = "bench-password-2026"

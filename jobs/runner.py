@@ -31,14 +31,14 @@ def sweep_outbox() -> None:
 
 def fill_timetable_horizon() -> None:
     """Daily: generate the timetable's sessions that came into the horizon."""
-    from app.scheduling.timetable import fill_horizon
+    from app.scheduling.services.timetable import fill_horizon
 
     _in_app(fill_horizon)
 
 
 def expire_holds() -> None:
     """Every minute: tidy lapsed holds and move waitlists along."""
-    from app.booking.waitlist import expire_holds as expire
+    from app.booking.services.waitlist import expire_holds as expire
 
     _in_app(expire)
 

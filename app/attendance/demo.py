@@ -5,7 +5,8 @@ import random
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.booking.services import BookingError, book_now
+from app.booking.rules import BookingError
+from app.booking.services.bookings import book_now
 from app.core.models import utc_now
 from app.extensions import db
 from app.memberships.models import Membership

@@ -7,9 +7,9 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from app.attendance.models import ScanResult
-from app.booking.staff_forms import StaffBookForm
+from app.booking.forms import StaffBookForm
 from app.core.forms import strip
-from app.scheduling.form_fields import ChoiceField, IdSelectField, LocalDateField
+from app.scheduling.forms.fields import ChoiceField, IdSelectField, LocalDateField
 
 #: a QR token is 27 characters, a short code 9; anything far longer is not ours
 CODE_MAX_LENGTH = 64

@@ -17,8 +17,8 @@ from sqlalchemy import delete, exists, select
 from app.accounts import passwords
 from app.attendance import rules, tokens
 from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResult
-from app.booking import services as booking_services
 from app.booking.models import Booking, BookingStatus
+from app.booking.services import bookings as booking_services
 from app.core import audit
 from app.core.clock import local_date
 from app.core.db import transaction

@@ -19,10 +19,10 @@ from wtforms.validators import (
 from app.billing.models import ItemKind, PaymentMethod, PaymentStatus
 from app.billing.services.payments import MAX_PRICE_MINOR, Sale
 from app.billing.services.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
-from app.booking.staff_forms import StaffBookForm
+from app.booking.forms import StaffBookForm
 from app.core.errors import DomainError
 from app.core.forms import MoneyField, apply_error, strip
-from app.scheduling.form_fields import (
+from app.scheduling.forms.fields import (
     ChoiceField,
     IdSelectField,
     LocalDateField,

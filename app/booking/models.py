@@ -99,6 +99,10 @@ class WaitlistStatus(enum.Enum):
     LAPSED = "lapsed"
 
 
+#: a place still in the line: waiting, or offered a spot
+WAITLIST_OPEN = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
 class WaitlistEntry(db.Model):
     __tablename__ = "waitlist_entries"
     __table_args__ = (Index("ix_waitlist_session_status", "session_id", "status", "id"),)

@@ -1,7 +1,7 @@
 """The checks every way of taking a spot shares: the session lock, the
-booking window, strikes, eligibility, room left, and settling credits.
+booking window, strikes, eligibility and room left. None of them writes.
 
-The engine (`services.py`) and the waitlist (`waitlist.py`) both build on
+The engine (`services/bookings.py`) and the waitlist (`services/waitlist.py`) build on
 these; each raises BookingError with a message for the member (or about
 them, when staff act for them).
 """
@@ -13,13 +13,13 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from app.booking import occupancy
 from app.booking.models import (
     Booking,
     BookingStatus,
     Hold,
     Strike,
 )
+from app.booking.queries import occupancy
 from app.core.clock import local_date
 from app.core.errors import DomainError
 from app.core.i18n import gym_zone, short_datetime
@@ -28,7 +28,7 @@ from app.memberships import ledger
 from app.memberships.models import CC
 from app.memberships.queries import unlimited_membership_on
 from app.scheduling.models import ClassSession, SessionStatus
-from app.scheduling.sessions import booking_window
+from app.scheduling.rules import booking_window
 from app.settings.services import gym_settings
 
 
@@ -152,10 +152,3 @@ def email_context(cs: ClassSession) -> dict:
         "room": cs.room.name,
         "trainer": cs.trainer.name,
     }
-
-
-def settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
-    spend = ledger.spend_for(booking.id)
-    if spend is not None:
-        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
-    booking.refunded_cc = refund_cc if spend is not None else 0

@@ -28,7 +28,7 @@ from app.memberships.models import (
     PlanInterval,
     PlanKind,
 )
-from app.scheduling.form_fields import (
+from app.scheduling.forms.fields import (
     ChoiceField,
     IdSelectField,
     LocalDateField,

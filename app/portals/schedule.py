@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
-from app.booking.member_queries import member_states
+from app.booking.queries.member import member_states
 from app.core.clock import local_date, week_start
 from app.core.i18n import gym_zone
 from app.core.models import utc_now

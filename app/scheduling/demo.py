@@ -6,8 +6,8 @@ from app.core.clock import local_date
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.scheduling.models import Difficulty
-from app.scheduling.services import save_class_type, save_room
-from app.scheduling.timetable import save_timetable_entry
+from app.scheduling.services.catalogue import save_class_type, save_room
+from app.scheduling.services.timetable import save_timetable_entry
 
 MON, TUE, WED, THU, FRI, SAT = (1 << day for day in range(6))
 WEEKDAYS = MON | TUE | WED | THU | FRI
@@ -108,7 +108,11 @@ TIMETABLE = [
 
 
 def seed_schedule(admin, trainers: dict) -> int:
-    """Rooms, class types and the weekly timetable; returns sessions created."""
+    """Rooms, class types and the weekly timetable; returns sessions created.
+
+    Writes through the catalogue and timetable services as `admin`, so it
+    raises what they raise (SchedulingError, AccessDenied). Queues nothing.
+    """
     rooms = {name: save_room(None, name=name, capacity=size, actor=admin) for name, size in ROOMS}
     by_slug = {email.split("@")[0]: trainer for email, trainer in trainers.items()}
     types = {}

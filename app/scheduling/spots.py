@@ -33,5 +33,8 @@ def people_on(class_session) -> list:
 
 
 def announce_change(class_session, change: str) -> None:
-    """Tell the receivers, inside the caller's transaction, that the class changed."""
+    """Tell the receivers, inside the caller's transaction, that the class changed.
+
+    Writes nothing itself; the receivers may write and queue jobs.
+    """
     signals.session_changed.send(class_session, change=change)

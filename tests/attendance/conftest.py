@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.booking.services import book_now
+from app.booking.services.bookings import book_now
 from tests.booking.conftest import NOW, Booker
 
 

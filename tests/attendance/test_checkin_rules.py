@@ -14,10 +14,10 @@ from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResul
 from app.attendance.queries import Attendance, session_attendance
 from app.attendance.services import CheckInError
 from app.booking.models import BookingStatus
-from app.booking.services import cancel_booking, mark_no_show
+from app.booking.services.bookings import cancel_booking, mark_no_show
 from app.core.errors import AccessDenied
 from app.scheduling.models import SessionStatus
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.attendance.conftest import NOW
 from tests.attendance.support import attempts, check_in_of, count, written
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.attendance import services
 from app.attendance.models import CheckIn, CheckInMethod
 from app.booking.models import Booking, BookingStatus
-from app.booking.services import book_now, cancel_booking
+from app.booking.services.bookings import book_now, cancel_booking
 from app.core.db import transaction
 from app.extensions import db as _db
 from app.memberships import ledger

@@ -7,7 +7,7 @@ import pytest
 
 from app.attendance.services import check_in, mark_no_shows
 from app.attendance.tokens import short_code
-from app.booking.services import book_now, cancel_booking
+from app.booking.services.bookings import book_now, cancel_booking
 from tests.accounts.support import page_text
 from tests.queries import counting_statements
 

@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from app.attendance import services, tokens
 from app.attendance.queries import Attendance, member_summary, session_attendance
-from app.booking import services as booking_services
 from app.booking.models import BookingStatus, Strike, StrikeKind
-from app.booking.services import BookingError, mark_no_show
+from app.booking.rules import BookingError
+from app.booking.services import bookings as booking_services
+from app.booking.services.bookings import mark_no_show
 from app.memberships import ledger
 from app.memberships.models import EntryKind, LedgerEntry
 from app.scheduling.models import SessionStatus
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.attendance.conftest import NOW
 from tests.attendance.support import booking_status, count, entries, strikes, written
 

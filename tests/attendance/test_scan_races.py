@@ -26,9 +26,10 @@ from app.accounts.models import User
 from app.attendance import services, tokens
 from app.attendance.models import CheckIn, ScanAttempt, ScanResult
 from app.attendance.services import CheckInError
-from app.booking import services as booking_services
 from app.booking.models import Booking, BookingStatus, Strike
-from app.booking.services import BookingError, book_now
+from app.booking.rules import BookingError
+from app.booking.services import bookings as booking_services
+from app.booking.services.bookings import book_now
 from app.core.db import Busy
 from app.extensions import db
 from app.memberships import ledger

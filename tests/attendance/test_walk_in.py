@@ -8,11 +8,11 @@ from app.attendance import services, tokens
 from app.attendance.models import CheckInMethod, ScanResult
 from app.attendance.services import CheckInError
 from app.booking.models import Booking, BookingStatus
-from app.booking.services import BookingError
+from app.booking.rules import BookingError
 from app.core.errors import AccessDenied
 from app.memberships import ledger
 from app.memberships.models import EntryKind
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.attendance.conftest import NOW
 from tests.attendance.support import check_in_of, count, entries, written
 

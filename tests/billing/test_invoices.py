@@ -19,7 +19,7 @@ from app.billing.models import (
 )
 from app.billing.services.payments import BillingError, refund_payment
 from app.booking.models import Booking, BookingStatus
-from app.booking.services import book_now
+from app.booking.services.bookings import book_now
 from app.core.audit import AuditEntry
 from app.core.errors import AccessDenied
 from app.core.jobs import OutboxJob

@@ -8,7 +8,7 @@ from app.core.db import transaction
 from app.memberships import ledger
 from app.memberships.models import CC, LotSource, Membership, Plan, PlanKind
 from app.scheduling.models import ClassSession
-from app.scheduling.sessions import create_session
+from app.scheduling.services.sessions import create_session
 
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)  # Tuesday 9:00 in Mexico City
 

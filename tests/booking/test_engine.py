@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.booking.models import Booking, BookingStatus, Hold, HoldStatus, Strike
-from app.booking.services import (
-    BookingError,
+from app.booking.rules import BookingError
+from app.booking.services.bookings import (
     book_now,
     cancel_booking,
     confirm_hold,

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.booking import services
 from app.booking.models import BookingStatus, Hold, HoldStatus, WaitlistStatus
+from app.booking.services import bookings as booking_services
 from app.memberships import ledger
 from app.memberships.models import EntryKind
 from tests.accounts.support import page_text
@@ -76,14 +76,14 @@ def test_a_crash_mid_booking_leaves_nothing_and_the_retry_with_its_key_books(
     booker, member, client, db, monkeypatch
 ):
     cs = booker.session()
-    book = services._book
+    book = booking_services._book
 
     def crash_once(*args, **kwargs):
-        monkeypatch.setattr(services, "_book", book)
+        monkeypatch.setattr(booking_services, "_book", book)
         book(*args, **kwargs)  # written, then the process fails before commit
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "_book", crash_once)
+    monkeypatch.setattr(booking_services, "_book", crash_once)
     crashed = act(client, f"/app/sessions/{cs.id}/book", key="retry-me")
     assert crashed.status_code == 500
     assert bookings(db, member) == [] and ledger.balance(member.id) == 300
@@ -255,7 +255,7 @@ def test_releasing_a_hold_gives_the_spot_back(booker, member, client, db):
 @pytest.mark.parametrize("action", ["confirm", "release"])
 def test_another_members_hold_is_404(booker, member, client, db, action):
     cs, other = booker.session(), booker.member(credits=1)
-    from app.booking.services import place_hold
+    from app.booking.services.bookings import place_hold
 
     theirs = place_hold(cs.id, other, actor=other)
 
@@ -347,7 +347,7 @@ def test_cancelling_twice_with_the_same_key_refunds_once(booker, member, client,
 
 def test_cancelling_another_members_booking_is_404(booker, member, client, db):
     cs, other = booker.session(), booker.member(credits=1)
-    from app.booking.services import book_now
+    from app.booking.services.bookings import book_now
 
     theirs = book_now(cs.id, other, actor=other)
 
@@ -425,7 +425,7 @@ def test_leaving_another_members_waitlist_place_is_404(booker, member, client, d
     cs = booker.session(capacity=1)
     act_as(booker, db, cs)
     other = booker.member(credits=1)
-    from app.booking.waitlist import join_waitlist
+    from app.booking.services.waitlist import join_waitlist
 
     theirs = join_waitlist(cs.id, other, actor=other)
 
@@ -485,7 +485,7 @@ def test_the_hold_limit_is_per_member(booker, member, client, login, db):
 
 def act_as(booker, db, cs):
     """Someone else takes a spot in `cs` (through the engine)."""
-    from app.booking.services import book_now
+    from app.booking.services.bookings import book_now
 
     someone = booker.member(credits=1)
     return book_now(cs.id, someone, actor=someone)

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.booking.services import book_now, cancel_booking, place_hold
-from app.booking.waitlist import join_waitlist
+from app.booking.services.bookings import book_now, cancel_booking, place_hold
+from app.booking.services.waitlist import join_waitlist
 from tests.accounts.support import page_text
 from tests.booking.conftest import NOW
 from tests.booking.member_support import act, card_actions, card_state

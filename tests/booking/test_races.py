@@ -26,17 +26,17 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from app.accounts.models import User
-from app.booking import services
 from app.booking.models import Booking, BookingStatus, Hold, HoldStatus
-from app.booking.services import (
-    BookingError,
+from app.booking.rules import BookingError
+from app.booking.services import bookings
+from app.booking.services.bookings import (
     book_now,
     cancel_booking,
     confirm_hold,
     place_hold,
     release_hold,
 )
-from app.booking.waitlist import expire_holds, join_waitlist, promote_waitlist
+from app.booking.services.waitlist import expire_holds, join_waitlist, promote_waitlist
 from app.core.db import Busy, transaction
 from app.core.jobs import OutboxJob, OutboxStatus
 from app.core.models import utc_now
@@ -44,7 +44,7 @@ from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CC, EntryKind, LedgerEntry, LotSource
 from app.scheduling.models import ClassType, Room
-from app.scheduling.sessions import create_session
+from app.scheduling.services.sessions import create_session
 from tests.factories import Factories
 from tests.races import Race
 
@@ -351,7 +351,7 @@ def test_hold_that_lapses_while_its_owner_waits_for_the_lock_cannot_overbook(
         hold_id = place_hold(session_id, ana, actor=ana).id
 
     arrived, go = threading.Event(), threading.Event()
-    real_transaction = services.transaction
+    real_transaction = bookings.transaction
 
     @contextmanager
     def slow_transaction():
@@ -361,7 +361,7 @@ def test_hold_that_lapses_while_its_owner_waits_for_the_lock_cannot_overbook(
         with real_transaction() as session:
             yield session
 
-    monkeypatch.setattr(services, "transaction", slow_transaction)
+    monkeypatch.setattr(bookings, "transaction", slow_transaction)
     outcome = []
 
     def ana_books():

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, UserStatus
 from app.booking.models import Booking, BookingStatus, Strike, StrikeKind
-from app.booking.services import book_now
+from app.booking.services.bookings import book_now
 from app.core.audit import AuditEntry
 from app.core.db import transaction
 from app.memberships import ledger

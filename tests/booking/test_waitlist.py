@@ -5,18 +5,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.booking import occupancy
 from app.booking.models import Booking, BookingStatus, Hold, WaitlistEntry, WaitlistStatus
-from app.booking.services import BookingError, book_now, cancel_booking, confirm_hold
-from app.booking.waitlist import (
+from app.booking.queries import occupancy
+from app.booking.queries.member import position_of
+from app.booking.rules import BookingError
+from app.booking.services.bookings import book_now, cancel_booking, confirm_hold
+from app.booking.services.waitlist import (
     expire_holds,
     join_waitlist,
     leave_waitlist,
-    position,
     promote_waitlist,
 )
 from app.memberships import ledger
-from app.scheduling.sessions import cancel_session
+from app.scheduling.services.sessions import cancel_session
 from tests.booking.conftest import NOW
 
 
@@ -43,9 +44,9 @@ def full_class(booker):
 def test_members_queue_in_order_and_see_their_position(full_class, db):
     cs, _, _, line = full_class
     entries = db.session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.id)).all()
-    assert [position(e) for e in entries] == [1, 2, 3]
+    assert [position_of(e) for e in entries] == [1, 2, 3]
     leave_waitlist(entries[0].id, line[0], actor=line[0])
-    assert [position(e) for e in entries[1:]] == [1, 2]
+    assert [position_of(e) for e in entries[1:]] == [1, 2]
 
 
 def test_joining_a_class_with_free_spots_or_twice_is_refused(booker, full_class):
@@ -110,7 +111,7 @@ def test_cancelling_the_class_refunds_everyone_and_clears_the_line(
 
 
 def test_raising_the_capacity_offers_the_new_spots_in_order(full_class, db, schedule):
-    from app.scheduling.sessions import update_session
+    from app.scheduling.services.sessions import update_session
 
     cs, _, _, line = full_class
     update_session(

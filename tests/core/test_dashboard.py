@@ -7,7 +7,7 @@ import pytest
 from app.attendance.services import check_in
 from app.billing.models import EventStatus, ItemKind, PaymentMethod, WebhookEvent
 from app.billing.services.payments import Sale, record_payment, refund_payment
-from app.booking.services import book_now, mark_no_show
+from app.booking.services.bookings import book_now, mark_no_show
 from app.core.i18n import money
 from app.memberships.models import MembershipStatus
 from app.portals import dashboard as queries

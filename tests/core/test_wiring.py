@@ -12,11 +12,11 @@ from app.core import jobs, signals
 #: what each domain's init_app must have plugged in
 RECEIVERS = {
     "booking": [
-        (signals.spots_taken, "app.booking.occupancy", "taken_by_session", None),
-        (signals.people_on_session, "app.booking.occupancy", "people_on", None),
-        (signals.session_changed, "app.booking.waitlist", "on_session_change", None),
-        (signals.ledger_audited, "app.booking.queries", "spend_breaches", None),
-        (signals.bookings_described, "app.booking.queries", "classes_of", None),
+        (signals.spots_taken, "app.booking.queries.occupancy", "taken_by_session", None),
+        (signals.people_on_session, "app.booking.queries.occupancy", "people_on", None),
+        (signals.session_changed, "app.booking.services.waitlist", "on_session_change", None),
+        (signals.ledger_audited, "app.booking.queries.credits", "spend_breaches", None),
+        (signals.bookings_described, "app.booking.queries.credits", "classes_of", None),
     ],
     "attendance": [
         (signals.booking_attended, "app.attendance.services", "attended", None),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
-from app.booking.services import book_now
+from app.booking.services.bookings import book_now
 from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.models import utc_now

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
 from app.attendance.tokens import qr_png, short_code
-from app.booking.services import book_now
+from app.booking.services.bookings import book_now
 from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.i18n import gym_zone

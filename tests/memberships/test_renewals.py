@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from app.billing.models import ItemKind, PaymentMethod
 from app.billing.services.payments import Sale, record_payment
-from app.booking.member_queries import SpotState, member_states
 from app.booking.models import Booking
-from app.booking.services import BookingError, book_now
+from app.booking.queries.member import SpotState, member_states
+from app.booking.rules import BookingError
+from app.booking.services.bookings import book_now
 from app.core.audit import AuditEntry
 from app.memberships.models import Membership, MembershipStatus
 from app.memberships.queries import member_snapshot, unlimited_membership_on

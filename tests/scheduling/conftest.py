@@ -8,7 +8,7 @@ from datetime import date, time
 
 from app.accounts.models import Role, User
 from app.scheduling.models import ClassType, Room
-from app.scheduling.timetable import save_timetable_entry
+from app.scheduling.services.timetable import save_timetable_entry
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.models import Trainer
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.core import signals
 from app.extensions import db as _db
-from app.scheduling.admin_calendar import class_colours, parse_week, text_colour
+from app.scheduling.colours import class_colours, text_colour
+from app.scheduling.forms.sessions import parse_week
 from app.scheduling.models import ClassSession, SessionStatus
 from tests.accounts.support import page_text
 from tests.queries import counting_statements

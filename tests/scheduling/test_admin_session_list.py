@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.core import signals
 from app.extensions import db as _db
-from app.scheduling.admin_queries import PER_PAGE
 from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.queries import PER_PAGE
 from tests.accounts.support import field_error, page_text
 from tests.queries import counting_statements
 from tests.scheduling import admin_support

@@ -6,8 +6,9 @@ import pytest
 
 from app.core import signals
 from app.scheduling.models import Room
-from app.scheduling.services import SchedulingError, save_class_type, save_room
-from app.scheduling.sessions import create_session, update_session
+from app.scheduling.rules import SchedulingError
+from app.scheduling.services.catalogue import save_class_type, save_room
+from app.scheduling.services.sessions import create_session, update_session
 from tests.tools import swap_receivers
 
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)
@@ -78,7 +79,7 @@ def test_moving_a_session_on_its_edit_page_runs_the_change_handlers(
 
 
 def test_class_type_window_of_zero_minutes_is_kept(schedule, clock, app_ctx):
-    from app.scheduling.sessions import booking_window
+    from app.scheduling.rules import booking_window
 
     clock(NOW)
     class_type = schedule.class_type(

@@ -9,9 +9,8 @@ from app.core import signals
 from app.core.audit import AuditEntry
 from app.notifications.models import SentEmail
 from app.scheduling.models import ClassSession, SessionState, SessionStatus
-from app.scheduling.services import SchedulingError
-from app.scheduling.sessions import (
-    booking_window,
+from app.scheduling.rules import SchedulingError, booking_window
+from app.scheduling.services.sessions import (
     cancel_session,
     create_session,
     reschedule_session,

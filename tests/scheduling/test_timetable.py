@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.core import signals
 from app.core.audit import AuditEntry
 from app.scheduling.models import ClassSession, SessionStatus, TimetableEntry
-from app.scheduling.services import SchedulingError
-from app.scheduling.timetable import fill_horizon, save_timetable_entry
+from app.scheduling.rules import SchedulingError
+from app.scheduling.services.timetable import fill_horizon, save_timetable_entry
 from tests.scheduling.conftest import MONDAY, TUESDAY, WEDNESDAY
 from tests.tools import swap_receivers
 
@@ -85,7 +85,7 @@ def test_horizon_job_adds_the_days_that_came_into_range(db, schedule, clock, app
 
 
 def test_horizon_job_skips_a_day_that_would_overlap(db, schedule, clock, app_ctx):
-    from app.scheduling.sessions import create_session
+    from app.scheduling.services.sessions import create_session
 
     clock(datetime(2026, 11, 30, 12, tzinfo=UTC))
     trainer = schedule.trainer()

@@ -65,8 +65,8 @@ from app.attendance.forms import (
 )
 from app.attendance.models import ScanResult
 from app.attendance.views.member import history_context, history_helpers
-from app.booking import occupancy
 from app.booking.models import Booking
+from app.booking.queries import occupancy
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.models import utc_now

@@ -19,7 +19,7 @@ from app.billing.models import (
     PaymentStatus,
 )
 from app.billing.services import invoices
-from app.booking import services as booking_services
+from app.booking.services import bookings as booking_services
 from app.core import audit
 from app.core.db import transaction
 from app.core.errors import DomainError

@@ -1,0 +1,1 @@
+"""Booking's reads: spots taken, the member's and the staff's pages, the ledger's answers."""

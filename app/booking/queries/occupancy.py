@@ -1,0 +1,65 @@
+"""Who takes a spot: confirmed bookings plus live holds (invariant 2 in SQL).
+
+Connected to the `spots_taken` and `people_on_session` signals (see
+`app.booking.init_app`), so every "spots left" figure and every timetable
+edit sees the same count.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.booking.models import (
+    Booking,
+    BookingStatus,
+    Hold,
+    HoldStatus,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from app.core.models import utc_now
+from app.extensions import db
+
+
+def live_hold_filter(now: datetime):
+    return (Hold.status == HoldStatus.ACTIVE) & (Hold.expires_at > now)
+
+
+def taken_by_session(session_ids: list[int], now: datetime | None = None) -> dict[int, int]:
+    """Confirmed bookings + unexpired active holds, per session (two queries)."""
+    now = now or utc_now()
+    counts: dict[int, int] = {}
+    booked = db.session.execute(
+        select(Booking.session_id, func.count(Booking.id))
+        .where(Booking.session_id.in_(session_ids), Booking.status == BookingStatus.CONFIRMED)
+        .group_by(Booking.session_id)
+    ).all()
+    held = db.session.execute(
+        select(Hold.session_id, func.count(Hold.id))
+        .where(Hold.session_id.in_(session_ids), live_hold_filter(now))
+        .group_by(Hold.session_id)
+    ).all()
+    for session_id, count in [*booked, *held]:
+        counts[session_id] = counts.get(session_id, 0) + count
+    return counts
+
+
+def taken(session_id: int, now: datetime | None = None) -> int:
+    return taken_by_session([session_id], now).get(session_id, 0)
+
+
+def people_on(class_session) -> list:
+    """Members with a confirmed booking, a live hold or a waitlist place."""
+    from app.accounts.models import User
+
+    now = utc_now()
+    booked = select(Booking.member_id).where(
+        Booking.session_id == class_session.id, Booking.status == BookingStatus.CONFIRMED
+    )
+    held = select(Hold.member_id).where(Hold.session_id == class_session.id, live_hold_filter(now))
+    waiting = select(WaitlistEntry.member_id).where(
+        WaitlistEntry.session_id == class_session.id,
+        WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+    )
+    ids = booked.union(held, waiting)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))

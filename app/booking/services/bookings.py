@@ -1,0 +1,301 @@
+"""The booking engine: holds, confirmation, one-tap booking, cancellation.
+
+Capacity (invariant 1): every path that takes a spot locks the class
+session row first (FOR UPDATE on PostgreSQL; SQLite takes its write lock at
+BEGIN IMMEDIATE), then counts confirmed bookings + live holds, then writes,
+all in one transaction. A lock wait longer than the transaction's
+lock_timeout becomes "busy, try again" for the member, never a 500.
+"""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.booking.models import (
+    Booking,
+    BookingStatus,
+    Hold,
+    HoldStatus,
+    Strike,
+    StrikeKind,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from app.booking.policy import cancel_terms
+from app.booking.rules import (
+    BookingError,
+    check_not_blocked,
+    check_open,
+    check_room,
+    eligibility,
+    email_context,
+    existing,
+    lock_session,
+    lock_session_row,
+)
+from app.core import audit, signals
+from app.core.db import transaction
+from app.core.errors import NotYours
+from app.core.jobs import enqueue_after_commit
+from app.core.models import utc_now
+from app.core.permissions import DESK, STAFF, require_role
+from app.extensions import db
+from app.memberships import ledger
+from app.notifications.services import queue_email
+from app.scheduling.models import ClassSession
+from app.settings.services import gym_settings
+
+
+def place_hold(session_id: int, member, *, actor) -> Hold:
+    """Hold a spot for the member for `hold_minutes`.
+
+    Raises BookingError when the class is off the schedule, started, not
+    open for booking yet or any more, the member is blocked by strikes,
+    already holds or has a spot, is not eligible, or the class is full.
+    Queues nothing.
+    """
+    with transaction():
+        cs = lock_session(session_id)
+        now = utc_now()  # read under the lock: the wait for it may be long
+        check_open(cs, now)
+        check_not_blocked(member, now)
+        hold = existing(cs.id, member.id, now)[1]
+        if hold is not None:
+            raise BookingError(_("We're already holding a spot for you in this class."))
+        eligibility(cs, member, now)
+        check_room(cs, now)
+        hold = Hold(
+            session_id=cs.id,
+            member_id=member.id,
+            expires_at=now + timedelta(minutes=gym_settings().hold_minutes),
+        )
+        db.session.add(hold)
+        db.session.flush()
+        audit.record(
+            "hold.placed", hold, actor=actor, after={"session_id": cs.id, "member_id": member.id}
+        )
+    return hold
+
+
+def confirm_hold(hold_id: int, member, *, actor) -> Booking:
+    """Turn the member's live hold into a booking, spending credits now.
+
+    Raises BookingError when the hold is not the member's, has expired, the
+    class is off the schedule, the member already has a spot, is not
+    eligible or lacks the credits. Queues the `booking_confirmed` email.
+    """
+    with transaction():
+        hold = db.session.get(Hold, hold_id)
+        if hold is None or hold.member_id != member.id:
+            raise BookingError(_("We couldn't find that hold."))
+        cs = lock_session(hold.session_id)
+        db.session.refresh(hold, with_for_update=True)
+        now = utc_now()  # read under the lock: the wait for it may outlast the hold
+        if not hold.is_live(now):
+            raise BookingError(_("Your hold has expired. Try to book again."))
+        booking = _book(cs, member, now, actor=actor, hold=hold)
+    return booking
+
+
+def book_now(
+    session_id: int, member, *, actor, walk_in: bool = False, paid_drop_in: bool = False
+) -> Booking:
+    """Hold and confirm in one step (one tap), under the same rules.
+
+    Desk staff booking someone else may do so outside the members' booking
+    window and past a strike block, never beyond capacity. A walk-in (booked
+    at the door by the desk or the class's trainer) may also be booked after
+    the start, until the class ends. A paid drop-in (billing, inside the
+    payment's transaction) needs no membership or credits.
+
+    Raises BookingError when the class is off the schedule, has started (a
+    walk-in's: has ended), is not open for booking or the member is blocked
+    by strikes (neither for the desk or a walk-in), the member already
+    has a spot, is not eligible or lacks the credits (unless a paid
+    drop-in), or the class is full (unless they hold a spot); NotYours when
+    a walk-in is booked by neither the desk nor the class's trainer. Queues
+    the `booking_confirmed` email.
+    """
+    desk_override = actor.id != member.id and actor.role in DESK
+    with transaction():
+        cs = lock_session(session_id)
+        now = utc_now()  # read under the lock: the wait for it may outlast a hold
+        if walk_in:
+            _check_walk_in(cs, actor, now)
+        elif desk_override:
+            if cs.starts_at <= now:
+                raise BookingError(_("This class has already started."))
+        else:
+            check_open(cs, now)
+            check_not_blocked(member, now)
+        staff_for = member.name if actor.id != member.id else None
+        hold = existing(cs.id, member.id, now, by_staff_for=staff_for)[1]
+        if hold is None:
+            check_room(cs, now)
+        booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
+    return booking
+
+
+def _check_walk_in(cs: ClassSession, actor, now) -> None:
+    if actor.role not in DESK and cs.trainer.user_id != actor.id:
+        raise NotYours()
+    if cs.ends_at <= now:
+        raise BookingError(_("This class has ended."))
+
+
+def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False) -> Booking:
+    by_staff = actor is not None and actor.id != member.id
+    existing(cs.id, member.id, now, by_staff_for=member.name if by_staff else None)
+    membership_id, needed = (None, 0) if paid else eligibility(cs, member, now, by_staff=by_staff)
+    booking = Booking(
+        session_id=cs.id,
+        member_id=member.id,
+        booked_at=now,
+        membership_id=membership_id,
+        credits_cc=needed,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    if needed:
+        try:
+            ledger.spend(member.id, needed, booking_id=booking.id, actor=actor)
+        except ledger.CreditError as exc:
+            raise BookingError(str(exc)) from exc
+    if hold is not None:
+        hold.status = HoldStatus.CONFIRMED
+        _close_waitlist_offer(hold)
+    audit.record(
+        "booking.confirmed", booking, actor=actor, after={"session_id": cs.id, "credits_cc": needed}
+    )
+    context = dict(email_context(cs), name=member.name, booking_id=booking.id)
+    queue_email(member, "booking_confirmed", context)
+    return booking
+
+
+def _close_waitlist_offer(hold: Hold) -> None:
+    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.hold_id == hold.id))
+    if entry is not None:
+        entry.status = WaitlistStatus.PROMOTED
+
+
+def release_hold(hold_id: int, member, *, actor) -> None:
+    """Give a held spot back before it expires; the waitlist is offered it.
+
+    Raises BookingError when the hold is not the member's or no longer live.
+    Queues `booking.promote_waitlist` for the session.
+    """
+    with transaction():
+        hold = db.session.get(Hold, hold_id, with_for_update=True)
+        if hold is None or hold.member_id != member.id or not hold.is_live(utc_now()):
+            raise BookingError(_("We couldn't find that hold."))
+        hold.status = HoldStatus.RELEASED
+        audit.record("hold.released", hold, actor=actor)
+        enqueue_after_commit("booking.promote_waitlist", hold.session_id)
+
+
+def find_booking(booking_id: int, member) -> Booking:
+    """The member's own booking, or BookingError (another member's looks missing).
+
+    Reads only; queues nothing.
+    """
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or (booking.member_id != member.id):
+        raise BookingError(_("We couldn't find that booking."))
+    return booking
+
+
+def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None) -> Booking:
+    """Cancel a booking under the policy (staff may force a full refund or none).
+
+    Refunds or forfeits the credits, and records a strike for a late cancel
+    under the policy. Staff may cancel anyone's booking, even once the class
+    has started; only desk staff choose the refund.
+
+    Raises BookingError when the booking is missing (or another member's,
+    for a member), already cancelled, or its class has started (for a
+    member); CreditError when its spend was already settled. Queues
+    `booking.promote_waitlist` for the session.
+    """
+    with transaction():
+        booking = db.session.get(Booking, booking_id)
+        staff = actor.role in STAFF
+        if booking is None or (booking.member_id != member.id and not staff):
+            raise BookingError(_("We couldn't find that booking."))
+        lock_session_row(booking.session_id)
+        now = utc_now()  # read under the lock: the refund tier depends on it
+        db.session.refresh(booking, with_for_update=True)
+        if not booking.is_active:
+            raise BookingError(_("This booking is already cancelled."))
+        if booking.session.starts_at <= now and not staff:
+            raise BookingError(_("This class has already started."))
+        terms = cancel_terms(booking, now)
+        refund_cc = terms.refund_cc
+        if refund is not None and actor.role in DESK:
+            refund_cc = booking.credits_cc if refund else 0
+        settle(booking, refund_cc, actor=actor, reason="cancelled")
+        booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
+        strike = terms.strike and refund is None
+        if strike:
+            db.session.add(
+                Strike(
+                    member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.LATE_CANCEL
+                )
+            )
+        audit.record(
+            "booking.cancelled",
+            booking,
+            actor=actor,
+            after={"refunded_cc": refund_cc, "strike": strike},
+        )
+        enqueue_after_commit("booking.promote_waitlist", booking.session_id)
+    return booking
+
+
+def mark_no_show(booking_id: int, *, actor) -> Booking:
+    """The member did not come: credits are forfeited and a strike recorded.
+
+    `actor` None is the no-show job. Raises AccessDenied when `actor` is
+    not staff; BookingError when the booking is not confirmed, its class has
+    not started, or a `booking_attended` receiver says the member checked
+    in; CreditError when its spend was already settled. Queues nothing.
+    """
+    if actor is not None:
+        require_role(actor, *STAFF)
+    with transaction():
+        booking = db.session.get(Booking, booking_id, with_for_update=True)
+        if booking is None or not booking.is_active:
+            raise BookingError(_("We couldn't find that booking."))
+        if booking.session.starts_at > utc_now():
+            raise BookingError(_("A no-show can only be marked once the class has started."))
+        if any(signals.answers(signals.booking_attended, booking.id)):
+            raise BookingError(_("%(name)s has checked in.", name=booking.member.name))
+        settle(booking, 0, actor=actor, reason="no-show")
+        booking.status = BookingStatus.NO_SHOW
+        db.session.add(
+            Strike(member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.NO_SHOW)
+        )
+        audit.record("booking.no_show", booking, actor=actor)
+    return booking
+
+
+def count_confirmed(session_id: int) -> int:
+    """Confirmed bookings in one session. Reads only; queues nothing."""
+    return db.session.scalar(
+        select(func.count(Booking.id)).where(
+            Booking.session_id == session_id, Booking.status == BookingStatus.CONFIRMED
+        )
+    )
+
+
+def settle(booking: Booking, refund_cc: int, *, actor, reason: str) -> None:
+    """Settle what `booking` spent: `refund_cc` back to the member, the rest
+    forfeited, inside the caller's transaction; note the refund on the booking.
+
+    A booking that spent nothing only has its refund set to 0. Raises
+    CreditError when the spend was already settled. Queues nothing.
+    """
+    spend = ledger.spend_for(booking.id)
+    if spend is not None:
+        ledger.settle(spend, refund_cc, actor=actor, reason=reason)
+    booking.refunded_cc = refund_cc if spend is not None else 0

@@ -1,0 +1,1 @@
+"""Booking's pages: the member's buttons and bookings, the desk's roster."""

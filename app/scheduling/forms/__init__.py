@@ -1,0 +1,1 @@
+"""Scheduling's forms: shared fields, the catalogue, and single sessions."""

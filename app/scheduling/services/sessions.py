@@ -1,0 +1,249 @@
+"""Single class sessions: one-offs, edits, reschedules and cancellations.
+
+Reschedule and cancel are announced to other domains (see `spots.py`):
+their receivers run inside the transaction (refunds, waitlists) and
+everyone with a hold, booking or waitlist place is emailed after commit.
+"""
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.core.clock import local_date
+from app.core.db import transaction
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.core.permissions import ADMIN, require_role
+from app.extensions import db
+from app.notifications.services import queue_email
+from app.scheduling import spots
+from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.rules import (
+    SchedulingError,
+    Slot,
+    check_capacity,
+    check_no_overlap,
+    check_times,
+    load_parties,
+)
+
+SESSION_FIELDS = [
+    "class_type_id",
+    "starts_at",
+    "ends_at",
+    "trainer_id",
+    "room_id",
+    "capacity",
+    "status",
+]
+REASON_MAX = 500
+
+
+def _fill_defaults(values: dict, class_type) -> dict:
+    values = dict(values)
+    values.setdefault("trainer_id", None)
+    values.setdefault("room_id", None)
+    values["trainer_id"] = values["trainer_id"] or class_type.default_trainer_id
+    values["room_id"] = values["room_id"] or class_type.default_room_id
+    if values.get("capacity") is None:
+        values["capacity"] = class_type.default_capacity
+    if values.get("starts_at") and not values.get("ends_at"):
+        values["ends_at"] = values["starts_at"] + timedelta(minutes=class_type.duration_minutes)
+    return values
+
+
+def _plan(values: dict, *, editing: ClassSession | None = None):
+    """Check `values` for a session and return (class_type, trainer, room, values)."""
+    from app.scheduling.models import ClassType
+
+    class_type = db.session.get(ClassType, values.get("class_type_id") or 0)
+    if class_type is None:
+        raise SchedulingError(_("Choose an active class type."), field="class_type_id")
+    if values.get("starts_at") is None:
+        raise SchedulingError(_("Enter the start."), field="starts_at")
+    check_times(values["starts_at"], values.get("ends_at"))
+    values = _fill_defaults(values, class_type)
+    check_times(values["starts_at"], values["ends_at"])
+    start_changed = editing is None or values["starts_at"] != editing.starts_at
+    if start_changed and values["starts_at"] <= utc_now():
+        raise SchedulingError(_("Choose a start in the future."), field="starts_at")
+    class_type, trainer, room = load_parties(class_type.id, values["trainer_id"], values["room_id"])
+    check_capacity(values["capacity"], room)
+    slot = Slot(values["starts_at"], values["ends_at"], trainer, room, values["capacity"])
+    check_no_overlap([slot], ignore_ids={editing.id} if editing else set())
+    return class_type, trainer, room, values
+
+
+def create_session(values: dict, *, actor) -> ClassSession:
+    """Schedule a one-off session; trainer, room, size and end default from its type.
+
+    Raises AccessDenied unless `actor` is an admin; SchedulingError for an
+    inactive class type, trainer or room, a start that is missing or past,
+    an end not after the start, a capacity below 1 or above the room's, or
+    an overlap (naming the other session). Queues nothing.
+    """
+    require_role(actor, *ADMIN)
+    with transaction():
+        class_type, trainer, room, values = _plan(values)
+        cs = ClassSession(
+            class_type=class_type,
+            trainer=trainer,
+            room=room,
+            starts_at=values["starts_at"],
+            ends_at=values["ends_at"],
+            occurs_on=local_date(values["starts_at"], gym_zone()),
+            capacity=values["capacity"],
+            status=values.get("status") or SessionStatus.PUBLISHED,
+            is_customised=True,
+        )
+        db.session.add(cs)
+        db.session.flush()
+        audit.record("session.created", cs, actor=actor, after=audit.changes(cs, SESSION_FIELDS))
+    return cs
+
+
+def _locked_session(session_id: int) -> ClassSession:
+    cs = db.session.get(ClassSession, session_id, with_for_update=True, populate_existing=True)
+    if cs is None:
+        raise SchedulingError(_("This class is no longer on the schedule."))
+    if cs.is_cancelled:
+        raise SchedulingError(_("This class was cancelled and can no longer be changed."))
+    return cs
+
+
+def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
+    """Change one session's time, trainer, room, size or draft/published status.
+
+    The session is then marked as changed by hand, so timetable edits leave it
+    alone. A larger capacity is announced as "capacity_raised", new times as
+    "rescheduled" (`session_changed`, inside the transaction; receivers may
+    queue their own jobs).
+
+    Raises AccessDenied unless `actor` is an admin; SchedulingError for a
+    session that is gone, cancelled or over, values `create_session` would
+    refuse, or a capacity below the spots taken. When the times change,
+    queues the `session_rescheduled` email to everyone on the session.
+    """
+    require_role(actor, *ADMIN)
+    with transaction():
+        cs = _locked_session(session_id)
+        if cs.ends_at <= utc_now():
+            raise SchedulingError(_("This class is over and can no longer be changed."))
+        before = audit.changes(cs, SESSION_FIELDS)
+        class_type, trainer, room, values = _plan(
+            dict(values, class_type_id=values.get("class_type_id") or cs.class_type_id),
+            editing=cs,
+        )
+        taken = spots.spots_taken([cs.id])[cs.id]
+        if values["capacity"] < taken:
+            raise SchedulingError(
+                _("%(taken)d people are already in this class.", taken=taken), field="capacity"
+            )
+        previous_start, grown = cs.starts_at, values["capacity"] > cs.capacity
+        moved = (values["starts_at"], values["ends_at"]) != (cs.starts_at, cs.ends_at)
+        cs.class_type, cs.trainer, cs.room = class_type, trainer, room
+        cs.starts_at, cs.ends_at, cs.capacity = (
+            values["starts_at"],
+            values["ends_at"],
+            values["capacity"],
+        )
+        cs.occurs_on = local_date(cs.starts_at, gym_zone())
+        cs.status = values.get("status") or cs.status
+        cs.is_customised = True
+        audit.record(
+            "session.updated",
+            cs,
+            actor=actor,
+            before=before,
+            after=audit.changes(cs, SESSION_FIELDS),
+        )
+        if grown:
+            spots.announce_change(cs, "capacity_raised")
+        if moved:
+            spots.announce_change(cs, "rescheduled")
+            _tell_people(
+                cs,
+                "session_rescheduled",
+                reason=values.get("reason") or "",
+                previous_starts_at=previous_start.isoformat(),
+            )
+    return cs
+
+
+def reschedule_session(session_id: int, starts_at: datetime, reason: str, *, actor):
+    """Move one session to a new start (same length) through `update_session`.
+
+    Raises SchedulingError without a reason (or one too long), for a session
+    that is gone, cancelled or over, a past start or an overlap;
+    AccessDenied unless `actor` is an admin. Queues what `update_session`
+    queues: the `session_rescheduled` email to everyone on it when the start
+    changed.
+    """
+    reason = _reason(reason)
+    with transaction():
+        cs = _locked_session(session_id)
+        length = cs.ends_at - cs.starts_at
+        values = {
+            "starts_at": starts_at,
+            "ends_at": starts_at + length,
+            "reason": reason,
+            "trainer_id": cs.trainer_id,
+            "room_id": cs.room_id,
+            "capacity": cs.capacity,
+        }
+        update_session(cs.id, values, actor=actor)  # runs the handlers, emails people
+        audit.record(
+            "session.rescheduled",
+            cs,
+            actor=actor,
+            after={"starts_at": starts_at.isoformat(), "reason": reason},
+        )
+    return cs
+
+
+def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
+    """Cancel one session with a reason, announced as "cancelled"
+    (`session_changed`, inside the transaction: receivers refund and clear it).
+
+    Raises AccessDenied unless `actor` is an admin; SchedulingError without
+    a reason (or one too long), or for a session that is gone, already
+    cancelled or over. Queues the `session_cancelled` email to everyone who
+    was on it.
+    """
+    require_role(actor, *ADMIN)
+    reason = _reason(reason)
+    with transaction():
+        cs = _locked_session(session_id)
+        if cs.ends_at <= utc_now():
+            raise SchedulingError(_("This class is over and can no longer be changed."))
+        people = spots.people_on(cs)  # before the handlers cancel their bookings
+        cs.status, cs.cancelled_at, cs.cancel_reason = SessionStatus.CANCELLED, utc_now(), reason
+        spots.announce_change(cs, "cancelled")
+        audit.record("session.cancelled", cs, actor=actor, after={"reason": reason})
+        _tell_people(cs, "session_cancelled", people=people, reason=reason)
+    return cs
+
+
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise SchedulingError(
+            _("Give a reason; it is sent to the people in the class."), field="reason"
+        )
+    if len(reason) > REASON_MAX:
+        raise SchedulingError(_("Use at most %(max)d characters.", max=REASON_MAX), field="reason")
+    return reason
+
+
+def _tell_people(cs: ClassSession, template: str, people=None, **details) -> None:
+    """Email everyone in the class (by job, after commit)."""
+    context = {
+        "class_name": cs.class_type.name,
+        "starts_at": cs.starts_at.isoformat(),
+        "room": cs.room.name,
+        "trainer": cs.trainer.name,
+        **details,
+    }
+    for person in spots.people_on(cs) if people is None else people:
+        queue_email(person, template, dict(context, name=person.name))
