@@ -186,7 +186,7 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
         "HX-History-Restore-Request"
     )
     response = render_template(
-        "scheduling/_schedule_list.html" if partial else template, partial=partial, **context
+        "portals/schedule/_list.html" if partial else template, partial=partial, **context
     )
     return response, 200, {"Vary": "HX-Request"}
 
@@ -194,12 +194,12 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
 @bp.get("/app/schedule")
 @roles_required(*MEMBERS)
 def member():
-    return _render_schedule("schedule.member", "scheduling/member_schedule.html", "day")
+    return _render_schedule("schedule.member", "portals/schedule/member.html", "day")
 
 
 @bp.get("/schedule")
 def public():
-    return _render_schedule("schedule.public", "scheduling/public_schedule.html", "week")
+    return _render_schedule("schedule.public", "portals/schedule/public.html", "week")
 
 
 @bp.app_template_filter("class_colour")
