@@ -239,6 +239,7 @@ def test_double_submit_with_the_same_key_records_one_payment(till, client, desk,
     reused = _post(client, {**data, "tendered": "1500"}, key="same-key")
     assert reused.status_code == 422
     assert "This form was already used for something else." in page_text(reused)
+    assert 'name="idempotency_key"' in reused.get_data(as_text=True)  # the form, to send again
     assert len(_payments(db)) == 1 and payment.id
 
 

@@ -45,6 +45,7 @@ from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import money
 from app.core.idempotency.forms import new_idempotency_key
+from app.core.idempotency.services import IdempotencyError
 from app.core.idempotency.views import idempotent
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships.models import PlanKind
@@ -99,7 +100,13 @@ def _render_new(form: PaymentForm, status: int = 200):
     )
 
 
-@idempotent("billing.payment", params=lambda form: form.params())
+def _refused_key(form: PaymentForm, exc: IdempotencyError):
+    """The key was reused or is still running: the form again, with a new key."""
+    form.form_errors.append(str(exc))
+    return _render_new(form, exc.status)
+
+
+@idempotent("billing.payment", params=lambda form: form.params(), conflict=_refused_key)
 def _take(form: PaymentForm) -> dict:
     """Record the payment; its id and the change due."""
     payment = record_payment(

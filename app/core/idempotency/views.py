@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import abort, make_response, render_template, request
+from flask import Response, abort, make_response, render_template, request
 from flask_login import current_user
 
 from app.core.idempotency.forms import IdempotentForm, new_idempotency_key
@@ -12,7 +12,12 @@ from app.core.idempotency.services import IdempotencyError, run_once
 from app.core.navigation import safe_next
 
 
-def idempotent(operation: str, *, params: Callable[[IdempotentForm], dict] | None = None):
+def idempotent(
+    operation: str,
+    *,
+    params: Callable[[IdempotentForm], dict] | None = None,
+    conflict: Callable[[IdempotentForm, IdempotencyError], Response] | None = None,
+):
     """Make `work(form, **args) -> dict` run once per (user, form's key).
 
     The view calls the decorated work with its validated form and the
@@ -21,7 +26,8 @@ def idempotent(operation: str, *, params: Callable[[IdempotentForm], dict] | Non
     result is returned, and stored for repeats; a DomainError the work raises
     comes back, first time and on replay, as {"error": message, "field": name}.
     A key reused for other parameters (422) or still running (409) aborts with
-    the problem page, which links back to the form's `next` or the referrer.
+    the problem page, which links back to the form's `next` or the referrer,
+    or with what `conflict(form, error)` answers (the desk shows the form again).
     """
 
     def decorator(work: Callable[..., dict]) -> Callable[..., dict]:
@@ -37,7 +43,10 @@ def idempotent(operation: str, *, params: Callable[[IdempotentForm], dict] | Non
                     lambda: work(form, **args),
                 )
             except IdempotencyError as exc:
-                abort(make_response(_problem_page(str(exc), exc.status, form)))
+                answer = (
+                    conflict(form, exc) if conflict else _problem_page(str(exc), exc.status, form)
+                )
+                abort(make_response(answer))
 
         return once
 
