@@ -2,9 +2,11 @@
 declares its jobs, and `create_app` imports nothing only for its effects."""
 
 import ast
+import importlib
 import inspect
 
 import pytest
+from flask import Flask
 
 import app as app_package
 from app.core import jobs, signals
@@ -78,8 +80,12 @@ def test_each_domain_connects_its_receivers(app, domain, wiring):
 
 
 @pytest.mark.parametrize("domain, names", JOBS.items())
-def test_each_domain_declares_its_jobs_and_they_resolve(app, domain, names):
-    registered = jobs.registered_jobs(app)
+def test_each_domain_declares_its_own_jobs_and_they_resolve(domain, names):
+    """The domain's init_app alone, on a bare app, declares exactly its jobs."""
+    bare = Flask(__name__)
+    importlib.import_module(f"app.{domain}").init_app(bare)
+    registered = jobs.registered_jobs(bare)
+    assert sorted(registered) == sorted(names)
     for name in names:
         module, _, function = registered[name].partition(":")
         assert callable(_receiver(module, function)), f"{domain}: {name} does not resolve"
