@@ -16,6 +16,10 @@ JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 STYLE = re.compile(r"\sstyle\s*=", re.I)
+#: a <style> block, or a <script> without src: inline code a strict CSP refuses
+INLINE_BLOCK = re.compile(r"<style\b|<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
+#: rendered by WeasyPrint or a mail client, never by a browser under our CSP
+NOT_A_PAGE = ("emails/", "billing/invoice_pdf.html")
 
 
 def attributes(text: str, pattern: re.Pattern) -> list[int]:
@@ -34,11 +38,17 @@ def offences(name: str, text: str) -> list[str]:
     patterns = {"on<event>=": HANDLER}
     if name.split("/")[0] not in STYLE_ALLOWED:
         patterns["style="] = STYLE
-    return [
+    found = [
         f"{name}:{line} {label}"
         for label, pattern in patterns.items()
         for line in attributes(text, pattern)
     ]
+    if not name.startswith(NOT_A_PAGE):
+        found += [
+            f"{name}:{text.count(chr(10), 0, m.start()) + 1} inline {m.group()[:7]}"
+            for m in INLINE_BLOCK.finditer(text)
+        ]
+    return found
 
 
 def test_templates_have_no_inline_handlers_or_style_attributes():
@@ -58,6 +68,8 @@ def test_templates_have_no_inline_handlers_or_style_attributes():
         ("trainers/home.html", '<input id="feed"\n  value="{{ url }}" onFocus="this.select()">'),
         ("layouts/member.html", '<img src="{{ logo }}" style="max-width: 96px">'),
         ("emails/_layout.html", '<a href="#" onclick="go()">'),
+        ("scheduling/staff/calendar.html", "{% block head %}<style>.a { b: c }</style>"),
+        ("layouts/base.html", "<script>alert(1)</script>"),
     ],
 )
 def test_the_check_finds_old_markup(name, text):
@@ -68,3 +80,5 @@ def test_the_check_leaves_emails_styles_text_and_jinja_alone():
     text = '<p style="color: #000">Based on=this</p>{{ button(onclick=1) }}{% set style = 1 %}'
 
     assert offences("emails/_layout.html", text) == []
+    assert offences("billing/invoice_pdf.html", "<style>@page { size: A4 }</style>") == []
+    assert offences("layouts/base.html", '<script src="/static/js/app.js" defer></script>') == []
