@@ -1,5 +1,4 @@
-"""The back office's and the desk's attendance pages (`/admin`, `/desk`),
-with the trainer's scanner and list.
+"""The back office's and the desk's attendance pages (`/admin`, `/desk`).
 
 - `attendance_profile`: a member's attendance for staff, with the card where
   the desk takes the member's photo (posted to `member_photos`).
@@ -25,8 +24,8 @@ with the trainer's scanner and list.
   out of the search, never a 500.
 
 The scanner and the list are each one page for two audiences, the layout
-chosen per audience; a blueprint lives in one module, so their trainer URLs
-(`/trainer/...`) are here too.
+chosen per audience: their blueprints and the pages' code are here, and
+`trainer.py` adds the trainer's URLs (`/trainer/...`) to them.
 """
 
 import re
@@ -206,21 +205,15 @@ def _render(scanner: Scanner, form: ScanForm, bound, *, outcome=None, error=None
     )
 
 
-def _page(scanner: Scanner):
+def scanner_page(scanner: Scanner):
     bound = _session_to_bind(request.args.get("session"))
     return _remember_device(_render(scanner, ScanForm(formdata=None), bound))
-
-
-@scanner_bp.get("/trainer/scan")
-@roles_required(*TRAINERS)
-def trainer_scanner():
-    return _page(SCANNERS["trainer"])
 
 
 @scanner_bp.get("/admin/scan")
 @roles_required(*DESK)
 def desk_scanner():
-    return _page(SCANNERS["desk"])
+    return scanner_page(SCANNERS["desk"])
 
 
 def _posted_session(form: ScanForm) -> ClassSession | None:
@@ -292,7 +285,7 @@ def kiosk():
     """
     if not _in_kiosk():
         return render_template("attendance/staff/kiosk_start.html", form=FlaskForm())
-    return _page(SCANNERS["kiosk"])
+    return scanner_page(SCANNERS["kiosk"])
 
 
 @scanner_bp.post("/desk/kiosk/start")
@@ -337,14 +330,14 @@ def attendance_helpers():
     return {"photo_url": photo_url}
 
 
-def _class_or_404(session_id: int) -> ClassSession:
+def class_or_404(session_id: int) -> ClassSession:
     """The class, if the signed-in user may check people in to it; else 404."""
     cs = get_or_404(ClassSession, session_id)
     ensure(rules.may_check_in(current_user, cs))
     return cs
 
 
-def _render_list(audience: str, cs: ClassSession, form: WalkInForm):
+def attendance_list(audience: str, cs: ClassSession, form: WalkInForm):
     now = utc_now()
     rows = queries.session_attendance(cs, now)
     return render_template(
@@ -363,20 +356,14 @@ def _render_list(audience: str, cs: ClassSession, form: WalkInForm):
     )
 
 
-@lists_bp.get("/trainer/sessions/<int:session_id>/attendance")
-@roles_required(*TRAINERS)
-def trainer_list(session_id: int):
-    return _render_list("trainer", _class_or_404(session_id), WalkInForm(formdata=None))
-
-
 @lists_bp.get("/admin/sessions/<int:session_id>/attendance")
 @roles_required(*DESK)
 def staff_list(session_id: int):
-    return _render_list("staff", _class_or_404(session_id), WalkInForm(formdata=None))
+    return attendance_list("staff", class_or_404(session_id), WalkInForm(formdata=None))
 
 
-def _walk_in(audience: str, session_id: int):
-    cs = _class_or_404(session_id)
+def walk_in(audience: str, session_id: int):
+    cs = class_or_404(session_id)
     form = WalkInForm()
     if form.validate_on_submit():
         member = form.member_user
@@ -387,19 +374,13 @@ def _walk_in(audience: str, session_id: int):
         else:
             flash(_("%(name)s is booked and checked in.", name=member.name), "success")
             return redirect(url_for(LISTS[audience], session_id=cs.id))
-    return _render_list(audience, cs, form)
-
-
-@lists_bp.post("/trainer/sessions/<int:session_id>/walk-in")
-@roles_required(*TRAINERS)
-def trainer_walk_in(session_id: int):
-    return _walk_in("trainer", session_id)
+    return attendance_list(audience, cs, form)
 
 
 @lists_bp.post("/admin/sessions/<int:session_id>/walk-in")
 @roles_required(*DESK)
 def staff_walk_in(session_id: int):
-    return _walk_in("staff", session_id)
+    return walk_in("staff", session_id)
 
 
 def _audience(asked: str | None) -> str:
