@@ -152,6 +152,7 @@ def _register_layout(app: Flask) -> None:
         from flask_login import current_user
 
         from app.accounts.forms import ROLE_LABELS
+        from app.billing.gateways import test_payments_live
         from app.core.i18n import LANGUAGE_NAMES
         from app.notifications.views import EMAIL_STATUS_LABELS
         from app.settings.services import gym_settings
@@ -163,14 +164,8 @@ def _register_layout(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "email_status_labels": EMAIL_STATUS_LABELS,
             "user_layout": _layout_for(current_user),
+            "test_payments_live": test_payments_live(),
         }
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
 
 def _layout_for(user) -> str:

@@ -35,6 +35,8 @@ def _database_url(url: str) -> str:
 
 
 class Config:
+    #: which of CONFIGS this is (`CUPO_ENV`)
+    CUPO_ENV = "development"
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'cupo.db'}")
     )
@@ -49,6 +51,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    #: Strict-Transport-Security sent on every response (production sets it)
+    HSTS = None
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     #: uploaded photos and certificates; a relative path is read from the project root
@@ -84,6 +88,8 @@ class Config:
     SANDBOX_WEBHOOK_SECRET = os.environ.get("SANDBOX_WEBHOOK_SECRET")
     #: seconds a sandbox payment stays pending before it settles
     SANDBOX_SETTLE_SECONDS = int(os.environ.get("SANDBOX_SETTLE_SECONDS", "30"))
+    #: the sandbox gateway (test cards, no real money) takes payments; off in production
+    SANDBOX_GATEWAY = _bool("SANDBOX_GATEWAY", True)
     VERSION = os.environ.get("CUPO_VERSION", "0.1.0")
     GIT_SHA = os.environ.get("GIT_SHA", "")
 
@@ -94,13 +100,22 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    CUPO_ENV = "production"
     SECRET_KEY = None
+    #: `__Host-`: the browser keeps them only if Secure, Path=/ and with no Domain
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    #: a staging install turns it on (`SANDBOX_GATEWAY=on`); every page then says so
+    SANDBOX_GATEWAY = _bool("SANDBOX_GATEWAY", False)
+    #: Strict-Transport-Security on every response
+    HSTS = "max-age=31536000; includeSubDomains"
 
 
 class TestingConfig(Config):
+    CUPO_ENV = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = _database_url(
@@ -123,8 +138,20 @@ CONFIGS = {
 
 
 def config_for(name: str | None) -> type[Config]:
-    name = name or os.environ.get("CUPO_ENV") or os.environ.get("FLASK_ENV") or "development"
-    return CONFIGS.get(name, DevelopmentConfig)
+    """The config called `name`, else `CUPO_ENV`'s; never a guess.
+
+    Unset, it is development only under the `flask` command (which sets
+    FLASK_RUN_FROM_CLI); a server (gunicorn, an RQ worker) refuses to start,
+    as it does for a name it doesn't know.
+    """
+    name = name or os.environ.get("CUPO_ENV") or os.environ.get("FLASK_ENV")
+    if not name and os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+        name = "development"
+    if name not in CONFIGS:
+        raise RuntimeError(
+            f"CUPO_ENV must be one of {', '.join(CONFIGS)} (it is {name or 'unset'})."
+        )
+    return CONFIGS[name]
 
 
 def secret_key_for(config: type[Config]) -> str:

@@ -114,6 +114,23 @@ def client(app, db):
 
 
 @pytest.fixture
+def production_app(app, db, monkeypatch):
+    """production_app(**overrides): create_app("production") on the tests' database
+    (requests share the test's rolled-back transaction). Its test client speaks
+    HTTPS (PREFERRED_URL_SCHEME); POSTs need a same-site Referer (CSRF over HTTPS)."""
+    monkeypatch.setenv("SECRET_KEY", "p" * 40)
+
+    def make(**overrides):
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
+        overrides.setdefault("JOBS_INLINE", True)  # as the tests' app, even with REDIS_URL set
+        production = create_app("production", **overrides)
+        production.test_client_class = FreshContextClient
+        return production
+
+    return make
+
+
+@pytest.fixture
 def outbox(app):
     """Emails handed to the mail transport during the test."""
     with mail.record_messages() as messages:

@@ -7,13 +7,15 @@ from their own `init_app`.
 
 
 def init_app(app) -> None:
-    """The kernel's tables, its template helpers and the one access-error handler."""
-    from app.core import audit, jobs  # noqa: F401  (their tables)
+    """The kernel's tables, its template helpers, the one access-error handler and
+    the security headers."""
+    from app.core import audit, headers, jobs  # noqa: F401  (their tables)
     from app.core.errors_views import register_error_handlers
     from app.core.i18n import register_filters
     from app.core.idempotency import models  # noqa: F401  (its table)
     from app.core.idempotency import views as idempotency_views
 
     register_error_handlers(app)
+    headers.init_app(app)
     register_filters(app)
     idempotency_views.init_app(app)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
+from app.billing.gateways import checkout_gateway
 from app.billing.queries.payments import today
 from app.billing.services.documents import METHOD_LABELS
 from app.core.audit import AuditEntry
@@ -31,6 +32,7 @@ def dashboard():
         roles=Role,
         failed_emails=queries.failed_emails() if is_admin else 0,
         failed_webhooks=queries.failed_webhook_events() if is_admin else 0,
+        shop_closed=is_admin and checkout_gateway() is None,
         classes=queries.classes_today(),
         takings=queries.takings_today(),
         renewals=queries.renewals(),

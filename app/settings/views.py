@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.headers import shared_file
 from app.core.permissions import ADMIN, roles_required
 from app.core.uploads import LOGOS, upload_root
 from app.settings.forms import LogoForm, SettingsForm
@@ -103,6 +104,7 @@ def logo_url() -> str | None:
 
 
 @branding_bp.get("/logo", endpoint="logo")
+@shared_file
 def logo():
     """The gym's logo, for everyone (the public pages show it); 404 without one."""
     path = gym_settings().logo_path

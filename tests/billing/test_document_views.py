@@ -37,7 +37,7 @@ def _assert_pdf(response, label: str) -> None:
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
     assert response.headers["Content-Disposition"] == f"inline; filename={label}.pdf"
-    assert response.headers["Cache-Control"] == "private"
+    assert response.headers["Cache-Control"] == "private, no-store"  # a private file
 
 
 def test_member_downloads_their_own_invoice(client, login, sold):

@@ -3,6 +3,7 @@
 import pytest
 
 from app import create_app
+from app.config import ROOT, DevelopmentConfig, ProductionConfig, TestingConfig, config_for
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -18,11 +19,15 @@ def test_production_session_cookie_is_secure_httponly_and_lax(app, monkeypatch):
     )
     assert production.config["SECRET_KEY"] == "s" * 40
     client = production.test_client()
-    client.get("/login")
-    cookie = client.get_cookie("session")
+    set_cookie = client.get("/login").headers["Set-Cookie"]
+    assert set_cookie.startswith("__Host-session=") and "Path=/" in set_cookie
+    assert "Domain" not in set_cookie
+    assert client.get_cookie("session") is None
+    cookie = client.get_cookie("__Host-session")  # kept only if Secure, Path=/, no Domain
     assert cookie is not None
     assert (cookie.secure, cookie.http_only, cookie.same_site) == (True, True, "Lax")
     assert production.config["REMEMBER_COOKIE_SECURE"] is True
+    assert production.config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
 
 
 def test_development_keeps_a_generated_secret_key_between_starts(monkeypatch, tmp_path):
@@ -35,3 +40,33 @@ def test_development_keeps_a_generated_secret_key_between_starts(monkeypatch, tm
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) == 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_no_cupo_env_is_refused_outside_the_flask_command(monkeypatch):
+    """gunicorn (or a worker) with CUPO_ENV unset must not quietly run development."""
+    for name in ("CUPO_ENV", "FLASK_ENV", "FLASK_RUN_FROM_CLI"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError, match="CUPO_ENV must be one of"):
+        config_for(None)
+    monkeypatch.setenv("CUPO_ENV", "prod")  # a typo is not development either
+    with pytest.raises(RuntimeError, match="it is prod"):
+        config_for(None)
+
+
+def test_the_flask_command_and_cupo_env_pick_the_config(monkeypatch):
+    for name in ("CUPO_ENV", "FLASK_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # what `flask …` sets
+    assert config_for(None) is DevelopmentConfig
+    monkeypatch.setenv("CUPO_ENV", "production")
+    assert config_for(None) is ProductionConfig
+    assert config_for("testing") is TestingConfig
+
+
+def test_procfile_runs_production_and_bin_dev_asks_for_development():
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    assert procfile and all(
+        " CUPO_ENV=production " in f" {line.partition(':')[2]} " for line in procfile
+    )
+    assert "export CUPO_ENV=development" in (ROOT / "bin" / "dev").read_text()
+    assert "export CUPO_ENV=testing" in (ROOT / "bin" / "test").read_text()

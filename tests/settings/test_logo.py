@@ -217,6 +217,18 @@ def test_logo_is_served_to_anyone_with_caching_headers(client, db, admin, upload
     assert response.headers.get("ETag")
 
 
+def test_logo_keeps_its_caching_for_a_signed_in_person(client, db, admin, login, uploads_dir):
+    """The logo is the same for everyone (`@shared_file`): not `no-store` like private files."""
+    change_logo(file_storage(image_bytes((300, 100))), actor=admin)
+    login(admin)
+
+    response = client.get("/logo")
+
+    assert response.status_code == 200
+    assert "no-store" not in response.headers["Cache-Control"]
+    assert response.cache_control.public and response.cache_control.max_age == 86400
+
+
 def test_logo_is_404_without_one(client, db):
     assert client.get("/logo").status_code == 404
 

@@ -3,7 +3,11 @@
 A gateway hosts the checkout (the member pays there, off our pages) and
 tells us the outcome by signed webhook events. Adding Stripe or Mercado
 Pago is one module here with a class that fits `Gateway`, registered with
-`register_gateway`. Events come back normalised to `GatewayEvent`:
+`register_gateway`. A gateway is on when its config says so (`enabled`):
+one that is off answers nothing (`gateway` raises KeyError, so its
+webhooks are a 404). The shop sells through the first real gateway that is
+on, else through a test one (the sandbox) that is on, else it is closed.
+Events come back normalised to `GatewayEvent`:
 
     {"id": "evt_…", "type": "payment.succeeded" | "payment.declined" | "payment.pending",
      "ref": <Order.gateway_ref>, "amount_minor": int, "currency": "MXN", "reason": ""}
@@ -13,6 +17,8 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 from typing import Protocol, TypedDict
+
+from flask import current_app
 
 #: events older (or further in the future) than this are refused (invariant 5)
 SIGNATURE_TOLERANCE = timedelta(minutes=5)
@@ -41,6 +47,11 @@ class MalformedEvent(Exception):
 class Gateway(Protocol):
     #: short and stable: stored on orders and events
     name: str
+    #: takes test cards only, no real money (the sandbox)
+    is_test: bool
+
+    def enabled(self) -> bool:
+        """Whether this install takes payments through it (read from the config)."""
 
     def start_checkout(self, order, return_url: str) -> str:
         """Where to send the member to pay `order`; they come back to `return_url`."""
@@ -57,11 +68,34 @@ def register_gateway(instance: Gateway) -> Gateway:
     return instance
 
 
-def gateway(name: str) -> Gateway:
-    """The gateway called `name`; raises KeyError for one we don't know."""
+def _registered() -> dict[str, Gateway]:
     if not _GATEWAYS:
         from app.billing.gateways import sandbox  # noqa: F401  registers itself
-    return _GATEWAYS[name]
+    return _GATEWAYS
+
+
+def gateway(name: str) -> Gateway:
+    """The gateway called `name`; raises KeyError for one we don't know or
+    one that is off in this install."""
+    found = _registered()[name]
+    if not found.enabled():
+        raise KeyError(name)
+    return found
+
+
+def checkout_gateway() -> Gateway | None:
+    """Where new orders go: the first real gateway that is on, else a test
+    one that is on; None when none is (the shop is closed)."""
+    enabled = [g for g in _registered().values() if g.enabled()]
+    enabled.sort(key=lambda g: g.is_test)
+    return enabled[0] if enabled else None
+
+
+def test_payments_live() -> bool:
+    """A production install takes test payments: every page must say so."""
+    return current_app.config.get("CUPO_ENV") == "production" and any(
+        g.is_test and g.enabled() for g in _registered().values()
+    )
 
 
 # ---- Stripe-style signatures: "t=<unix>,v1=<hex hmac-sha256 of 't.body'>" ----------

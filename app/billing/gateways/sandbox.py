@@ -16,11 +16,17 @@ Test cards (spaces and dashes are ignored; any expiry and CVC):
                          pending for SANDBOX_SETTLE_SECONDS (30 by default)
 
 Any other number is "not a test card" (a field error on the checkout page).
+
+It is on while the config's SANDBOX_GATEWAY is (default on in development
+and tests, off in production; a staging install turns it on). Off, it takes
+nothing: its checkout is a 404 (`checkout_order` finds nothing), `charge`
+refuses, the webhook endpoint does not know it, and its jobs do nothing.
 """
 
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -49,6 +55,8 @@ from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db
 
+log = logging.getLogger(__name__)
+
 NAME = "sandbox"
 SIGNATURE_HEADER = "Cupo-Signature"
 WEBHOOK_PATH = f"/billing/webhooks/{NAME}"
@@ -65,6 +73,11 @@ TEST_CARDS = {
 
 class SandboxError(DomainError):
     """The sandbox would not take this payment; `str(exc)` says why."""
+
+
+def enabled() -> bool:
+    """SANDBOX_GATEWAY: whether this install takes test payments."""
+    return bool(current_app.config.get("SANDBOX_GATEWAY"))
 
 
 def webhook_secret() -> str:
@@ -92,6 +105,10 @@ def card_digits(number: str) -> str:
 
 class SandboxGateway:
     name = NAME
+    is_test = True
+
+    def enabled(self) -> bool:
+        return enabled()
 
     def start_checkout(self, order: Order, return_url: str) -> str:
         url = url_for("billing_online.sandbox_checkout", ref=order.gateway_ref)
@@ -138,9 +155,12 @@ def charge(ref: str, card_number: str, *, member_id: int) -> str:
 
     Records the outcome and returns the event type it will deliver. Raises
     SandboxError for an unknown card (field "card_number"), an unknown
-    checkout or another member's, or an order that is not waiting for payment.
-    Queues `billing.sandbox_deliver` with the signed event's body after commit.
+    checkout or another member's, an order that is not waiting for payment,
+    or when the sandbox is off. Queues `billing.sandbox_deliver` with the
+    signed event's body after commit.
     """
+    if not enabled():
+        raise SandboxError(_("We couldn't find this checkout."))
     outcome = TEST_CARDS.get(card_digits(card_number))
     if outcome is None:
         raise SandboxError(
@@ -163,7 +183,10 @@ def _checkout_order(ref: str, member_id: int) -> Order:
 
 
 def checkout_order(ref: str, member_id: int) -> Order | None:
-    """The member's sandbox order with this reference, or None."""
+    """The member's sandbox order with this reference, or None (always
+    None while the sandbox is off)."""
+    if not enabled():
+        return None
     try:
         return _checkout_order(ref, member_id)
     except SandboxError:
@@ -177,7 +200,11 @@ class DeliveryFailed(Exception):
 def deliver_event(body: str) -> None:
     """Job: POST one signed event to the app's own webhook endpoint (which
     stores it). Raises DeliveryFailed unless it answers 200, so the outbox
-    tries again. Queues nothing itself (the endpoint queues the processing)."""
+    tries again. Queues nothing itself (the endpoint queues the processing).
+    While the sandbox is off it sends nothing."""
+    if not enabled():
+        log.warning("sandbox gateway is off: event not delivered")
+        return
     app = current_app._get_current_object()
     raw = body.encode()
     headers = {
@@ -197,8 +224,10 @@ def settle_pending() -> int:
     Sends one payment.succeeded per order (a fixed event id, so a repeat is a
     duplicate the endpoint ignores). Returns how many were sent. Raises
     nothing of its own. Queues one `billing.sandbox_deliver` per order
-    (at most 200 a run), after commit.
+    (at most 200 a run), after commit. Does nothing while the sandbox is off.
     """
+    if not enabled():
+        return 0
     cutoff = utc_now() - settle_after()
     pending_refs = select(WebhookEvent.payload["ref"].as_string()).where(
         WebhookEvent.gateway == NAME,

@@ -8,7 +8,7 @@ a payment.succeeded event delivers what was bought, through
 
 from flask_babel import gettext as _
 
-from app.billing.gateways import gateway
+from app.billing.gateways import checkout_gateway, gateway
 from app.billing.gateways.sandbox import new_ref
 from app.billing.models import Order, OrderStatus
 from app.billing.services.payments import PLAN_KINDS, BillingError
@@ -19,19 +19,21 @@ from app.extensions import db
 from app.memberships.models import Plan
 from app.settings.services import gym_settings
 
-#: the gateway new orders go to
-DEFAULT_GATEWAY = "sandbox"
 KIND_OF_PLAN = {plan_kind: item_kind for item_kind, plan_kind in PLAN_KINDS.items()}
 
 
 def place_order(plan_id: int | None, *, actor) -> Order:
     """The member starts buying a plan or pack: an OPEN order at today's price.
 
-    Raises AccessDenied unless the actor is a member, BillingError (field
-    "plan_id") for a plan that is not on sale or is free. Queues nothing:
-    the gateway's checkout comes next (`checkout_url`).
+    Raises AccessDenied unless the actor is a member, BillingError when no
+    gateway is on (the shop is closed), or (field "plan_id") for a plan that
+    is not on sale or is free. Queues nothing: the gateway's checkout comes
+    next (`checkout_url`).
     """
     require_role(actor, *MEMBERS)
+    sells_through = checkout_gateway()
+    if sells_through is None:
+        raise BillingError(_("Online payments are not available. Please pay at the front desk."))
     with transaction():
         plan = db.session.get(Plan, plan_id) if plan_id else None
         if plan is None or not plan.is_active or plan.kind not in KIND_OF_PLAN:
@@ -45,7 +47,7 @@ def place_order(plan_id: int | None, *, actor) -> Order:
             amount_minor=plan.price_minor,
             currency=gym_settings().currency,
             status=OrderStatus.OPEN,
-            gateway=DEFAULT_GATEWAY,
+            gateway=sells_through.name,
             gateway_ref=new_ref(),
         )
         db.session.add(order)

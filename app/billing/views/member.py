@@ -7,11 +7,12 @@ settled it. Their payments with the invoices and credit notes, each PDF
 (another member's is a 404), and their billing details.
 """
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.billing.forms import STATUS_LABELS, BuyForm, CardForm
+from app.billing.gateways import checkout_gateway
 from app.billing.gateways.sandbox import SandboxError, charge, checkout_order
 from app.billing.models import Invoice, Order, OrderStatus, PaymentStatus
 from app.billing.queries import online as online_queries
@@ -59,9 +60,18 @@ def _own_order(order_id: int) -> Order:
 # ---- the member's shop --------------------------------------------------------
 
 
+@online_bp.app_template_global()
+def shop_open() -> bool:
+    """Whether members can pay online: some gateway is on in this install.
+    Closed, the shop's pages are a 404 and the links to them are hidden."""
+    return checkout_gateway() is not None
+
+
 @online_bp.get("/app/shop")
 @roles_required(*MEMBERS)
 def shop():
+    if not shop_open():
+        abort(404)
     return render_template(
         "billing/member/shop.html",
         shelf=online_queries.shelf(current_user.id),
@@ -76,6 +86,8 @@ def _place_order(form: BuyForm, plan_id: int) -> dict:
 @online_bp.post("/app/shop/orders")
 @roles_required(*MEMBERS)
 def buy():
+    if not shop_open():
+        abort(404)
     form = BuyForm()
     if not form.validate_on_submit():
         flash(_("The form could not be read. Reload the page and try again."), "danger")
