@@ -5,10 +5,11 @@ emails go out by job after commit.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from app.accounts import passwords
-from app.accounts.models import Role, User, UserStatus, new_session_token
+from app.accounts.models import EndedSignIn, Role, User, UserStatus, new_session_token
+from app.accounts.sign_in import sign_in_lifetime
 from app.core import audit
 from app.core.db import is_sqlite, transaction
 from app.core.errors import DomainError
@@ -50,6 +51,37 @@ def authenticate(email: str, password: str) -> User | None:
     with transaction():
         user.last_login_at = utc_now()
     return user
+
+
+def end_sign_in(sign_in_id: str | None) -> None:
+    """Sign out: this sign-in's session and remember-me cookies stop working;
+    the account's other sign-ins go on. Raises nothing; queues nothing."""
+    if not sign_in_id:
+        return
+    with transaction():
+        if db.session.get(EndedSignIn, sign_in_id) is None:
+            db.session.add(EndedSignIn(id=sign_in_id))
+
+
+def sign_out_everywhere(user_id: int, *, actor) -> User:
+    """End every sign-in of the account, on every device, by rotating its
+    session token; audited. Raises AccountError for an account that is gone.
+    Queues nothing."""
+    with transaction():
+        user = _locked_user(user_id)
+        user.session_token = new_session_token()
+        audit.record("user.signed_out_everywhere", user, actor=actor)
+    return user
+
+
+def purge_ended_sign_ins() -> int:
+    """Daily: forget ended sign-ins older than any cookie they could be in
+    (such sign-ins are refused by their age). Returns how many went."""
+    with transaction():
+        result = db.session.execute(
+            delete(EndedSignIn).where(EndedSignIn.ended_at < utc_now() - sign_in_lifetime())
+        )
+    return result.rowcount
 
 
 def _check_email_free(email: str, *, exclude_id: int | None = None) -> None:

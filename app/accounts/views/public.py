@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from app.accounts import passwords
 from app.accounts.forms import (
@@ -22,6 +22,7 @@ from app.accounts.forms import (
     ResetPasswordForm,
 )
 from app.accounts.services import accounts
+from app.accounts.sign_in import current_sign_in_id, start_sign_in
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import LANGUAGE_COOKIE
@@ -58,7 +59,7 @@ def login():
         else:
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in: no fixation
-            login_user(user, remember=form.remember.data)
+            start_sign_in(user, remember=form.remember.data)
             return redirect(next_url or home_for(user))
     return render_template("accounts/public/login.html", form=form)
 
@@ -66,9 +67,20 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.end_sign_in(current_sign_in_id())  # its cookies stop working anywhere
     session.clear()
     logout_user()  # after clear(): it marks the "remember me" cookie for deletion
     flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    accounts.sign_out_everywhere(current_user.id, actor=current_user)
+    session.clear()
+    logout_user()
+    flash(_("You have signed out on every device."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -88,7 +100,7 @@ def change_password():
         except DomainError as exc:
             apply_error(form, exc)
         else:
-            login_user(user)  # the session token rotated; keep this device in
+            start_sign_in(user)  # the session token rotated; keep this device in
             flash(_("Your password was changed."), "success")
             return redirect(home_for(user))
     return render_template(
