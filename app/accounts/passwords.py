@@ -1,5 +1,7 @@
 """Password hashing (argon2id), temporary passwords and reset tokens."""
 
+import hashlib
+import hmac
 import secrets
 import string
 
@@ -45,12 +47,29 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
 
 
+def _session_proof(user) -> str:
+    """An opaque stand-in for the user's session token: an HMAC of it under
+    the app's secret, from which the token itself cannot be read back."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{_RESET_SALT}:{user.id}:{user.session_token}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
 def reset_token(user) -> str:
-    """A signed token naming the user and their current session token.
+    """A signed token naming the user and an opaque proof of their current
+    session token (never the token itself).
 
     Resetting the password replaces the session token, so a token works once.
     """
-    return _serializer().dumps({"uid": user.id, "st": user.session_token})
+    return _serializer().dumps({"uid": user.id, "v": _session_proof(user)})
+
+
+def reset_token_matches(user, payload: dict) -> bool:
+    """True when the token was made for the user's current session token."""
+    proof = payload.get("v")
+    return isinstance(proof, str) and hmac.compare_digest(
+        proof.encode(), _session_proof(user).encode()
+    )
 
 
 def read_reset_token(token: str) -> dict | None:

@@ -271,6 +271,7 @@ def send_temporary_password(user_id: int, key: str) -> None:
                     "login_url": external_url("accounts.login"),
                 },
                 key=key,
+                secrets=["password"],
             )
     notifications.deliver_email(email.id)
 
@@ -306,37 +307,47 @@ def _set_password(user: User, new_password: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if an active account has this email; silent otherwise.
+    """Ask for a reset link for `email`, whether or not an account has it.
 
-    Raises nothing of its own. Queues the `accounts.send_password_reset` job
-    after commit.
+    Known and unknown emails take the same path: the request only queues the
+    `accounts.send_password_reset` job (after commit), which decides whether
+    there is an account to email, so the answer and its timing tell nothing.
+    Raises nothing of its own.
     """
-    user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
     with transaction():
-        enqueue_after_commit("accounts.send_password_reset", user.id, notifications.new_key())
+        enqueue_after_commit(
+            "accounts.send_password_reset", normalize_email(email)[:254], notifications.new_key()
+        )
 
 
-def send_password_reset(user_id: int, key: str) -> None:
-    """Job: email a one-hour, single-use reset link, once per `key`.
+def send_password_reset(email: str | int, key: str) -> None:
+    """Job: email a one-hour, single-use reset link to the active account
+    with `email`, once per `key`.
 
-    Does nothing for a missing or inactive account. Records the
+    Does nothing when no active account has that email (`email` may also be
+    a user id, as jobs queued before the change carry). Records the
     "password_reset" email and sends it here (no job queued); raises the
     mail transport's error after recording it, so the job is retried.
     """
-    email = notifications.email_by_key(key)
-    if email is None:
+    sent = notifications.email_by_key(key)
+    if sent is None:
         with transaction():
-            user = db.session.get(User, user_id)
+            if isinstance(email, int):
+                user = db.session.get(User, email)
+            else:
+                user = find_user_by_email(email)
             if user is None or not user.is_active:
                 return
             token = passwords.reset_token(user)
             url = external_url("accounts.reset_password", token=token)
-            email = notifications.record_email(
-                user, "password_reset", {"name": user.name, "reset_url": url}, key=key
+            sent = notifications.record_email(
+                user,
+                "password_reset",
+                {"name": user.name, "reset_url": url},
+                key=key,
+                secrets=["reset_url"],
             )
-    notifications.deliver_email(email.id)
+    notifications.deliver_email(sent.id)
 
 
 def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
@@ -348,7 +359,7 @@ def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
     if payload is None or not isinstance(payload.get("uid"), int):
         return None
     user = db.session.get(User, payload["uid"], with_for_update=lock, populate_existing=lock)
-    if user is None or not user.is_active or user.session_token != payload.get("st"):
+    if user is None or not user.is_active or not passwords.reset_token_matches(user, payload):
         return None
     return user
 
