@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.accounts.models import EndedSignIn, User
@@ -67,6 +68,42 @@ def current_sign_in_id() -> str | None:
     if not current_user.is_authenticated:
         return None
     return current_user.sign_in_id
+
+
+#: a browser the user has signed in from before; the per-email sign-in
+#: limit (which anyone who knows the email can exhaust) does not lock it out
+DEVICE_COOKIE = "cupo_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cupo.known-device")
+
+
+def remember_device(response, user: User) -> None:
+    """Mark this browser, on `response`, as one `user` has signed in from."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps({"uid": user.id}),
+        max_age=DEVICE_MAX_AGE,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+    )
+
+
+def known_device_user_id() -> int | None:
+    """The id of the user this browser signed in as before (a valid, signed
+    device cookie), or None."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        payload = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadSignature:  # SignatureExpired included
+        return None
+    uid = payload.get("uid") if isinstance(payload, dict) else None
+    return uid if isinstance(uid, int) else None
 
 
 def load_user(user_id: str) -> User | None:

@@ -22,7 +22,12 @@ from app.accounts.forms import (
     ResetPasswordForm,
 )
 from app.accounts.services import accounts
-from app.accounts.sign_in import current_sign_in_id, start_sign_in
+from app.accounts.sign_in import (
+    current_sign_in_id,
+    known_device_user_id,
+    remember_device,
+    start_sign_in,
+)
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import LANGUAGE_COOKIE
@@ -36,6 +41,16 @@ def _login_email_key() -> str:
     return "email:" + accounts.normalize_email(request.form.get("email", ""))[:254]
 
 
+def _known_device_for_email() -> bool:
+    """True when this browser signed in before as the account with the posted
+    email: the per-email limit does not apply to it (the per-IP one does)."""
+    device_user_id = known_device_user_id()
+    if device_user_id is None:
+        return False
+    user = accounts.find_user_by_email(request.form.get("email", ""))
+    return user is not None and user.id == device_user_id
+
+
 def _limit(name: str):
     return lambda: current_app.config[name]
 
@@ -47,6 +62,7 @@ def _limit(name: str):
     methods=["POST"],
     key_func=_login_email_key,
     deduct_when=lambda response: response.status_code != 302,  # only failures count
+    exempt_when=_known_device_for_email,  # knowing the email can't lock its owner out
 )
 def login():
     if current_user.is_authenticated:
@@ -60,7 +76,9 @@ def login():
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in: no fixation
             start_sign_in(user, remember=form.remember.data)
-            return redirect(next_url or home_for(user))
+            response = redirect(next_url or home_for(user))
+            remember_device(response, user)
+            return response
     return render_template("accounts/public/login.html", form=form)
 
 
