@@ -99,8 +99,10 @@ def test_sign_out_everywhere_ends_every_sign_in_of_the_account(client, browser, 
     assert flashes(client.get("/login")) == ["You have signed out on every device."]
     assert client.get("/app/").location.startswith("/login")
     assert phone.get("/app/").location.startswith("/login")
-    assert replaying(browser, phone_cookies, "remember_token").get("/app/").location.startswith(
-        "/login"
+    assert (
+        replaying(browser, phone_cookies, "remember_token")
+        .get("/app/")
+        .location.startswith("/login")
     )
     assert "user.signed_out_everywhere" in audit_actions(db, member)
 

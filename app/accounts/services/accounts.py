@@ -280,7 +280,8 @@ def change_password(user_id: int, new_password: str, *, current_password=None, a
     """Set a new password, signing out other devices; audited and emailed.
 
     `current_password` is required unless the user must change a temporary
-    one. Raises AccountError when it is wrong, the new one is the same, or
+    one. Raises AccountError when it is wrong, the new one is the same, is
+    the account's email or name or a common password, or
     the account is gone. Queues the "password_changed" email (sent by the
     notifications.deliver_email job) after commit.
     """
@@ -300,7 +301,14 @@ def change_password(user_id: int, new_password: str, *, current_password=None, a
     return user
 
 
+def _check_password_allowed(new_password: str, *, email: str, name: str) -> None:
+    problem = passwords.password_problem(new_password, email=email, name=name)
+    if problem is not None:
+        raise AccountError(problem, field="password")
+
+
 def _set_password(user: User, new_password: str) -> None:
+    _check_password_allowed(new_password, email=user.email, name=user.name)
     user.password_hash = passwords.hash_password(new_password)
     user.must_change_password = False
     user.session_token = new_session_token()
@@ -367,7 +375,8 @@ def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link then stops working.
 
-    Raises AccountError when the link is invalid, used or expired. Queues
+    Raises AccountError when the link is invalid, used or expired, or the
+    password is the account's email or name or a common one. Queues
     nothing.
     """
     with transaction():
@@ -390,7 +399,8 @@ def create_admin(*, email: str, name: str, password: str) -> User:
     admin with the given password.
 
     Raises AccountError for a bad email or name, a password of the wrong
-    length, or a taken email. Queues nothing.
+    length, the email or name as password or a common one, or a taken
+    email. Queues nothing.
     """
     email = normalize_email(email)
     if "@" not in email or not name.strip():
@@ -403,6 +413,7 @@ def create_admin(*, email: str, name: str, password: str) -> User:
                 max=passwords.MAX_LENGTH,
             )
         )
+    _check_password_allowed(password, email=email, name=name)
     with transaction():
         _check_email_free(email)
         user = User(
