@@ -332,3 +332,15 @@ def test_reset_signs_out_sessions_that_were_open_when_used(client, db, browser, 
     choose(client, token)
 
     assert their_phone.get("/app/").location.startswith("/login")
+
+
+def test_reset_job_queued_before_the_change_still_emails_the_user_by_id(app, db, member, outbox):
+    from app.accounts.services import accounts
+    from app.notifications.services import new_key
+
+    with app.test_request_context():
+        accounts.send_password_reset(member.id, new_key())
+
+    [email] = emails_to(db, member, "password_reset")
+    assert email.to == "rosa@example.com"
+    assert [message.recipients for message in outbox] == [["rosa@example.com"]]
