@@ -73,6 +73,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Cupo <no-reply@cupo.local>")
     #: with no SMTP server, emails are recorded (body included) but not sent
     MAIL_SUPPRESS_SEND = MAIL_SERVER is None
+    #: kept bodies show secrets (temporary passwords, reset links); else "[hidden]"
+    SENT_EMAILS_SHOW_SECRETS = False
 
     BABEL_DEFAULT_LOCALE = "es"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -97,6 +99,8 @@ class Config:
 class DevelopmentConfig(Config):
     #: None here: `secret_key_for` makes one under instance/ on first use
     SECRET_KEY = None
+    #: the README promises development's Sent emails page shows them
+    SENT_EMAILS_SHOW_SECRETS = True
 
 
 class ProductionConfig(Config):
@@ -124,6 +128,7 @@ class TestingConfig(Config):
     JOBS_INLINE = True
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SUPPRESS_SEND = True
+    SENT_EMAILS_SHOW_SECRETS = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     #: never the real uploads; tests that write files point this at their tmp_path

@@ -44,8 +44,9 @@ def expire_holds() -> None:
 
 
 def daily_housekeeping() -> None:
-    """Daily: expire credit lots, forget idempotency keys older than 48 h and
-    scans older than 90 days."""
+    """Daily: expire credit lots, forget idempotency keys older than 48 h,
+    scans older than 90 days and ended sign-ins older than any cookie."""
+    from app.accounts.services.accounts import purge_ended_sign_ins
     from app.attendance.services import purge_scan_log
     from app.core.idempotency.services import purge_keys
     from app.memberships.services.memberships import expire_credit_lots
@@ -53,6 +54,7 @@ def daily_housekeeping() -> None:
     _in_app(expire_credit_lots)
     _in_app(purge_keys)
     _in_app(purge_scan_log)
+    _in_app(purge_ended_sign_ins)
 
 
 def check_renewals() -> None:

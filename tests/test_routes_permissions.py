@@ -54,6 +54,7 @@ GET_EXPECTED = {
     "health.version": everyone(200),
     "accounts.login": {"anonymous": 200, **HOME},
     "accounts.logout": everyone(405),
+    "accounts.logout_everywhere": everyone(405),
     "accounts.set_language": everyone(405),
     "accounts.change_password": signed_in(200),
     "accounts.forgot_password": everyone(200),
@@ -253,6 +254,7 @@ GET_EXPECTED = {
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
 POST_ONLY = {
     "accounts.logout": None,
+    "accounts.logout_everywhere": None,
     "accounts.set_language": None,
     "users_admin.deactivate": {"admin"},
     "users_admin.reactivate": {"admin"},

@@ -49,8 +49,12 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
 
+    #: the sign-in this request belongs to (not a column): set at sign-in and
+    #: by the user loader, written into the session and remember-me cookies
+    sign_in_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.sign_in_id or ''}"
 
     @property
     def is_active(self) -> bool:
@@ -74,3 +78,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class EndedSignIn(db.Model):
+    """A sign-in the member ended (signed out): its session and remember-me
+    cookies no longer work. Kept as long as such a cookie could live."""
+
+    __tablename__ = "ended_sign_ins"
+
+    #: the random id given to the sign-in, carried in its cookies
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)

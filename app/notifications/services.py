@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import select
@@ -57,14 +58,27 @@ def email_by_key(key: str) -> SentEmail | None:
     return db.session.scalar(select(SentEmail).where(SentEmail.key == key))
 
 
-def record_email(user, template: str, context: dict, *, key: str | None = None) -> SentEmail:
+#: context key naming the keys that hold secrets (a password, a sign-in link)
+_SECRETS = "_secrets"
+
+
+def record_email(
+    user, template: str, context: dict, *, key: str | None = None, secrets=()
+) -> SentEmail:
     """Write the email row in the current transaction (not yet sent).
+
+    `secrets` names the context keys that hold a secret (a temporary
+    password, a reset link): the message sent carries them, but a body kept
+    for the Sent emails page shows them hidden unless
+    `SENT_EMAILS_SHOW_SECRETS` (development) says otherwise.
 
     Raises KeyError for a template without a subject in SUBJECTS. Queues
     nothing: the caller's job sends it.
     """
     if template not in SUBJECTS:
         raise KeyError(f"unknown email template {template!r}")
+    if secrets:
+        context = {**context, _SECRETS: list(secrets)}
     language = user.language or gym_settings().default_language
     email = SentEmail(
         key=key or new_key(),
@@ -112,13 +126,16 @@ def render_email(email: SentEmail) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def _render(email: SentEmail) -> tuple[str, str, str, list]:
+def _render(email: SentEmail, *, hide_secrets: bool = False) -> tuple[str, str, str, list]:
     settings = gym_settings()
     context = {key: _revive(key, value) for key, value in (email.context or {}).items()}
+    secrets = context.pop(_SECRETS, [])
     more, images = _extras(email)
     context.update(more, gym=settings.gym_name, settings=settings)
     subject = _subject(email.template, email.language)
     with force_locale(email.language):
+        if hide_secrets:
+            context.update(dict.fromkeys(secrets, "[" + _("hidden") + "]"))
         text = render_template(f"emails/{email.template}.txt", **context)
         html = render_template(f"emails/{email.template}.html", subject=subject, **context)
     return subject, text, html, images
@@ -140,6 +157,13 @@ def deliver_email(email_id: int) -> None:
         headers = {"Content-ID": f"<{content_id}>"} if disposition == "inline" else None
         message.attach(filename, mimetype, data, disposition, headers=headers)
     keep_body = current_app.config["MAIL_SERVER"] is None
+    hide = (email.context or {}).get(_SECRETS) and not current_app.config[
+        "SENT_EMAILS_SHOW_SECRETS"
+    ]
+    if keep_body and hide:
+        _subject, text_kept, html_kept, _images = _render(email, hide_secrets=True)
+    else:
+        text_kept, html_kept = text, html
     try:
         mail.send(message)
     except Exception as exc:
@@ -156,4 +180,4 @@ def deliver_email(email_id: int) -> None:
         email.last_error = None
         email.context = None
         if keep_body:
-            email.body_text, email.body_html = text, html
+            email.body_text, email.body_html = text_kept, html_kept

@@ -1,12 +1,16 @@
 """Forgot password: the request, the emailed link, and choosing a new password."""
 
+import base64
+import json
 import time
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from app.accounts import passwords
 from app.accounts.models import User, UserStatus
+from app.core.jobs import OutboxJob
 from app.core.models import utc_now
 from app.notifications.models import SentEmail
 from tests.accounts.support import (
@@ -77,6 +81,28 @@ def test_forgot_password_gives_the_same_answer_when_email_is_known_or_unknown(cl
         answers.append((response.status_code, response.location, flashes(client.get("/login"))))
 
     assert answers == [(302, "/login", [SENT])] * 2
+
+
+def test_forgot_password_does_the_same_work_when_email_is_known_or_unknown(client, db, member):
+    answers = []
+    for email in ("ROSA@example.com", "nobody@example.com"):
+        response = ask_for_link(client, email)
+        answers.append((response.status_code, response.location, flashes(client.get("/login"))))
+
+    jobs = db.session.scalars(select(OutboxJob).order_by(OutboxJob.id)).all()
+    assert answers[0] == answers[1] == (302, "/login", [SENT])
+    assert [(job.name, job.args[0]) for job in jobs] == [
+        ("accounts.send_password_reset", "rosa@example.com"),
+        ("accounts.send_password_reset", "nobody@example.com"),
+    ]
+
+
+def test_reset_token_carries_no_readable_session_token(db, member, token):
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+
+    assert member.session_token not in decoded.decode()
+    assert set(json.loads(decoded)) == {"uid", "v"}
 
 
 def test_forgot_password_emails_a_link_only_when_email_is_known(client, db, member, outbox):
@@ -225,6 +251,18 @@ def test_reset_link_expiry_follows_the_configured_age_when_changed(
         pytest.param(
             lambda user: URLSafeTimedSerializer(
                 "test-secret-key", salt="cupo.password-reset"
+            ).dumps({"uid": user.id, "st": user.session_token}),
+            id="old-readable-session-token",
+        ),
+        pytest.param(
+            lambda user: URLSafeTimedSerializer(
+                "test-secret-key", salt="cupo.password-reset"
+            ).dumps({"uid": user.id, "v": user.session_token}),
+            id="session-token-as-proof",
+        ),
+        pytest.param(
+            lambda user: URLSafeTimedSerializer(
+                "test-secret-key", salt="cupo.password-reset"
             ).dumps({"uid": str(user.id), "st": user.session_token}),
             id="uid-not-an-int",
         ),
@@ -294,3 +332,15 @@ def test_reset_signs_out_sessions_that_were_open_when_used(client, db, browser, 
     choose(client, token)
 
     assert their_phone.get("/app/").location.startswith("/login")
+
+
+def test_reset_job_queued_before_the_change_still_emails_the_user_by_id(app, db, member, outbox):
+    from app.accounts.services import accounts
+    from app.notifications.services import new_key
+
+    with app.test_request_context():
+        accounts.send_password_reset(member.id, new_key())
+
+    [email] = emails_to(db, member, "password_reset")
+    assert email.to == "rosa@example.com"
+    assert [message.recipients for message in outbox] == [["rosa@example.com"]]

@@ -138,3 +138,43 @@ def test_reset_form_answers_429_when_posted_too_often(client):
 
     assert answers == [302] * 5
     assert post().status_code == 429
+
+
+def test_login_lets_a_device_that_signed_in_before_in_when_the_email_is_limited(
+    client, browser, member
+):
+    owner = browser()
+    attempt(owner, member.email, PASSWORD)
+    post_form(owner, "/logout", token_from="/app/")
+    for _ in range(5):
+        attempt(client, member.email)  # an attacker who knows the email
+
+    from_attacker = attempt(client, member.email, PASSWORD)
+    from_owner = attempt(owner, member.email, PASSWORD)
+
+    assert from_attacker.status_code == 429
+    assert from_owner.status_code == 302
+    assert owner.get("/app/").status_code == 200
+
+
+def test_login_sets_a_lasting_signed_device_cookie_when_it_works(client, member):
+    attempt(client, member.email, PASSWORD)
+
+    cookie = client.get_cookie("cupo_device")
+    assert cookie is not None and cookie.http_only and cookie.expires is not None
+
+
+@pytest.mark.parametrize("device", ["other-account", "forged"])
+def test_login_keeps_the_email_limit_for_a_device_of_another_account_or_forged(
+    client, browser, factories, member, device
+):
+    other = factories.member()
+    stranger = browser()
+    attempt(stranger, other.email, PASSWORD)
+    post_form(stranger, "/logout", token_from="/app/")
+    if device == "forged":
+        stranger.set_cookie("cupo_device", f'{{"uid":{member.id}}}.forged.signature')
+    for _ in range(5):
+        attempt(client, member.email)
+
+    assert attempt(stranger, member.email, PASSWORD).status_code == 429

@@ -5,10 +5,11 @@ emails go out by job after commit.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from app.accounts import passwords
-from app.accounts.models import Role, User, UserStatus, new_session_token
+from app.accounts.models import EndedSignIn, Role, User, UserStatus, new_session_token
+from app.accounts.sign_in import sign_in_lifetime
 from app.core import audit
 from app.core.db import is_sqlite, transaction
 from app.core.errors import DomainError
@@ -50,6 +51,37 @@ def authenticate(email: str, password: str) -> User | None:
     with transaction():
         user.last_login_at = utc_now()
     return user
+
+
+def end_sign_in(sign_in_id: str | None) -> None:
+    """Sign out: this sign-in's session and remember-me cookies stop working;
+    the account's other sign-ins go on. Raises nothing; queues nothing."""
+    if not sign_in_id:
+        return
+    with transaction():
+        if db.session.get(EndedSignIn, sign_in_id) is None:
+            db.session.add(EndedSignIn(id=sign_in_id))
+
+
+def sign_out_everywhere(user_id: int, *, actor) -> User:
+    """End every sign-in of the account, on every device, by rotating its
+    session token; audited. Raises AccountError for an account that is gone.
+    Queues nothing."""
+    with transaction():
+        user = _locked_user(user_id)
+        user.session_token = new_session_token()
+        audit.record("user.signed_out_everywhere", user, actor=actor)
+    return user
+
+
+def purge_ended_sign_ins() -> int:
+    """Daily: forget ended sign-ins older than any cookie they could be in
+    (such sign-ins are refused by their age). Returns how many went."""
+    with transaction():
+        result = db.session.execute(
+            delete(EndedSignIn).where(EndedSignIn.ended_at < utc_now() - sign_in_lifetime())
+        )
+    return result.rowcount
 
 
 def _check_email_free(email: str, *, exclude_id: int | None = None) -> None:
@@ -239,6 +271,7 @@ def send_temporary_password(user_id: int, key: str) -> None:
                     "login_url": external_url("accounts.login"),
                 },
                 key=key,
+                secrets=["password"],
             )
     notifications.deliver_email(email.id)
 
@@ -247,7 +280,8 @@ def change_password(user_id: int, new_password: str, *, current_password=None, a
     """Set a new password, signing out other devices; audited and emailed.
 
     `current_password` is required unless the user must change a temporary
-    one. Raises AccountError when it is wrong, the new one is the same, or
+    one. Raises AccountError when it is wrong, the new one is the same, is
+    the account's email or name or a common password, or
     the account is gone. Queues the "password_changed" email (sent by the
     notifications.deliver_email job) after commit.
     """
@@ -267,44 +301,61 @@ def change_password(user_id: int, new_password: str, *, current_password=None, a
     return user
 
 
+def _check_password_allowed(new_password: str, *, email: str, name: str) -> None:
+    problem = passwords.password_problem(new_password, email=email, name=name)
+    if problem is not None:
+        raise AccountError(problem, field="password")
+
+
 def _set_password(user: User, new_password: str) -> None:
+    _check_password_allowed(new_password, email=user.email, name=user.name)
     user.password_hash = passwords.hash_password(new_password)
     user.must_change_password = False
     user.session_token = new_session_token()
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if an active account has this email; silent otherwise.
+    """Ask for a reset link for `email`, whether or not an account has it.
 
-    Raises nothing of its own. Queues the `accounts.send_password_reset` job
-    after commit.
+    Known and unknown emails take the same path: the request only queues the
+    `accounts.send_password_reset` job (after commit), which decides whether
+    there is an account to email, so the answer and its timing tell nothing.
+    Raises nothing of its own.
     """
-    user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
     with transaction():
-        enqueue_after_commit("accounts.send_password_reset", user.id, notifications.new_key())
+        enqueue_after_commit(
+            "accounts.send_password_reset", normalize_email(email)[:254], notifications.new_key()
+        )
 
 
-def send_password_reset(user_id: int, key: str) -> None:
-    """Job: email a one-hour, single-use reset link, once per `key`.
+def send_password_reset(email: str | int, key: str) -> None:
+    """Job: email a one-hour, single-use reset link to the active account
+    with `email`, once per `key`.
 
-    Does nothing for a missing or inactive account. Records the
+    Does nothing when no active account has that email (`email` may also be
+    a user id, as jobs queued before the change carry). Records the
     "password_reset" email and sends it here (no job queued); raises the
     mail transport's error after recording it, so the job is retried.
     """
-    email = notifications.email_by_key(key)
-    if email is None:
+    sent = notifications.email_by_key(key)
+    if sent is None:
         with transaction():
-            user = db.session.get(User, user_id)
+            if isinstance(email, int):
+                user = db.session.get(User, email)
+            else:
+                user = find_user_by_email(email)
             if user is None or not user.is_active:
                 return
             token = passwords.reset_token(user)
             url = external_url("accounts.reset_password", token=token)
-            email = notifications.record_email(
-                user, "password_reset", {"name": user.name, "reset_url": url}, key=key
+            sent = notifications.record_email(
+                user,
+                "password_reset",
+                {"name": user.name, "reset_url": url},
+                key=key,
+                secrets=["reset_url"],
             )
-    notifications.deliver_email(email.id)
+    notifications.deliver_email(sent.id)
 
 
 def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
@@ -316,7 +367,7 @@ def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
     if payload is None or not isinstance(payload.get("uid"), int):
         return None
     user = db.session.get(User, payload["uid"], with_for_update=lock, populate_existing=lock)
-    if user is None or not user.is_active or user.session_token != payload.get("st"):
+    if user is None or not user.is_active or not passwords.reset_token_matches(user, payload):
         return None
     return user
 
@@ -324,7 +375,8 @@ def user_for_reset_token(token: str, *, lock: bool = False) -> User | None:
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link then stops working.
 
-    Raises AccountError when the link is invalid, used or expired. Queues
+    Raises AccountError when the link is invalid, used or expired, or the
+    password is the account's email or name or a common one. Queues
     nothing.
     """
     with transaction():
@@ -347,7 +399,8 @@ def create_admin(*, email: str, name: str, password: str) -> User:
     admin with the given password.
 
     Raises AccountError for a bad email or name, a password of the wrong
-    length, or a taken email. Queues nothing.
+    length, the email or name as password or a common one, or a taken
+    email. Queues nothing.
     """
     email = normalize_email(email)
     if "@" not in email or not name.strip():
@@ -360,6 +413,7 @@ def create_admin(*, email: str, name: str, password: str) -> User:
                 max=passwords.MAX_LENGTH,
             )
         )
+    _check_password_allowed(password, email=email, name=name)
     with transaction():
         _check_email_free(email)
         user = User(

@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from app.accounts import passwords
 from app.accounts.forms import (
@@ -22,6 +22,12 @@ from app.accounts.forms import (
     ResetPasswordForm,
 )
 from app.accounts.services import accounts
+from app.accounts.sign_in import (
+    current_sign_in_id,
+    known_device_user_id,
+    remember_device,
+    start_sign_in,
+)
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import LANGUAGE_COOKIE
@@ -35,6 +41,16 @@ def _login_email_key() -> str:
     return "email:" + accounts.normalize_email(request.form.get("email", ""))[:254]
 
 
+def _known_device_for_email() -> bool:
+    """True when this browser signed in before as the account with the posted
+    email: the per-email limit does not apply to it (the per-IP one does)."""
+    device_user_id = known_device_user_id()
+    if device_user_id is None:
+        return False
+    user = accounts.find_user_by_email(request.form.get("email", ""))
+    return user is not None and user.id == device_user_id
+
+
 def _limit(name: str):
     return lambda: current_app.config[name]
 
@@ -46,6 +62,7 @@ def _limit(name: str):
     methods=["POST"],
     key_func=_login_email_key,
     deduct_when=lambda response: response.status_code != 302,  # only failures count
+    exempt_when=_known_device_for_email,  # knowing the email can't lock its owner out
 )
 def login():
     if current_user.is_authenticated:
@@ -58,17 +75,30 @@ def login():
         else:
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in: no fixation
-            login_user(user, remember=form.remember.data)
-            return redirect(next_url or home_for(user))
+            start_sign_in(user, remember=form.remember.data)
+            response = redirect(next_url or home_for(user))
+            remember_device(response, user)
+            return response
     return render_template("accounts/public/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.end_sign_in(current_sign_in_id())  # its cookies stop working anywhere
     session.clear()
     logout_user()  # after clear(): it marks the "remember me" cookie for deletion
     flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    accounts.sign_out_everywhere(current_user.id, actor=current_user)
+    session.clear()
+    logout_user()
+    flash(_("You have signed out on every device."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -88,7 +118,7 @@ def change_password():
         except DomainError as exc:
             apply_error(form, exc)
         else:
-            login_user(user)  # the session token rotated; keep this device in
+            start_sign_in(user)  # the session token rotated; keep this device in
             flash(_("Your password was changed."), "success")
             return redirect(home_for(user))
     return render_template(

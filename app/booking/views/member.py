@@ -48,7 +48,7 @@ NEW_HOLDS_LIMIT = "5 per minute"
 
 def _member_key() -> str:
     if current_user.is_authenticated:
-        return f"member:{current_user.get_id()}"
+        return f"member:{current_user.id}"
     return get_remote_address()
 
 
