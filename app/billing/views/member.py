@@ -25,6 +25,7 @@ from app.billing.views import (
     send_pdf,
 )
 from app.core.idempotency.views import idempotent
+from app.core.limits import write_limit
 from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, get_or_404, roles_required
 from app.extensions import db
@@ -75,6 +76,7 @@ def _place_order(form: BuyForm, plan_id: int) -> dict:
 
 @online_bp.post("/app/shop/orders")
 @roles_required(*MEMBERS)
+@write_limit("ORDER_LIMIT")
 def buy():
     form = BuyForm()
     if not form.validate_on_submit():
@@ -118,6 +120,7 @@ def order_status(order_id: int):
 
 @online_bp.route("/billing/sandbox/checkout/<ref>", methods=["GET", "POST"])
 @roles_required(*MEMBERS)
+@write_limit("CARD_ATTEMPT_LIMIT")
 def sandbox_checkout(ref: str):
     order = checkout_order(ref, current_user.id)
     ensure(order is not None)
@@ -174,6 +177,7 @@ def member_pdf(invoice_id: int):
 
 @profiles_bp.route("/app/billing-details", methods=["GET", "POST"])
 @roles_required(*MEMBERS)
+@write_limit("BILLING_DETAILS_LIMIT", scope="billing-details")
 def member_edit():
     """The signed-in member's own details; there is no URL for anyone else's."""
     return edit_billing_profile(
