@@ -57,8 +57,6 @@ class Config:
     #: limiter counters; production refuses memory:// (each worker would count alone)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    #: while Redis is down, count in each worker's memory rather than refuse every form
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: every POST/PUT/PATCH/DELETE, per route and signed-in user (per IP before sign-in)
     RATELIMIT_DEFAULT_POST = os.environ.get("RATELIMIT_DEFAULT_POST", "60 per minute")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
@@ -144,6 +142,21 @@ CONFIGS = {
 def config_for(name: str | None) -> type[Config]:
     name = name or os.environ.get("CUPO_ENV") or os.environ.get("FLASK_ENV") or "development"
     return CONFIGS.get(name, DevelopmentConfig)
+
+
+def refuse_unsafe_production(config_class: type[Config], settings) -> None:
+    """Production refuses to start with what only suits a single process.
+
+    Rate-limit counters in memory are counted by each worker on its own (five
+    tries per email became eleven with two workers), so production needs Redis.
+    """
+    if config_class is not ProductionConfig:
+        return
+    if str(settings.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        raise RuntimeError(
+            "REDIS_URL must be set in production: rate-limit counters kept in memory "
+            "would be counted by each worker on its own."
+        )
 
 
 def secret_key_for(config: type[Config]) -> str:

@@ -92,6 +92,29 @@ def _fresh_limits(app):
 
 
 @pytest.fixture
+def production_app(app, monkeypatch):
+    """production_app(**overrides): create_app("production") on the test database.
+
+    Production refuses in-memory limiter storage, so it is given a Redis URL
+    (never contacted: RATELIMIT_ENABLED is off, and the shared limiter object
+    keeps the test app's storage). Tests of limits use the `app` fixture.
+    """
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+
+    def make(**overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+            "RATELIMIT_ENABLED": False,
+            **overrides,
+        }
+        return create_app("production", **settings)
+
+    yield make
+    limiter.init_app(app)  # one limiter object for every app: switch it back on for `app`
+
+
+@pytest.fixture
 def factories(db):
     return Factories(db)
 
