@@ -70,6 +70,9 @@ class Config:
     CARD_ATTEMPT_LIMIT = os.environ.get("CARD_ATTEMPT_LIMIT", "10 per 10 minutes")
     BILLING_DETAILS_LIMIT = os.environ.get("BILLING_DETAILS_LIMIT", "10 per minute")
     DESK_PAYMENT_LIMIT = os.environ.get("DESK_PAYMENT_LIMIT", "20 per minute")
+    #: check-ins per staff account, several scanners at a door at rush hour (looser than
+    #: the default; unknown codes have their own limit per device and account)
+    SCAN_LIMIT = os.environ.get("SCAN_LIMIT", "300 per minute")
     #: new accounts, from the users and the trainers pages together (each emails a password)
     USER_CREATION_LIMIT = os.environ.get("USER_CREATION_LIMIT", "30 per hour")
     #: failed password changes (a wrong current password, say) per user

@@ -4,7 +4,8 @@ Every POST, PUT, PATCH and DELETE counts against `RATELIMIT_DEFAULT_POST`
 (per route), keyed on the signed-in user, or on the IP address before sign-in;
 reads are never limited by it. A route where a burst costs more (an upload,
 an order, an email sent, a guessed password) names a tighter limit from the
-config with `write_limit`; it replaces the default on that route. Counters
+config with `write_limit`, which replaces the default on that route (the
+check-in scanner names a looser one: a door at rush hour). Counters
 live in RATELIMIT_STORAGE_URI: Redis in production (`create_app` refuses
 memory there, since each worker would count on its own).
 """
