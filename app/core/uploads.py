@@ -38,10 +38,10 @@ PHOTO_MAX_BYTES = 5 * MB
 LOGO_MAX_BYTES = 2 * MB
 DOCUMENT_MAX_BYTES = 10 * MB
 THUMBNAIL_SIZE = 512
-#: pixels an image may have, by use, read from its header before decoding:
-#: a photo becomes 512×512 and a 12 MP phone picture (4032×3024) fits;
+# Pixels an image may have, by use, read from its header before decoding.
+#: a photo becomes 512×512; a 12 MP phone picture (4032×3024) fits
 PHOTO_MAX_PIXELS = 4096 * 4096
-#: a logo becomes at most 512×512;
+#: a logo becomes at most 512×512
 LOGO_MAX_PIXELS = 4096 * 4096
 #: a certificate is kept as sent and must stay legible (an A4 scan at 400 dpi fits)
 DOCUMENT_MAX_PIXELS = 25_000_000
