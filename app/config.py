@@ -58,11 +58,31 @@ class Config:
     #: uploaded photos and certificates; a relative path is read from the project root
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE / "uploads")
 
+    #: limiter counters; production refuses memory:// (each worker would count alone)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: every POST/PUT/PATCH/DELETE, per route and signed-in user (per IP before sign-in)
+    RATELIMIT_DEFAULT_POST = os.environ.get("RATELIMIT_DEFAULT_POST", "60 per minute")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
     LOGIN_LIMIT_PER_EMAIL = os.environ.get("LOGIN_LIMIT_PER_EMAIL", "5 per 10 minutes")
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
+    #: tighter limits per user where a burst costs more (app/core/limits.py);
+    #: every upload (photos, logo, certificates) shares one counter
+    UPLOAD_LIMIT = os.environ.get("UPLOAD_LIMIT", "5 per minute;30 per hour")
+    WAITLIST_LIMIT = os.environ.get("WAITLIST_LIMIT", "10 per minute")
+    ORDER_LIMIT = os.environ.get("ORDER_LIMIT", "10 per hour")
+    CARD_ATTEMPT_LIMIT = os.environ.get("CARD_ATTEMPT_LIMIT", "10 per 10 minutes")
+    BILLING_DETAILS_LIMIT = os.environ.get("BILLING_DETAILS_LIMIT", "10 per minute")
+    DESK_PAYMENT_LIMIT = os.environ.get("DESK_PAYMENT_LIMIT", "20 per minute")
+    #: check-ins per staff account, several scanners at a door at rush hour (looser than
+    #: the default; unknown codes have their own limit per device and account)
+    SCAN_LIMIT = os.environ.get("SCAN_LIMIT", "300 per minute")
+    #: new accounts, from the users and the trainers pages together (each emails a password)
+    USER_CREATION_LIMIT = os.environ.get("USER_CREATION_LIMIT", "30 per hour")
+    #: failed password changes (a wrong current password, say) per user
+    PASSWORD_CHANGE_LIMIT = os.environ.get("PASSWORD_CHANGE_LIMIT", "5 per 10 minutes")
+    #: refused webhooks (bad signature, unknown gateway) per IP; signed ones never count
+    WEBHOOK_REFUSAL_LIMIT = os.environ.get("WEBHOOK_REFUSAL_LIMIT", "30 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
@@ -157,6 +177,21 @@ def config_for(name: str | None) -> type[Config]:
             f"CUPO_ENV must be one of {', '.join(CONFIGS)} (it is {name or 'unset'})."
         )
     return CONFIGS[name]
+
+
+def refuse_unsafe_production(config_class: type[Config], settings) -> None:
+    """Production refuses to start with what only suits a single process.
+
+    Rate-limit counters in memory are counted by each worker on its own (five
+    tries per email became eleven with two workers), so production needs Redis.
+    """
+    if config_class is not ProductionConfig:
+        return
+    if str(settings.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        raise RuntimeError(
+            "REDIS_URL must be set in production: rate-limit counters kept in memory "
+            "would be counted by each worker on its own."
+        )
 
 
 def secret_key_for(config: type[Config]) -> str:

@@ -117,17 +117,25 @@ def client(app, db):
 def production_app(app, db, monkeypatch):
     """production_app(**overrides): create_app("production") on the tests' database
     (requests share the test's rolled-back transaction). Its test client speaks
-    HTTPS (PREFERRED_URL_SCHEME); POSTs need a same-site Referer (CSRF over HTTPS)."""
+    HTTPS (PREFERRED_URL_SCHEME); POSTs need a same-site Referer (CSRF over HTTPS).
+
+    Production refuses in-memory limiter storage, so it is given a Redis URL
+    (never contacted: RATELIMIT_ENABLED is off, and the shared limiter object
+    keeps the test app's storage). Tests of limits use the `app` fixture.
+    """
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
 
     def make(**overrides):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
         overrides.setdefault("JOBS_INLINE", True)  # as the tests' app, even with REDIS_URL set
+        overrides.setdefault("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+        overrides.setdefault("RATELIMIT_ENABLED", False)
         production = create_app("production", **overrides)
         production.test_client_class = FreshContextClient
         return production
 
-    return make
+    yield make
+    limiter.init_app(app)  # one limiter object for every app: switch it back on for `app`
 
 
 @pytest.fixture

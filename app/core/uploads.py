@@ -6,6 +6,10 @@ Pillow, turned upright, centre-cropped and saved as a 512×512 JPEG; the gym's
 logo is shrunk to fit 512×512 and saved as a PNG (transparency kept); documents
 are stored as sent. Files get random names under `UPLOAD_FOLDER/<kind>/`,
 and callers keep the returned relative path.
+
+A small file can hold a huge image (a 190 KB PNG of 7000×7000 pixels takes
+a worker 1.4 s and 460 MB to decode), so every image's size is read from its
+header and checked against what its use needs before a pixel is decoded.
 """
 
 import logging
@@ -34,8 +38,16 @@ PHOTO_MAX_BYTES = 5 * MB
 LOGO_MAX_BYTES = 2 * MB
 DOCUMENT_MAX_BYTES = 10 * MB
 THUMBNAIL_SIZE = 512
-#: decoding more pixels than this is refused (a small file can hold a huge image)
-MAX_PIXELS = 50_000_000
+# Pixels an image may have, by use, read from its header before decoding.
+#: a photo becomes 512×512; a 12 MP phone picture (4032×3024) fits
+PHOTO_MAX_PIXELS = 4096 * 4096
+#: a logo becomes at most 512×512
+LOGO_MAX_PIXELS = 4096 * 4096
+#: a certificate is kept as sent and must stay legible (an A4 scan at 400 dpi fits)
+DOCUMENT_MAX_PIXELS = 25_000_000
+#: Pillow's own ceiling for any image opened in this process (it refuses twice this
+#: outright); the checks above are tighter and come first for uploads
+Image.MAX_IMAGE_PIXELS = max(PHOTO_MAX_PIXELS, LOGO_MAX_PIXELS, DOCUMENT_MAX_PIXELS)
 
 PNG, JPEG, WEBP, PDF = "image/png", "image/jpeg", "image/webp", "application/pdf"
 PHOTO_TYPES = (JPEG, PNG, WEBP)
@@ -93,22 +105,44 @@ def _read(upload, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(data: bytes, content_type: str) -> Image.Image:
-    """The image in `data`, fully decoded; UploadError when it is corrupt or huge."""
+def _too_large(max_pixels: int) -> UploadError:
+    return UploadError(
+        _(
+            "The image has too many pixels: at most %(megapixels)d megapixels. "
+            "Use a smaller picture.",
+            megapixels=max_pixels // 1_000_000,
+        )
+    )
+
+
+def _unreadable(content_type: str, exc: Exception) -> UploadError:
+    log.info("unreadable %s upload: %s", content_type, exc)
+    return UploadError(_("This image could not be read. Choose another file."))
+
+
+def _decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
+    """The image in `data`, fully decoded; UploadError when it is corrupt or has
+    more than `max_pixels` pixels.
+
+    `Image.open` reads only the header, so the size is checked before
+    anything is decoded; `load()` decodes.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(BytesIO(data), formats=[PILLOW_FORMATS[content_type]])
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise UploadError(_("The image is too large. Use a smaller picture."))
-            image.load()
-        return image
-    except UploadError:
-        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise _too_large(max_pixels) from exc
     except Exception as exc:  # Pillow raises many types for damaged files
-        log.info("unreadable %s upload: %s", content_type, exc)
-        raise UploadError(_("This image could not be read. Choose another file.")) from exc
+        raise _unreadable(content_type, exc) from exc
+    width, height = image.size
+    if width * height > max_pixels:
+        raise _too_large(max_pixels)
+    try:
+        image.load()
+    except Exception as exc:
+        raise _unreadable(content_type, exc) from exc
+    return image
 
 
 def _square_thumbnail(image: Image.Image) -> Image.Image:
@@ -146,7 +180,7 @@ def store_photo(upload) -> StoredFile:
     if content_type not in PHOTO_TYPES:
         raise UploadError(_("Choose a JPEG, PNG or WebP picture."))
     try:
-        thumbnail = _square_thumbnail(_decode(data, content_type))
+        thumbnail = _square_thumbnail(_decode(data, content_type, PHOTO_MAX_PIXELS))
     except UploadError:
         raise
     except Exception as exc:
@@ -181,7 +215,7 @@ def store_logo(upload) -> StoredFile:
     if content_type not in PHOTO_TYPES:
         raise UploadError(_("Choose a JPEG, PNG or WebP picture."))
     try:
-        logo = _fitted_logo(_decode(data, content_type))
+        logo = _fitted_logo(_decode(data, content_type, LOGO_MAX_PIXELS))
         out = BytesIO()
         logo.save(out, "PNG", optimize=True)
     except UploadError:
@@ -203,7 +237,7 @@ def store_document(upload, kind: str = CERTIFICATIONS) -> StoredFile:
     if content_type not in DOCUMENT_TYPES:
         raise UploadError(_("Choose a PDF, JPEG or PNG file."))
     if content_type != PDF:
-        _decode(data, content_type)
+        _decode(data, content_type, DOCUMENT_MAX_PIXELS)
     return StoredFile(_write(kind, EXTENSIONS[content_type], data), content_type, len(data))
 
 

@@ -14,6 +14,7 @@ from app.accounts.forms import MemberPhotoForm
 from app.accounts.services.photos import PhotoError, change_member_photo, remove_member_photo
 from app.attendance.views.staff import staff_member, staff_member_page
 from app.core.forms import apply_error
+from app.core.limits import upload_limit
 from app.core.permissions import DESK, roles_required
 
 bp = Blueprint("member_photos", __name__, url_prefix="/admin/members")
@@ -25,6 +26,7 @@ def _back(member_id: int):
 
 @bp.post("/<int:member_id>/photo", endpoint="change")
 @roles_required(*DESK)
+@upload_limit()
 def change(member_id: int):
     member = staff_member(member_id)
     form = MemberPhotoForm()

@@ -9,6 +9,7 @@ from app.accounts.services.photos import change_member_photo, remove_member_phot
 from app.attendance.queries import checkin_pass, next_booking
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.limits import upload_limit
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
 
@@ -45,6 +46,7 @@ def profile():
 
 @bp.post("/profile/photo", endpoint="photo")
 @roles_required(*MEMBERS)
+@upload_limit()
 def photo():
     """The member's own photo; there is no URL for anyone else's."""
     form = MemberPhotoForm()

@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.headers import shared_file
+from app.core.limits import upload_limit
 from app.core.permissions import ADMIN, roles_required
 from app.core.uploads import LOGOS, upload_root
 from app.settings.forms import LogoForm, SettingsForm
@@ -66,6 +67,7 @@ def edit():
 
 @bp.post("/logo", endpoint="logo")
 @roles_required(*ADMIN)
+@upload_limit()
 def upload_logo():
     form = LogoForm()
     if form.validate_on_submit():

@@ -378,3 +378,23 @@ def test_service_deletes_the_new_file_when_the_transaction_fails(
 
     assert stored_files(uploads_dir) == []
     assert photo_of(db, maria) is None
+
+
+def test_member_photo_uploads_answer_429_past_the_upload_limit_and_store_nothing(
+    app, client, login, db, maria, uploads_dir, monkeypatch
+):
+    monkeypatch.setitem(app.config, "UPLOAD_LIMIT", "2 per minute")
+    login(maria)
+
+    def send():
+        return post_form(
+            client,
+            "/app/profile/photo",
+            {"photo": upload(image_bytes(), "me.png")},
+            token_from=PROFILE,
+        )
+
+    answers = [send().status_code for _ in range(3)]
+
+    assert answers == [302, 302, 429]
+    assert len(stored_files(uploads_dir)) == 1  # the second replaced the first

@@ -1,4 +1,7 @@
-"""Sign-in and password-reset attempts are rate limited per email and per IP."""
+"""Sign-in and password-reset attempts are rate limited per email and per IP;
+failed password changes per user."""
+
+import itertools
 
 import pytest
 
@@ -178,3 +181,58 @@ def test_login_keeps_the_email_limit_for_a_device_of_another_account_or_forged(
         attempt(client, member.email)
 
     assert attempt(stranger, member.email, PASSWORD).status_code == 429
+
+
+def change_password(client, current: str):
+    return post_form(
+        client,
+        "/password/change",
+        {
+            "current_password": current,
+            "password": "a-new-password-77",
+            "confirm": "a-new-password-77",
+        },
+    )
+
+
+def test_password_change_answers_429_after_five_wrong_current_passwords(
+    app, client, db, login, member
+):
+    from app.accounts import passwords
+    from app.accounts.models import User
+
+    login(member)
+    answers = [change_password(client, f"guess-{number}").status_code for number in range(5)]
+
+    sixth = change_password(client, PASSWORD)  # even the right one, while limited
+
+    assert app.config["PASSWORD_CHANGE_LIMIT"] == "5 per 10 minutes"
+    assert answers == [200] * 5
+    assert_too_many(sixth, 600)
+    assert passwords.check_password(db.session.get(User, member.id).password_hash, PASSWORD)
+
+
+def test_password_change_does_not_count_changes_that_succeed(client, login, member):
+    login(member)
+    passwords = [PASSWORD, *(f"a-new-password-{number}" for number in range(6))]
+    answers = []
+    for current, new in itertools.pairwise(passwords):
+        answers.append(
+            post_form(
+                client,
+                "/password/change",
+                {"current_password": current, "password": new, "confirm": new},
+            ).status_code
+        )
+
+    assert answers == [302] * 6
+
+
+def test_password_change_limit_counts_each_user_alone(client, factories, login, member):
+    login(member)
+    for number in range(5):
+        change_password(client, f"guess-{number}")
+
+    login(factories.member())
+
+    assert change_password(client, PASSWORD).status_code == 302

@@ -243,3 +243,28 @@ def test_events_page_is_for_admins_only(client, login, till):
     assert client.get("/admin/billing/webhooks").status_code == 403
     login(till.desk())
     assert client.get("/admin/billing/webhooks").status_code == 403
+
+
+def test_refused_webhooks_are_limited_per_ip_and_signed_ones_never_count(
+    app, client, db, paying, monkeypatch
+):
+    monkeypatch.setitem(app.config, "WEBHOOK_REFUSAL_LIMIT", "2 per minute")
+    _, order = paying
+
+    def post(raw, headers, ip):
+        return client.post(
+            "/billing/webhooks/sandbox",
+            data=raw,
+            headers=headers,
+            environ_base={"REMOTE_ADDR": ip},
+        ).status_code
+
+    genuine = [post(*signed(event(order)), ip="192.0.2.10") for _ in range(3)]
+    raw, headers = signed(event(order), secret="not-the-secret")
+    forged = [post(raw, headers, ip="203.0.113.66") for _ in range(3)]
+    signed_from_there = post(*signed(event(order)), ip="203.0.113.66")
+
+    assert genuine == [200, 200, 200]
+    assert forged == [400, 400, 429]
+    assert signed_from_there == 429  # the gateway sends it again later
+    assert post(*signed(event(order)), ip="192.0.2.10") == 200

@@ -12,12 +12,9 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app("production")
 
 
-def test_production_session_cookie_is_secure_httponly_and_lax(app, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "s" * 40)
-    production = create_app(
-        "production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"]
-    )
-    assert production.config["SECRET_KEY"] == "s" * 40
+def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
+    production = production_app()
+    assert production.config["SECRET_KEY"] == "p" * 40
     client = production.test_client()
     set_cookie = client.get("/login").headers["Set-Cookie"]
     assert set_cookie.startswith("__Host-session=") and "Path=/" in set_cookie
@@ -28,6 +25,22 @@ def test_production_session_cookie_is_secure_httponly_and_lax(app, monkeypatch):
     assert (cookie.secure, cookie.http_only, cookie.same_site) == (True, True, "Lax")
     assert production.config["REMEMBER_COOKIE_SECURE"] is True
     assert production.config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+
+
+def test_production_refuses_to_start_with_rate_limits_counted_in_memory(app, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    with pytest.raises(RuntimeError, match="REDIS_URL must be set in production"):
+        create_app(
+            "production",
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+
+
+def test_production_starts_with_rate_limits_counted_in_redis(production_app):
+    production = production_app(RATELIMIT_STORAGE_URI="redis://redis.internal:6379/0")
+
+    assert production.config["RATELIMIT_STORAGE_URI"] == "redis://redis.internal:6379/0"
 
 
 def test_development_keeps_a_generated_secret_key_between_starts(monkeypatch, tmp_path):

@@ -242,3 +242,33 @@ def test_upload_over_the_request_limit_gets_the_413_page_not_a_500(as_carla, app
 
     assert response.status_code == 413
     assert stored_files(uploads_dir) == []
+
+
+# --- upload limit ---------------------------------------------------------------
+
+
+def test_photos_and_certificates_share_one_upload_limit_per_user(
+    app, as_carla, db, carla, uploads_dir, monkeypatch
+):
+    monkeypatch.setitem(app.config, "UPLOAD_LIMIT", "2 per minute")
+
+    photo = post_form(
+        as_carla, f"{PAGE}photo", {"photo": upload(image_bytes(), "me.png")}, token_from=PAGE
+    )
+    certificate = post_form(
+        as_carla,
+        f"{PAGE}certifications",
+        {"title": "First aid", "file": upload(pdf_bytes(), "fa.pdf", "application/pdf")},
+        token_from=PAGE,
+    )
+    third = post_form(
+        as_carla, f"{PAGE}photo", {"photo": upload(image_bytes(), "again.png")}, token_from=PAGE
+    )
+
+    assert [photo.status_code, certificate.status_code, third.status_code] == [302, 302, 429]
+    assert len(stored_files(uploads_dir)) == 2
+    assert as_carla.get(PAGE).status_code == 200  # the page itself still opens
+
+
+def test_default_upload_limit_is_five_a_minute_and_thirty_an_hour(app):
+    assert app.config["UPLOAD_LIMIT"] == "5 per minute;30 per hour"

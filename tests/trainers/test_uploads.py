@@ -1,7 +1,7 @@
 """app.core.uploads: the real type from the bytes, sizes, thumbnails, safe paths."""
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from app.core import uploads
 from app.core.uploads import UploadError
@@ -53,13 +53,74 @@ def test_store_photo_accepts_exactly_5_mb(uploads_dir):
     assert open_image(uploads_dir / stored.path).size == (512, 512)
 
 
-def test_store_photo_refuses_an_image_with_too_many_pixels(uploads_dir):
-    data = image_bytes((8000, 8000), mode="1", colour=1)
+@pytest.fixture
+def decoder_calls(monkeypatch):
+    """Every call that decodes pixels: `load()` and the codec Pillow fetches for it."""
+    calls = []
+    real_load, real_getdecoder = ImageFile.ImageFile.load, Image._getdecoder
 
-    with pytest.raises(UploadError, match="The image is too large"):
+    def load(self):
+        calls.append(("load", self.size))
+        return real_load(self)
+
+    def getdecoder(mode, decoder_name, *args, **kwargs):
+        calls.append(("decoder", decoder_name))
+        return real_getdecoder(mode, decoder_name, *args, **kwargs)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    monkeypatch.setattr(Image, "_getdecoder", getdecoder)
+    return calls
+
+
+def huge_png() -> bytes:
+    """A real 7000×7000 PNG of one colour: 49 megapixels in a few kilobytes."""
+    data = image_bytes((7000, 7000), mode="1", colour=1, optimize=True)
+    assert len(data) < 200 * 1024
+    return data
+
+
+def test_store_photo_refuses_a_7000_square_png_from_its_header_without_decoding(
+    uploads_dir, decoder_calls
+):
+    with pytest.raises(UploadError) as refused:
+        uploads.store_photo(file_storage(huge_png()))
+
+    assert str(refused.value) == (
+        "The image has too many pixels: at most 16 megapixels. Use a smaller picture."
+    )
+    assert decoder_calls == []
+    assert stored_files(uploads_dir) == []
+
+
+@pytest.mark.parametrize(
+    ("store", "megapixels"),
+    [(uploads.store_logo, 16), (uploads.store_document, 25)],
+    ids=["logo", "certificate"],
+)
+def test_logo_and_certificate_images_are_refused_over_their_pixels_without_decoding(
+    uploads_dir, decoder_calls, store, megapixels
+):
+    with pytest.raises(UploadError, match=f"at most {megapixels} megapixels"):
+        store(file_storage(huge_png()))
+
+    assert decoder_calls == []
+    assert stored_files(uploads_dir) == []
+
+
+def test_store_photo_refuses_pillows_decompression_bombs_as_too_many_pixels(uploads_dir):
+    data = image_bytes((10000, 10000), mode="1", colour=1, optimize=True)  # over Pillow's ceiling
+
+    with pytest.raises(UploadError, match="at most 16 megapixels"):
         uploads.store_photo(file_storage(data))
 
     assert stored_files(uploads_dir) == []
+
+
+def test_store_photo_decodes_a_photo_of_a_12_megapixel_phone(uploads_dir, decoder_calls):
+    stored = uploads.store_photo(file_storage(image_bytes((4032, 3024), fmt="JPEG")))
+
+    assert open_image(uploads_dir / stored.path).size == (512, 512)
+    assert ("load", (4032, 3024)) in decoder_calls  # the spy sees a real decode
 
 
 def test_store_photo_keeps_palette_images_with_transparency_readable(uploads_dir):

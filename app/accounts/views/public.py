@@ -31,6 +31,7 @@ from app.accounts.sign_in import (
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import LANGUAGE_COOKIE
+from app.core.limits import failed, write_limit
 from app.core.navigation import home_for, safe_next
 from app.extensions import limiter
 
@@ -104,6 +105,7 @@ def logout_everywhere():
 
 @bp.route("/password/change", methods=["GET", "POST"])
 @login_required
+@write_limit("PASSWORD_CHANGE_LIMIT", deduct_when=failed)  # guesses of the current one
 def change_password():
     form = ChangePasswordForm()
     forced = current_user.must_change_password

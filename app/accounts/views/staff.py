@@ -11,6 +11,7 @@ from app.accounts.queries import search_users
 from app.accounts.services import accounts
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.limits import write_limit
 from app.core.permissions import ADMIN, get_or_404, roles_required
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
@@ -43,6 +44,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*ADMIN)
+@write_limit("USER_CREATION_LIMIT", scope="user-creation")
 def create():
     form = UserForm()
     if form.validate_on_submit():

@@ -68,6 +68,7 @@ from app.booking.models import Booking
 from app.booking.queries import occupancy
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, TRAINERS, ensure, get_or_404, roles_required
 from app.extensions import db, limiter
@@ -230,6 +231,7 @@ def _posted_session(form: ScanForm) -> ClassSession | None:
 
 @scanner_bp.post("/scan")
 @roles_required(*DESK, *TRAINERS)
+@write_limit("SCAN_LIMIT")  # looser than the default: a door at rush hour; bad codes have their own
 def scan():
     """Check in the code read or typed; the answer is a green or red card."""
     form = ScanForm()

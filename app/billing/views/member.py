@@ -26,6 +26,7 @@ from app.billing.views import (
     send_pdf,
 )
 from app.core.idempotency.views import idempotent
+from app.core.limits import write_limit
 from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, get_or_404, roles_required
 from app.extensions import db
@@ -85,6 +86,7 @@ def _place_order(form: BuyForm, plan_id: int) -> dict:
 
 @online_bp.post("/app/shop/orders")
 @roles_required(*MEMBERS)
+@write_limit("ORDER_LIMIT")
 def buy():
     if not shop_open():
         abort(404)
@@ -130,6 +132,7 @@ def order_status(order_id: int):
 
 @online_bp.route("/billing/sandbox/checkout/<ref>", methods=["GET", "POST"])
 @roles_required(*MEMBERS)
+@write_limit("CARD_ATTEMPT_LIMIT")
 def sandbox_checkout(ref: str):
     order = checkout_order(ref, current_user.id)
     ensure(order is not None)
@@ -186,6 +189,7 @@ def member_pdf(invoice_id: int):
 
 @profiles_bp.route("/app/billing-details", methods=["GET", "POST"])
 @roles_required(*MEMBERS)
+@write_limit("BILLING_DETAILS_LIMIT", scope="billing-details")
 def member_edit():
     """The signed-in member's own details; there is no URL for anyone else's."""
     return edit_billing_profile(

@@ -47,6 +47,7 @@ from app.core.i18n import money
 from app.core.idempotency.forms import new_idempotency_key
 from app.core.idempotency.services import IdempotencyError
 from app.core.idempotency.views import idempotent
+from app.core.limits import write_limit
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships.models import PlanKind
 from app.settings.services import gym_settings
@@ -122,6 +123,7 @@ def _take(form: PaymentForm) -> dict:
 
 @desk_bp.route("/payments/new", methods=["GET", "POST"])
 @roles_required(*DESK)
+@write_limit("DESK_PAYMENT_LIMIT")
 def new_payment():
     form = _payment_form()
     if not form.is_submitted():
@@ -292,6 +294,7 @@ def staff_pdf(invoice_id: int):
 
 @profiles_bp.route("/admin/members/<int:member_id>/billing-details", methods=["GET", "POST"])
 @roles_required(*DESK)
+@write_limit("BILLING_DETAILS_LIMIT", scope="billing-details")
 def desk_edit(member_id: int):
     """A member's details, for the desk; 404 unless `member_id` is a member."""
     member = queries.member(member_id)

@@ -33,6 +33,7 @@ from app.booking.services.bookings import (
     release_hold,
 )
 from app.core.idempotency.views import idempotent
+from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, roles_required
@@ -221,6 +222,7 @@ def _join(form, session_id: int) -> dict:
 
 @bp.post("/sessions/<int:session_id>/waitlist")
 @roles_required(*MEMBERS)
+@write_limit("WAITLIST_LIMIT")
 def join_waitlist(session_id: int):
     form = BookingActionForm()
     if _read(form) and (result := _done(_join(form, session_id=session_id))):

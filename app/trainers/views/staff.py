@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 from app.accounts.models import Role
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.limits import upload_limit, write_limit
 from app.core.permissions import ADMIN, ensure, get_or_404, roles_required
 from app.core.uploads import EXTENSIONS, PHOTOS, upload_root
 from app.trainers import services
@@ -80,6 +81,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*ADMIN)
+@write_limit("USER_CREATION_LIMIT", scope="user-creation")
 def create():
     form = NewTrainerForm()
     if form.validate_on_submit():
@@ -187,6 +189,7 @@ def admin_edit(trainer_id: int):
 
 @bp.post("/<int:trainer_id>/photo", endpoint="photo")
 @roles_required(*ADMIN)
+@upload_limit()
 def admin_photo(trainer_id: int):
     trainer = _admin_trainer(trainer_id)
     form = PhotoForm()
@@ -211,6 +214,7 @@ def admin_remove_photo(trainer_id: int):
 
 @bp.post("/<int:trainer_id>/certifications", endpoint="add_certification")
 @roles_required(*ADMIN)
+@upload_limit()
 def admin_add_certification(trainer_id: int):
     trainer = _admin_trainer(trainer_id)
     form = CertificationForm()

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.limits import upload_limit
 from app.core.permissions import ensure, get_or_404, roles_required
 from app.trainers import services
 from app.trainers.forms import CertificationForm, PhotoForm, ProfileForm
@@ -78,6 +79,7 @@ def own_edit():
 
 @bp.post("/photo", endpoint="photo")
 @roles_required(*TRAINER_ONLY)
+@upload_limit()
 def own_photo():
     form = PhotoForm()
     if form.validate_on_submit():
@@ -102,6 +104,7 @@ def own_remove_photo():
 
 @bp.post("/certifications", endpoint="add_certification")
 @roles_required(*TRAINER_ONLY)
+@upload_limit()
 def own_add_certification():
     form = CertificationForm()
     if form.validate_on_submit():
