@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.models import User
+from app.core.inputs import parse_id
 from app.extensions import db, login_manager
 
 #: endpoints a user who must change their password may still open
@@ -24,9 +25,9 @@ _OPEN_WHILE_CHANGING = {
 def load_user(user_id: str) -> User | None:
     """Load from "id:session_token"; a rotated token signs the cookie out."""
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    if (user_id_number := parse_id(raw_id)) is None or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    user = db.session.get(User, user_id_number)
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user
