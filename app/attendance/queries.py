@@ -149,7 +149,7 @@ def member_history(
     member_id: int, now: datetime, *, page: int = 1, per_page: int = 20
 ) -> HistoryPage:
     """Finished classes, newest first, with what happened: one query."""
-    page = max(page, 1)
+    page = page_number(page)
     rows = db.session.execute(
         _past_bookings(member_id, now)
         .add_columns(User, CheckIn)
