@@ -3,6 +3,7 @@
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import Role, User, UserStatus
+from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
 
@@ -30,4 +31,4 @@ def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):
             )
         )
     query = query.order_by(User.created_at.desc(), User.id.desc())
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(query, page=page_number(page), per_page=PER_PAGE, error_out=False)

@@ -22,12 +22,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.accounts.models import EndedSignIn, User
+from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.extensions import db, login_manager
 
 _SIGN_IN_ID = re.compile(r"([0-9]{1,12})\.[A-Za-z0-9_-]{16,40}")
-_USER_ID = re.compile(r"[0-9]{1,18}")
-
 #: endpoints a user who must change their password may still open
 _OPEN_WHILE_CHANGING = {
     "accounts.change_password",
@@ -113,7 +112,8 @@ def load_user(user_id: str) -> User | None:
     account signs the cookie out.
     """
     raw_id, token, sign_in_id = (user_id.split(":") + ["", ""])[:3]
-    if not _USER_ID.fullmatch(raw_id) or not token or user_id.count(":") != 2:
+    number = parse_id(raw_id)
+    if number is None or not token or user_id.count(":") != 2:
         return None
     started = _started_at(sign_in_id)
     if started is None or started < utc_now() - sign_in_lifetime():
@@ -121,7 +121,7 @@ def load_user(user_id: str) -> User | None:
     row = db.session.execute(
         select(User, EndedSignIn.id)
         .outerjoin(EndedSignIn, EndedSignIn.id == sign_in_id)
-        .where(User.id == int(raw_id))
+        .where(User.id == number)
     ).first()
     if row is None or row[1] is not None:
         return None

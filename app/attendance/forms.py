@@ -4,11 +4,11 @@ attendance list, adding a walk-in, and the scan log's filters."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.attendance.models import ScanResult
 from app.booking.forms import StaffBookForm
-from app.core.forms import strip
+from app.core.forms import IdField, strip
 from app.scheduling.forms.fields import ChoiceField, IdSelectField, LocalDateField
 
 #: a QR token is 27 characters, a short code 9; anything far longer is not ours
@@ -42,9 +42,7 @@ class ScanForm(FlaskForm):
             "maxlength": CODE_MAX_LENGTH,
         },
     )
-    session_id = HiddenField(
-        validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("Choose a class again."))]
-    )
+    session_id = IdField(invalid_message=_l("Choose a class again."))
 
 
 class KioskExitForm(FlaskForm):

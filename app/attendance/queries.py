@@ -20,11 +20,12 @@ from app.attendance.tokens import short_code
 from app.booking.models import Booking, BookingStatus
 from app.core.clock import local_date, local_day_bounds
 from app.core.i18n import gym_zone
+from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.core.permissions import STAFF, ensure
 from app.extensions import db
 from app.scheduling.models import ClassSession, SessionStatus
-from app.scheduling.queries import SessionFilters, local_range, page_number, sessions_between
+from app.scheduling.queries import SessionFilters, local_range, sessions_between
 from app.trainers.models import Trainer
 
 # --- a class's list, a member's history ---------------------------------------
@@ -148,7 +149,7 @@ def member_history(
     member_id: int, now: datetime, *, page: int = 1, per_page: int = 20
 ) -> HistoryPage:
     """Finished classes, newest first, with what happened: one query."""
-    page = max(page, 1)
+    page = page_number(page)
     rows = db.session.execute(
         _past_bookings(member_id, now)
         .add_columns(User, CheckIn)

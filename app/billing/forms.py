@@ -5,7 +5,7 @@ and a member's billing details."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -21,7 +21,7 @@ from app.billing.services.payments import MAX_PRICE_MINOR, Sale
 from app.billing.services.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
 from app.booking.forms import StaffBookForm
 from app.core.errors import DomainError
-from app.core.forms import MoneyField, apply_error, strip
+from app.core.forms import IdField, MoneyField, apply_error, strip
 from app.scheduling.forms.fields import (
     ChoiceField,
     IdSelectField,
@@ -271,7 +271,7 @@ class RenewalsForm(FlaskForm):
 class BuyForm(FlaskForm):
     """One "Buy" button: the plan, and a key so a double tap makes one order."""
 
-    plan_id = IntegerField(validators=[DataRequired()])
+    plan_id = IdField(validators=[DataRequired()])
     idempotency_key = HiddenField(validators=[Optional(), Length(max=64)])
 
 

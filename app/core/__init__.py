@@ -7,14 +7,16 @@ from their own `init_app`.
 
 
 def init_app(app) -> None:
-    """The kernel's tables, its template helpers, the one access-error handler and
-    the security headers."""
+    """The kernel's tables, its template helpers, the one access-error handler,
+    the security headers and the bounds on what clients send (app.core.inputs)."""
     from app.core import audit, headers, jobs  # noqa: F401  (their tables)
     from app.core.errors_views import register_error_handlers
     from app.core.i18n import register_filters
     from app.core.idempotency import models  # noqa: F401  (its table)
     from app.core.idempotency import views as idempotency_views
+    from app.core.inputs import init_app as bound_inputs
 
+    bound_inputs(app)  # before any blueprint adds an <int:…> rule
     register_error_handlers(app)
     headers.init_app(app)
     register_filters(app)

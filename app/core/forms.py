@@ -3,10 +3,15 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
-from wtforms.validators import StopValidation
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import StopValidation, ValidationError
 
 from app.core.errors import DomainError
+from app.core.inputs import parse_id
+
+#: what `to_id` answers for a value that is not an id (no row has it)
+INVALID_ID = -1
+FORM_UNREADABLE = _l("The form could not be read. Reload the page and try again.")
 
 
 def strip(value):
@@ -60,3 +65,76 @@ class MoneyField(StringField):
     def pre_validate(self, form):
         if (self.raw or "").strip() and self.data is None:
             raise StopValidation(_l("Enter an amount such as 350.00."))
+
+
+# ---- ids ---------------------------------------------------------------------
+# A form names rows by id in selects (IdSelectField) and hidden inputs
+# (IdField); both read it with `parse_id`, so an id no column could hold
+# is a field error, never a database error.
+
+
+def to_id(value) -> int | None:
+    """A database id from a form value: None when blank, INVALID_ID when not an id."""
+    if value is None or value == "":
+        return None
+    number = parse_id(value)
+    return INVALID_ID if number is None else number
+
+
+class ChoiceField(SelectField):
+    """A select whose "not one of the options" error is our own message."""
+
+    def __init__(self, label=None, validators=None, *, invalid_message, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
+        self.type = "SelectField"  # the shared form macros style it as a select
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(str(self.invalid_message)) from None
+
+
+class IdSelectField(ChoiceField):
+    """A select of database rows by id; options are set by the form.
+
+    A blank, a non-number or an id that is not an option is a field error
+    (unless `blank_label` offers the blank as an option: then `.data` is None).
+    """
+
+    def __init__(self, label=None, validators=None, *, blank_label=None, **kwargs):
+        super().__init__(label, validators, coerce=to_id, choices=[], **kwargs)
+        self.blank_label = blank_label
+        if blank_label is None:
+            self.flags.required = True
+
+    def set_options(self, options: list) -> None:
+        blank = [] if self.blank_label is None else [("", self.blank_label)]
+        self.choices = blank + list(options)
+
+
+class IdField(HiddenField):
+    """A hidden input naming a row (the class a scanner is bound to, the plan
+    a Buy button buys): `.data` is the id, or None when blank.
+
+    Anything but an id is a field error (`invalid_message`), and the other
+    validators do not run.
+    """
+
+    def __init__(self, label=None, validators=None, *, invalid_message=FORM_UNREADABLE, **kw):
+        super().__init__(label, validators, **kw)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = parse_id(raw) if raw else None
+        if raw and self.data is None:
+            raise ValueError(str(self.invalid_message))
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()

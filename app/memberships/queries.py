@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.core import signals
 from app.core.clock import local_date
 from app.core.i18n import gym_zone
+from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.extensions import db
 from app.memberships import ledger
@@ -30,12 +31,6 @@ from app.memberships.rules import effective_status, grace_ends_on
 #: entries per page on the credit pages; memberships and lots shown at most
 ENTRIES_PER_PAGE, MEMBERSHIPS_SHOWN, LOTS_SHOWN = 25, 12, 50
 PLANS_PER_PAGE = 25
-#: pages past this are refused (an OFFSET that large is a typo or a probe)
-MAX_PAGE = 10_000
-
-
-def page_number(value: int | None) -> int:
-    return min(max(value or 1, 1), MAX_PAGE)
 
 
 def memberships_of(member_id: int, limit: int = MEMBERSHIPS_SHOWN) -> list[Membership]:

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
 from app.notifications.models import EmailStatus, SentEmail
@@ -17,4 +18,4 @@ def sent_emails(status: str, to: str, page: int):
         query = query.where(SentEmail.status == EmailStatus(status))
     if to:
         query = query.where(contains(SentEmail.to, to))
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(query, page=page_number(page), per_page=PER_PAGE, error_out=False)

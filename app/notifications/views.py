@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from app.core.inputs import page_arg
 from app.core.permissions import ADMIN, get_or_404, roles_required
 from app.notifications.models import EmailStatus, SentEmail
 from app.notifications.queries import sent_emails
@@ -22,7 +23,7 @@ EMAIL_STATUS_LABELS = {
 def index():
     status = request.args.get("status", "")
     to = request.args.get("to", "").strip().lower()[:254]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     return render_template(
         "notifications/index.html",
         emails=sent_emails(status, to, page),

@@ -12,6 +12,7 @@ from app.billing.queries.payments import today
 from app.billing.services.documents import METHOD_LABELS
 from app.core.audit import AuditEntry
 from app.core.i18n import gym_zone
+from app.core.inputs import page_arg
 from app.core.permissions import ADMIN, DESK, roles_required
 from app.core.search import contains
 from app.extensions import db
@@ -65,6 +66,6 @@ def audit_log():
         query = query.where(AuditEntry.at >= since)
     if until := _day_start(args["until"], next_day=True):
         query = query.where(AuditEntry.at < until)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     entries = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
     return render_template("portals/admin/audit.html", entries=entries, args=args)

@@ -22,6 +22,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField
 from app.booking.queries.member import member_states
 from app.core.clock import local_date, week_start
 from app.core.i18n import gym_zone
+from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
 from app.scheduling.models import Difficulty
@@ -49,12 +50,9 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def _optional_id(value) -> int | None:
-    """A positive id from a query string value, else None ("", "abc", "-3")."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+    """A positive id from a query string value, else None ("", "abc", "-3", "²")."""
+    number = parse_id(value)
+    return number if number else None
 
 
 class ScheduleFilterForm(FlaskForm):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import User
 from app.core.clock import local_date, local_day_bounds
 from app.core.i18n import gym_zone
+from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.extensions import db
 from app.scheduling import spots
@@ -23,8 +24,6 @@ from app.scheduling.rules import horizon_end
 from app.trainers.models import Trainer
 
 PER_PAGE = 25
-#: pages past this are refused (an OFFSET that large is a typo or a probe)
-MAX_PAGE = 10_000
 #: feeds start this far back, so last week's classes stay in the calendar
 LOOKBACK = timedelta(days=7)
 FEED_STATUSES = (SessionStatus.PUBLISHED, SessionStatus.CANCELLED)
@@ -144,11 +143,6 @@ def feed_sessions(*, trainer_id: int | None = None) -> list[ClassSession]:
 
 
 # ---- the back-office lists ----------------------------------------------------
-
-
-def page_number(value: int | None) -> int:
-    """A page number from the query string, kept within [1, MAX_PAGE]."""
-    return min(max(value or 1, 1), MAX_PAGE)
 
 
 def trainer_options(current_id: int | None = None, *, everyone: bool = False) -> list:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import Role, User
+from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
 from app.trainers.models import Certification, Trainer
@@ -49,7 +50,7 @@ def search_trainers(q: str = "", active: str = "", page: int = 1):
             )
         )
     query = query.order_by(func.lower(User.name), User.id)
-    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(query, page=page_number(page), per_page=PER_PAGE, error_out=False)
     user_ids = [user.id for user in pagination.items]
     profiles = {}
     if user_ids:

@@ -105,6 +105,9 @@ def test_trainer_cannot_bind_scanner_to_another_trainers_class(door, client, log
 
     assert client.get(f"/trainer/scan?session={theirs.id}").status_code == 404
     assert client.get("/trainer/scan?session=nope").status_code == 404
+    # digits to str.isdigit(), not to int(); and past PostgreSQL's integer
+    assert client.get("/trainer/scan?session=²").status_code == 404
+    assert client.get("/trainer/scan?session=2147483648").status_code == 404
     assert client.get(f"/trainer/scan?session={mine.id}").status_code == 200
     response = scan(client, tokens.qr_token(booking.id), session_id=theirs.id, page="/trainer/scan")
     assert response.status_code == 400
@@ -277,6 +280,8 @@ def test_limit_answers_a_page_without_javascript(door, client, login, db):
         {"code": "ABCD-EFGH", "session_id": "abc"},
         {"code": "ABCD-EFGH", "session_id": "99999999999999999999"},
         {"code": "ABCD-EFGH", "session_id": "999999"},
+        {"code": "ABCD-EFGH", "session_id": "2147483648"},
+        {"code": "ABCD-EFGH", "session_id": "²"},
         {"code": "CUPO-ZZZZZZZZZZZZZZZZZZZZZZZZZZ-0"},
         {"code": "\x00\ud7ff☃"},
         {"code": "CUPO-1-ÄAAAAAAAAAAAAAAA"},

@@ -43,7 +43,16 @@ def test_signed_succeeded_event_pays_the_order_once(client, db, paying):
 
 @pytest.mark.parametrize(
     "tamper",
-    ["bad_signature", "wrong_secret", "missing_header", "tampered_body", "no_timestamp"],
+    [
+        "bad_signature",
+        "wrong_secret",
+        "missing_header",
+        "tampered_body",
+        "no_timestamp",
+        "non_ascii_signature",
+        "superscript_timestamp",
+        "huge_timestamp",
+    ],
 )
 def test_event_without_a_valid_signature_is_refused_and_nothing_recorded(
     client, db, paying, tamper
@@ -59,6 +68,12 @@ def test_event_without_a_valid_signature_is_refused_and_nothing_recorded(
         del headers["Cupo-Signature"]
     elif tamper == "tampered_body":
         raw = raw.replace(b"120000", b"1")
+    elif tamper == "non_ascii_signature":  # compare_digest raises on non-ASCII str
+        headers["Cupo-Signature"] = headers["Cupo-Signature"][:-1] + "é"
+    elif tamper == "superscript_timestamp":  # a digit to isdigit(), not to int()
+        headers["Cupo-Signature"] = "t=²," + headers["Cupo-Signature"].split(",", 1)[1]
+    elif tamper == "huge_timestamp":  # too large to subtract from a float
+        headers["Cupo-Signature"] = "t=" + "9" * 400 + "," + headers["Cupo-Signature"].split(",")[1]
     else:
         headers["Cupo-Signature"] = headers["Cupo-Signature"].split(",", 1)[1]
 

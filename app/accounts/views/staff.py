@@ -11,6 +11,7 @@ from app.accounts.queries import search_users
 from app.accounts.services import accounts
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.inputs import page_arg
 from app.core.limits import write_limit
 from app.core.permissions import ADMIN, get_or_404, roles_required
 
@@ -32,7 +33,7 @@ def _form_values(form: UserForm) -> dict:
 def index():
     filters = UserFilterForm(request.args)
     filters.validate()
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     users = search_users(
         q="" if filters.q.errors else (filters.q.data or ""),
         role=filters.role.data or "",

@@ -5,7 +5,7 @@ QR image too. The history's helpers serve the staff view of the same
 history as well.
 """
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, make_response, render_template
 from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +19,7 @@ from app.attendance.queries import (
     scannable,
 )
 from app.attendance.tokens import qr_png
+from app.core.inputs import page_arg
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, ensure, roles_required
 
@@ -49,7 +50,7 @@ bp.context_processor(history_helpers)
 def history_context(member_id: int) -> dict:
     """The member's summary and the history page asked for in ?page=."""
     now = utc_now()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     return {
         "summary": member_summary(member_id, now),
         "history": member_history(member_id, now, page=page, per_page=PER_PAGE),

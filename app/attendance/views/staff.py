@@ -68,6 +68,7 @@ from app.booking.models import Booking
 from app.booking.queries import occupancy
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.inputs import page_arg, parse_id
 from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, TRAINERS, ensure, get_or_404, roles_required
@@ -185,13 +186,14 @@ def _session_to_bind(raw: str | None) -> ClassSession | None:
     """
     if raw is None:
         return None
-    cs = db.session.get(ClassSession, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    session_id = parse_id(raw)
+    cs = db.session.get(ClassSession, session_id) if session_id is not None else None
     ensure(cs is not None and rules.may_check_in(current_user, cs))
     return cs
 
 
 def _render(scanner: Scanner, form: ScanForm, bound, *, outcome=None, error=None, code=None):
-    form.session_id.data = str(bound.id) if bound else ""
+    form.session_id.data = bound.id if bound else None
     everyone = scanner.everyone or current_user.role in DESK
     return render_template(
         "attendance/staff/scanner.html",
@@ -219,10 +221,10 @@ def desk_scanner():
 
 def _posted_session(form: ScanForm) -> ClassSession | None:
     """The class the scanner is bound to; a field error if it is not the user's."""
-    raw = form.session_id.data
-    if not raw or form.session_id.errors:
+    session_id = form.session_id.data
+    if session_id is None or form.session_id.errors:
         return None
-    cs = db.session.get(ClassSession, int(raw))
+    cs = db.session.get(ClassSession, session_id)
     if cs is None or not rules.may_check_in(current_user, cs):
         form.session_id.errors = [_("Choose a class again.")]
         return None
@@ -490,7 +492,7 @@ def index():
         "attendance/staff/scan_log.html",
         filters=filters,
         search=search,
-        scans=queries.scans_page(search, request.args.get("page", 1, type=int)),
+        scans=queries.scans_page(search, page_arg()),
         counts=queries.day_counts(search.day),
         guessing=queries.guessing_devices(search.day),
         guessing_threshold=queries.GUESSING_UNKNOWN_CODES,

@@ -15,6 +15,7 @@ Events come back normalised to `GatewayEvent`:
 
 import hashlib
 import hmac
+import re
 from datetime import datetime, timedelta
 from typing import Protocol, TypedDict
 
@@ -101,6 +102,11 @@ def test_payments_live() -> bool:
 # ---- Stripe-style signatures: "t=<unix>,v1=<hex hmac-sha256 of 't.body'>" ----------
 
 
+#: a unix time in seconds, and a hex SHA-256 digest, as the header carries them
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def signature_header(secret: str, raw_body: bytes, at: datetime) -> str:
     timestamp = int(at.timestamp())
     return f"t={timestamp},v1={_digest(secret, timestamp, raw_body)}"
@@ -113,12 +119,15 @@ def check_signature(header: str | None, raw_body: bytes, secret: str, now: datet
     for item in (header or "").split(","):
         key, _sep, value = item.strip().partition("=")
         parts.setdefault(key, []).append(value)
-    try:
-        timestamp = int(parts["t"][0])
-    except (KeyError, ValueError) as exc:
-        raise SignatureError("missing or unreadable timestamp") from exc
-    expected = _digest(secret, timestamp, raw_body)
-    if not any(hmac.compare_digest(expected, given) for given in parts.get("v1", [])):
+    # strict patterns: int() reads "²" and 400-digit numbers, compare_digest
+    # refuses non-ASCII str; what a client sends is never a 500
+    raw_timestamp = (parts.get("t") or [""])[0]
+    if not _TIMESTAMP.fullmatch(raw_timestamp):
+        raise SignatureError("missing or unreadable timestamp")
+    timestamp = int(raw_timestamp)
+    expected = _digest(secret, timestamp, raw_body).encode()
+    signatures = [value.encode() for value in parts.get("v1", []) if _HEX_DIGEST.fullmatch(value)]
+    if not any(hmac.compare_digest(expected, given) for given in signatures):
         raise SignatureError("signature does not match")
     if abs(now.timestamp() - timestamp) > SIGNATURE_TOLERANCE.total_seconds():
         raise SignatureError("timestamp outside the tolerance")

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload
 from app.billing.models import DrawerCount, Invoice, InvoiceKind, Payment, PaymentMethod
 from app.core.clock import local_day_bounds
 from app.core.i18n import gym_zone
+from app.core.inputs import page_number
 from app.extensions import db
-from app.memberships.queries import page_number
 
 COUNTS_PER_PAGE = 30
 

@@ -13,6 +13,7 @@ from app.billing.models import (
     OrderStatus,
     WebhookEvent,
 )
+from app.core.inputs import page_number
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CreditLot, Membership, Plan, PlanKind
@@ -82,4 +83,4 @@ def events_page(*, failed_only: bool, page: int, per_page: int = 50):
     query = select(WebhookEvent).order_by(WebhookEvent.received_at.desc(), WebhookEvent.id.desc())
     if failed_only:
         query = query.where(WebhookEvent.status == EventStatus.FAILED)
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    return db.paginate(query, page=page_number(page), per_page=per_page, error_out=False)

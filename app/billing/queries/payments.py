@@ -24,11 +24,11 @@ from app.billing.models import (
 from app.core.clock import local_date, local_day_bounds
 from app.core.forms import format_money_input
 from app.core.i18n import gym_zone, money, short_datetime
+from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.core.search import contains
 from app.extensions import db
 from app.memberships.models import Plan, PlanKind
-from app.memberships.queries import page_number
 from app.scheduling.models import ClassSession, SessionStatus
 
 PAYMENTS_PER_PAGE = 50
@@ -227,7 +227,7 @@ def my_payments(member_id: int, *, page: int = 1, per_page: int = 20):
         select(Payment)
         .where(Payment.member_id == member_id)
         .order_by(Payment.paid_at.desc(), Payment.id.desc()),
-        page=page,
+        page=page_number(page),
         per_page=per_page,
         error_out=False,
     )

@@ -7,9 +7,9 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.billing.queries.payments import today
+from app.core.inputs import page_number
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanInterval
-from app.memberships.queries import page_number
 
 RENEWALS_PER_PAGE = 50
 RECURRING = (PlanInterval.MONTH, PlanInterval.YEAR)

@@ -26,6 +26,7 @@ from app.billing.views import (
     send_pdf,
 )
 from app.core.idempotency.views import idempotent
+from app.core.inputs import page_arg
 from app.core.limits import write_limit
 from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, get_or_404, roles_required
@@ -165,7 +166,7 @@ def sandbox_checkout(ref: str):
 @roles_required(*MEMBERS)
 def my_payments():
     """The member's payments, newest first, with their invoices and credit notes."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     return render_template(
         "billing/member/my_payments.html",
         payments=my_payments_query(current_user.id, page=page),

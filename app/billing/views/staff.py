@@ -47,6 +47,7 @@ from app.core.i18n import money
 from app.core.idempotency.forms import new_idempotency_key
 from app.core.idempotency.services import IdempotencyError
 from app.core.idempotency.views import idempotent
+from app.core.inputs import arg_id, page_arg
 from app.core.limits import write_limit
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships.models import PlanKind
@@ -77,10 +78,10 @@ def _payment_form() -> PaymentForm:
 
 def _prefill(form: PaymentForm) -> None:
     """?member=<id> and ?plan=<id> (from the renewals list or a member's page)."""
-    member = queries.member(request.args.get("member", type=int))
+    member = queries.member(arg_id("member"))
     if member is not None:
         form.member.data = member.email
-    plan_id = request.args.get("plan", type=int)
+    plan_id = arg_id("plan")
     for field, kind in ((form.plan_id, ItemKind.PLAN), (form.pack_id, ItemKind.PACK)):
         if plan_id is not None and any(choice[0] == plan_id for choice in field.choices):
             field.data, form.kind.data = plan_id, kind.value
@@ -204,7 +205,7 @@ def payments():
     return render_template(
         "billing/staff/payments.html",
         filters=filters,
-        payments=queries.payments_page(search, request.args.get("page", 1, type=int)),
+        payments=queries.payments_page(search, page_arg()),
         totals=queries.payment_totals(search),
     )
 
@@ -255,7 +256,7 @@ def drawer():
         staff_id=staff_id,
         tally=drawer_queries.tally(day, staff_id),
         saved=saved,
-        counts=drawer_queries.counts_page(staff_id, request.args.get("page", 1, type=int)),
+        counts=drawer_queries.counts_page(staff_id, page_arg()),
         is_future=day > queries.today(),
     )
 
@@ -273,7 +274,7 @@ def renewals():
         "billing/staff/renewals.html",
         form=form,
         days=days,
-        rows=renewals_due(days, request.args.get("page", 1, type=int)),
+        rows=renewals_due(days, page_arg()),
         today=queries.today(),
     )
 
@@ -315,7 +316,7 @@ def webhook_events():
     failed_only = request.args.get("failed") == "1"
     return render_template(
         "billing/staff/webhook_events.html",
-        events=events_page(failed_only=failed_only, page=request.args.get("page", 1, type=int)),
+        events=events_page(failed_only=failed_only, page=page_arg()),
         failed_only=failed_only,
         statuses={
             EventStatus.RECEIVED: _("Waiting"),

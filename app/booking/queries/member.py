@@ -19,6 +19,7 @@ from app.booking.models import WAITLIST_OPEN, Booking, BookingStatus, Hold, Wait
 from app.booking.queries.occupancy import live_hold_filter
 from app.core.clock import local_date
 from app.core.i18n import gym_zone
+from app.core.inputs import page_number
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CC, Membership
@@ -208,7 +209,7 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
             (Booking.status != BookingStatus.CONFIRMED) | (ClassSession.starts_at <= now),
         )
         .order_by(ClassSession.starts_at.desc(), Booking.id.desc()),
-        page=page,
+        page=page_number(page),
         per_page=per_page,
         error_out=False,
     )

@@ -33,6 +33,7 @@ from app.booking.services.bookings import (
     release_hold,
 )
 from app.core.idempotency.views import idempotent
+from app.core.inputs import page_arg
 from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.navigation import safe_next
@@ -250,7 +251,7 @@ def leave_waitlist(entry_id: int):
 @bp.get("/bookings")
 @roles_required(*MEMBERS)
 def my_bookings():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     now = utc_now()
     return render_template(
         "booking/member/my_bookings.html",

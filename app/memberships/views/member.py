@@ -3,9 +3,10 @@
 These pages take no member id, so no one else's can be asked for.
 """
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
+from app.core.inputs import page_arg
 from app.core.permissions import MEMBERS, roles_required
 from app.memberships import ledger, queries
 from app.memberships.services import renewals
@@ -32,5 +33,5 @@ def credits():
         "memberships/member/credits.html",
         balance_cc=ledger.balance(current_user.id),
         lots=queries.live_lots(current_user.id),
-        entries=queries.entries_page(current_user.id, request.args.get("page", 1, type=int)),
+        entries=queries.entries_page(current_user.id, page_arg()),
     )

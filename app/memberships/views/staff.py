@@ -16,6 +16,7 @@ from app.core.clock import local_date
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import gym_zone
+from app.core.inputs import page_arg
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships import queries
@@ -47,7 +48,7 @@ def valid_until_filter(instant) -> str:
 @bp.get("/plans")
 @roles_required(*ADMIN)
 def plans():
-    page = queries.plans_page(request.args.get("page", 1, type=int))
+    page = queries.plans_page(page_arg())
     return render_template("memberships/staff/plans.html", plans=page)
 
 
@@ -111,7 +112,7 @@ def _member_page(member: User, *, assign_form=None, adjust_form=None):
         snapshot=queries.member_snapshot(member.id),
         memberships=queries.memberships_of(member.id),
         lots=queries.live_lots(member.id),
-        entries=queries.entries_page(member.id, request.args.get("page", 1, type=int)),
+        entries=queries.entries_page(member.id, page_arg()),
         assign_form=assign_form or _assign_form(),
         adjust_form=adjust_form or _adjust_form(),
         action_form=FlaskForm(),

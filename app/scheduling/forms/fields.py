@@ -6,7 +6,6 @@ A value that cannot be read is one field error, never a 500; a blank is None
 and left to `InputRequired`/`Optional`.
 """
 
-import re
 from enum import Enum
 
 from babel.dates import get_day_names
@@ -15,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TimeField,
@@ -29,6 +27,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+# the id fields are the kernel's, shared by every domain's forms
+from app.core.forms import INVALID_ID, ChoiceField, IdSelectField, to_id  # noqa: F401
+
 MAX_TAGS = 10
 TAG_MAX_LENGTH = 30
 #: dates outside these years are typos (and would overflow time zone arithmetic)
@@ -38,18 +39,6 @@ MAX_CAPACITY = 1000
 CAPACITY_TOO_SMALL = _l("Capacity must be at least 1.")
 TOO_BIG = _l("Enter at most %(max)d.")
 LENGTH = _l("Use at most %(max)d characters.")
-INVALID_ID = -1
-_DIGITS = re.compile(r"[0-9]{1,9}")
-
-
-def to_id(value) -> int | None:
-    """A database id from a form value: None when blank, INVALID_ID when not a number."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    return int(text) if _DIGITS.fullmatch(text) else INVALID_ID
 
 
 def enum_value(value) -> str:
@@ -111,39 +100,6 @@ class LocalTimeField(_OwnParseMessage, TimeField):
         kwargs.setdefault("invalid_message", _l("Enter a time such as 07:30."))
         kwargs.setdefault("format", ["%H:%M", "%H:%M:%S"])
         super().__init__(label, validators, **kwargs)
-
-
-class ChoiceField(SelectField):
-    """A select whose "not one of the options" error is our own message."""
-
-    def __init__(self, label=None, validators=None, *, invalid_message, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message
-        self.type = "SelectField"  # the shared form macros style it as a select
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError(str(self.invalid_message)) from None
-
-
-class IdSelectField(ChoiceField):
-    """A select of database rows by id; options are set by the form.
-
-    A blank, a non-number or an id that is not an option is a field error
-    (unless `blank_label` offers the blank as an option: then `.data` is None).
-    """
-
-    def __init__(self, label=None, validators=None, *, blank_label=None, **kwargs):
-        super().__init__(label, validators, coerce=to_id, choices=[], **kwargs)
-        self.blank_label = blank_label
-        if blank_label is None:
-            self.flags.required = True
-
-    def set_options(self, options: list) -> None:
-        blank = [] if self.blank_label is None else [("", self.blank_label)]
-        self.choices = blank + list(options)
 
 
 class WeekdaysField(SelectMultipleField):

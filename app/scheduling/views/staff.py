@@ -21,6 +21,7 @@ from app.core.clock import local_date, week_start
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.i18n import gym_zone
+from app.core.inputs import page_arg
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, get_or_404, roles_required
 from app.scheduling import queries
@@ -81,7 +82,7 @@ def weekday_names(bitmask: int, width: str = "abbreviated") -> list[str]:
 @bp.get("/rooms")
 @roles_required(*ADMIN)
 def rooms():
-    page = queries.rooms_page(request.args.get("page", 1, type=int))
+    page = queries.rooms_page(page_arg())
     return render_template("scheduling/staff/rooms.html", rooms=page)
 
 
@@ -116,7 +117,7 @@ def _room_form(room: Room | None):
 @bp.get("/class-types")
 @roles_required(*ADMIN)
 def class_types():
-    page = queries.class_types_page(request.args.get("page", 1, type=int))
+    page = queries.class_types_page(page_arg())
     return render_template("scheduling/staff/class_types.html", class_types=page)
 
 
@@ -154,7 +155,7 @@ def _class_type_form(class_type: ClassType | None):
 @bp.get("/timetable")
 @roles_required(*ADMIN)
 def timetable():
-    page = queries.timetable_page(request.args.get("page", 1, type=int))
+    page = queries.timetable_page(page_arg())
     return render_template("scheduling/staff/timetable.html", entries=page)
 
 
@@ -205,7 +206,7 @@ def _entry_form(entry: TimetableEntry | None):
 
 def _kept_sessions(entry: TimetableEntry) -> list:
     """The sessions a save left alone, named by `?kept=` (only this entry's)."""
-    ids = [int(i) for i in re.findall(r"\d{1,9}", request.args.get("kept", ""))]
+    ids = [int(i) for i in re.findall(r"[0-9]{1,9}", request.args.get("kept", ""))]
     return queries.entry_sessions(entry.id, ids[:MAX_KEPT_LISTED])
 
 
@@ -224,7 +225,7 @@ def sessions():
     if not request.args:
         filters.date_from.data = _today()  # upcoming classes first
     filters.validate()
-    page = queries.search_sessions(filters.search(), request.args.get("page", 1, type=int))
+    page = queries.search_sessions(filters.search(), page_arg())
     return render_template(
         "scheduling/staff/sessions.html",
         filters=filters,

@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 from app.accounts.models import Role
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.inputs import page_arg
 from app.core.limits import upload_limit, write_limit
 from app.core.permissions import ADMIN, ensure, get_or_404, roles_required
 from app.core.uploads import EXTENSIONS, PHOTOS, upload_root
@@ -68,7 +69,7 @@ def index():
     pagination, rows = search_trainers(
         q="" if filters.q.errors else (filters.q.data or ""),
         active=filters.active.data or "",
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_arg(),
     )
     return render_template(
         "trainers/staff/index.html",
