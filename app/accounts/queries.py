@@ -1,13 +1,21 @@
-"""Read-side queries for account lists."""
+"""Read-side queries for account lists, and the loader of a member by id."""
 
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import Role, User, UserStatus
 from app.core.inputs import page_number
+from app.core.permissions import ensure, get_or_404
 from app.core.search import contains
 from app.extensions import db
 
 PER_PAGE = 25
+
+
+def member_or_404(user_id: int) -> User:
+    """The member with this id; NotYours (404) for staff accounts and deleted people."""
+    member = get_or_404(User, user_id)
+    ensure(member.role is Role.MEMBER)
+    return member
 
 
 def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):

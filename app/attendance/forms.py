@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.attendance.models import ScanResult
 from app.booking.forms import StaffBookForm
-from app.core.forms import IdField, strip
-from app.scheduling.forms.fields import ChoiceField, IdSelectField, LocalDateField
+from app.core.forms import ChoiceField, IdField, IdSelectField, strip
+from app.scheduling.forms.fields import LocalDateField
 
 #: a QR token is 27 characters, a short code 9; anything far longer is not ours
 CODE_MAX_LENGTH = 64

@@ -18,8 +18,8 @@ from app.attendance.models import CheckIn, ScanAttempt, ScanResult
 from app.attendance.rules import checkin_window
 from app.attendance.tokens import short_code
 from app.booking.models import Booking, BookingStatus
-from app.core.clock import local_date, local_day_bounds
-from app.core.i18n import gym_zone
+from app.core.clock import local_day_bounds
+from app.core.i18n import gym_today, gym_zone
 from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.core.permissions import STAFF, ensure
@@ -265,7 +265,7 @@ def todays_sessions(user, *, everyone: bool) -> list[ClassSession]:
         if trainer_id is None:
             return []
         filters.trainer_id = trainer_id
-    sessions = sessions_between(*local_range(local_date(utc_now(), gym_zone()), 1), filters)
+    sessions = sessions_between(*local_range(gym_today(), 1), filters)
     return [s for s in sessions if s.status is SessionStatus.PUBLISHED]
 
 
@@ -298,10 +298,6 @@ SCANS_PER_PAGE = 50
 GUESSING_UNKNOWN_CODES = 10
 #: results that let the member in; every other result is a failure
 OK_RESULTS = tuple(result for result in ScanResult if result.ok)
-
-
-def today() -> date:
-    return local_date(utc_now(), gym_zone())
 
 
 @dataclass

@@ -21,13 +21,8 @@ from app.billing.services.payments import MAX_PRICE_MINOR, Sale
 from app.billing.services.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
 from app.booking.forms import StaffBookForm
 from app.core.errors import DomainError
-from app.core.forms import IdField, MoneyField, apply_error, strip
-from app.scheduling.forms.fields import (
-    ChoiceField,
-    IdSelectField,
-    LocalDateField,
-    WholeNumberField,
-)
+from app.core.forms import ChoiceField, IdField, IdSelectField, MoneyField, apply_error, strip
+from app.scheduling.forms.fields import LocalDateField, WholeNumberField
 
 METHOD_LABELS = {
     PaymentMethod.CASH: _l("Cash"),

@@ -1,12 +1,15 @@
 """Language choice and locale-aware formatting of dates, times and money."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
+
+from app.core import clock
+from app.core.models import utc_now
 
 LANGUAGE_COOKIE = "cupo_lang"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
@@ -47,6 +50,11 @@ def select_timezone() -> str:
 
 def gym_zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
+
+
+def gym_today() -> date:
+    """The date it is now in the gym's time zone."""
+    return clock.local_date(utc_now(), gym_zone())
 
 
 def money(amount_minor: int, currency: str | None = None) -> str:

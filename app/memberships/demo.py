@@ -7,9 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
-from app.core.clock import local_date
-from app.core.i18n import gym_zone
-from app.core.models import utc_now
+from app.core.i18n import gym_today
 from app.extensions import db
 from app.memberships.models import CC, Plan, PlanInterval, PlanKind
 from app.memberships.rules import grace_days, plan_period
@@ -98,7 +96,7 @@ def seed_memberships(admin: User, rng: random.Random) -> int:
     members = db.session.scalars(
         select(User).where(User.role == Role.MEMBER).order_by(User.id).limit(WITH_MEMBERSHIP)
     ).all()
-    today = local_date(utc_now(), gym_zone())
+    today = gym_today()
     weights = {
         "Ilimitado mensual": 20,
         "Anual ilimitado": 6,

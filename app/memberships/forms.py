@@ -20,7 +20,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import MoneyField, strip
+from app.core.forms import ChoiceField, IdSelectField, MoneyField, strip
 from app.memberships.models import (
     CC,
     EntryKind,
@@ -28,13 +28,7 @@ from app.memberships.models import (
     PlanInterval,
     PlanKind,
 )
-from app.scheduling.forms.fields import (
-    ChoiceField,
-    IdSelectField,
-    LocalDateField,
-    WholeNumberField,
-    enum_value,
-)
+from app.scheduling.forms.fields import LocalDateField, WholeNumberField, enum_value
 
 INTERVAL_LABELS = {
     PlanInterval.MONTH: _l("Monthly"),

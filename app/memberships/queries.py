@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from app.accounts.models import User
 from app.core import signals
 from app.core.clock import local_date
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today, gym_zone
 from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.extensions import db
@@ -107,7 +107,7 @@ def entries_page(member_id: int, page: int):
 
 def default_expiry(today: date | None = None) -> date:
     """The expiry date offered for credits staff add: 30 days from today."""
-    return (today or local_date(utc_now(), gym_zone())) + timedelta(days=30)
+    return (today or gym_today()) + timedelta(days=30)
 
 
 def plans_page(page: int):
@@ -145,7 +145,7 @@ def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
     entitlements (of every membership covering today, or past due inside its
     grace) and credit balance. An active unlimited membership comes first,
     then a past-due one, so a member who must renew sees it."""
-    today = today or local_date(utc_now(), gym_zone())
+    today = today or gym_today()
     recent = memberships_of(member_id)
     statuses = {m.id: effective_status(m, today) for m in recent}
     holding = [

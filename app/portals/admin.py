@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.billing.gateways import checkout_gateway
-from app.billing.queries.payments import today
 from app.billing.services.documents import METHOD_LABELS
 from app.core.audit import AuditEntry
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today, gym_zone
 from app.core.inputs import page_arg
 from app.core.permissions import ADMIN, DESK, roles_required
 from app.core.search import contains
@@ -37,7 +36,7 @@ def dashboard():
         classes=queries.classes_today(),
         takings=queries.takings_today(),
         renewals=queries.renewals(),
-        today=today(),
+        today=gym_today(),
         method_labels=METHOD_LABELS,
     )
 

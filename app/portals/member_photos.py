@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import MemberPhotoForm
+from app.accounts.queries import member_or_404
 from app.accounts.services.photos import PhotoError, change_member_photo, remove_member_photo
-from app.attendance.views.staff import staff_member, staff_member_page
+from app.attendance.views.staff import staff_member_page
 from app.core.forms import apply_error
 from app.core.limits import upload_limit
 from app.core.permissions import DESK, roles_required
@@ -28,7 +29,7 @@ def _back(member_id: int):
 @roles_required(*DESK)
 @upload_limit()
 def change(member_id: int):
-    member = staff_member(member_id)
+    member = member_or_404(member_id)
     form = MemberPhotoForm()
     if form.validate_on_submit():
         try:
@@ -46,7 +47,7 @@ def change(member_id: int):
 @bp.post("/<int:member_id>/photo/remove", endpoint="remove")
 @roles_required(*DESK)
 def remove(member_id: int):
-    member = staff_member(member_id)
+    member = member_or_404(member_id)
     try:
         remove_member_photo(member.id, actor=current_user)
     except PhotoError:

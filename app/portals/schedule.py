@@ -21,7 +21,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField
 
 from app.booking.queries.member import member_states
 from app.core.clock import local_date, week_start
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today, gym_zone
 from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
@@ -108,10 +108,6 @@ class ScheduleQuery:
         return day if self.in_reach(day) else None
 
 
-def local_today() -> date:
-    return local_date(utc_now(), gym_zone())
-
-
 def read_query(form: ScheduleFilterForm, options: dict, default_view: str) -> ScheduleQuery:
     """The page's view, day and filters; anything unreadable falls back to its default."""
     form.trainer.choices = [("", _l("All trainers"))] + [
@@ -122,7 +118,7 @@ def read_query(form: ScheduleFilterForm, options: dict, default_view: str) -> Sc
     ]
     trainer_ids = {t.id for t in options["trainers"]}
     class_type_ids = {c.id for c in options["class_types"]}
-    today = local_today()
+    today = gym_today()
     query = ScheduleQuery(
         view=form.view.data if form.view.data in VIEWS else default_view,
         day=today,

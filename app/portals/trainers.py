@@ -6,10 +6,11 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from app.core.clock import week_start
+from app.core.i18n import gym_today
 from app.core.models import utc_now
 from app.core.permissions import TRAINERS, roles_required
 from app.core.urls import external_url
-from app.portals.schedule import REACH, by_day, local_today, week_of
+from app.portals.schedule import REACH, by_day, week_of
 from app.scheduling.models import SessionStatus
 from app.scheduling.queries import SessionFilters, local_range, sessions_between, with_spots
 from app.trainers.queries import trainer_for_user
@@ -30,7 +31,7 @@ def _week_asked(today: date) -> date:
 @roles_required(*TRAINERS)
 def home():
     """My sessions this week (Monday to Sunday, gym time), published or cancelled."""
-    today = local_today()
+    today = gym_today()
     monday = _week_asked(today)
     trainer = trainer_for_user(current_user.id)
     days = []

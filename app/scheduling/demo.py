@@ -2,9 +2,7 @@
 
 from datetime import time, timedelta
 
-from app.core.clock import local_date
-from app.core.i18n import gym_zone
-from app.core.models import utc_now
+from app.core.i18n import gym_today
 from app.scheduling.models import Difficulty
 from app.scheduling.services.catalogue import save_class_type, save_room
 from app.scheduling.services.timetable import save_timetable_entry
@@ -131,7 +129,7 @@ def seed_schedule(admin, trainers: dict) -> int:
             },
             actor=admin,
         )
-    first_day = local_date(utc_now(), gym_zone()) - timedelta(days=7)
+    first_day = gym_today() - timedelta(days=7)
     created = 0
     for class_name, slug, room, weekdays, start in TIMETABLE:
         change = save_timetable_entry(

@@ -12,10 +12,8 @@ from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from app.core.clock import local_date
 from app.core.errors import DomainError
-from app.core.i18n import gym_zone
-from app.core.models import utc_now
+from app.core.i18n import gym_today
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
 from app.settings.services import gym_settings
@@ -147,5 +145,5 @@ def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
 
 def horizon_end(today: date | None = None) -> date:
     """The last day the timetable has sessions for: `schedule_weeks_ahead` from today."""
-    today = today or local_date(utc_now(), gym_zone())
+    today = today or gym_today()
     return today + timedelta(weeks=gym_settings().schedule_weeks_ahead)

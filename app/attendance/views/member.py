@@ -73,8 +73,7 @@ def booking_qr(booking_id: int):
     ensure(scannable(booking, utc_now()))
     response = make_response(qr_png(booking.id))
     response.headers["Content-Type"] = "image/png"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response  # not cached: app.core.headers sends no-store to the signed-in
 
 
 @bp.get("/history")

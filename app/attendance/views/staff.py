@@ -52,6 +52,7 @@ from flask_wtf import FlaskForm
 
 from app.accounts.forms import MemberPhotoForm
 from app.accounts.models import Role, User
+from app.accounts.queries import member_or_404
 from app.attendance import queries, rules, services
 from app.attendance.forms import (
     FAILURES,
@@ -68,6 +69,7 @@ from app.booking.models import Booking
 from app.booking.queries import occupancy
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.i18n import gym_today
 from app.core.inputs import page_arg, parse_id
 from app.core.limits import write_limit
 from app.core.models import utc_now
@@ -85,13 +87,6 @@ scan_log_bp = Blueprint("scan_log", __name__)
 # --- a member's attendance ----------------------------------------------------
 
 profile_bp.context_processor(history_helpers)
-
-
-def staff_member(member_id: int) -> User:
-    """The member with this id; 404 for staff accounts and deleted people."""
-    member = get_or_404(User, member_id)
-    ensure(member.role is Role.MEMBER)
-    return member
 
 
 def staff_member_page(member: User, photo_form=None):
@@ -113,7 +108,7 @@ def staff_member_page(member: User, photo_form=None):
 @profile_bp.get("/members/<int:member_id>/attendance")
 @roles_required(*DESK)
 def member_attendance(member_id: int):
-    return staff_member_page(staff_member(member_id))
+    return staff_member_page(member_or_404(member_id))
 
 
 # --- the scanner --------------------------------------------------------------
@@ -461,7 +456,7 @@ def _search(filters: ScanLogFilterForm) -> queries.ScanSearch:
     """The valid filters; a field with an error counts as blank, the day as today."""
     result = filters.valid("result")
     return queries.ScanSearch(
-        day=filters.valid("day") or queries.today(),
+        day=filters.valid("day") or gym_today(),
         result=ScanResult(result) if result and result != FAILURES else None,
         failures_only=result == FAILURES,
         scanner_id=filters.valid("scanner"),
@@ -479,7 +474,7 @@ def labels():
 def index():
     filters = ScanLogFilterForm(request.args)
     filters.day.validate(filters)  # the device menu offers the devices of that day
-    day = filters.valid("day") or queries.today()
+    day = filters.valid("day") or gym_today()
     filters.scanner.set_options(queries.scanner_options())
     filters.device.choices = [("", _l("All devices"))] + [
         (device, queries.short_device(device)) for device in queries.device_options(day)

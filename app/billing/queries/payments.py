@@ -21,9 +21,9 @@ from app.billing.models import (
     PaymentMethod,
     PaymentStatus,
 )
-from app.core.clock import local_date, local_day_bounds
+from app.core.clock import local_day_bounds
 from app.core.forms import format_money_input
-from app.core.i18n import gym_zone, money, short_datetime
+from app.core.i18n import gym_today, gym_zone, money, short_datetime
 from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.core.search import contains
@@ -35,11 +35,6 @@ PAYMENTS_PER_PAGE = 50
 #: drop-ins are sold for today's classes and those of the next days
 DROP_IN_DAYS = 7
 DROP_IN_SHOWN = 200
-
-
-def today() -> date:
-    """The gym's local date now."""
-    return local_date(utc_now(), gym_zone())
 
 
 def plan_options(kind: PlanKind) -> list[tuple[int, str, dict]]:
@@ -61,7 +56,7 @@ def plan_options(kind: PlanKind) -> list[tuple[int, str, dict]]:
 
 def drop_in_options() -> list[tuple[int, str]]:
     """Published classes that have not ended, from today to DROP_IN_DAYS ahead."""
-    end = local_day_bounds(today() + timedelta(days=DROP_IN_DAYS), gym_zone())[1]
+    end = local_day_bounds(gym_today() + timedelta(days=DROP_IN_DAYS), gym_zone())[1]
     sessions = db.session.scalars(
         select(ClassSession)
         .where(

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from app.billing.queries.payments import today
+from app.core.i18n import gym_today
 from app.core.inputs import page_number
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanInterval
@@ -17,7 +17,7 @@ RECURRING = (PlanInterval.MONTH, PlanInterval.YEAR)
 
 def _renewal_conditions(days: int) -> tuple:
     """(due soon, past due, not followed): memberships to renew at the desk."""
-    start = today()
+    start = gym_today()
     later = aliased(Membership)
     later_plan = aliased(Plan)
     followed = exists().where(

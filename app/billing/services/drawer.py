@@ -20,10 +20,9 @@ from app.billing.models import DrawerCount
 from app.billing.queries.drawer import tally
 from app.billing.services.payments import MAX_PRICE_MINOR, BillingError
 from app.core import audit
-from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.errors import AccessDenied
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
@@ -61,7 +60,7 @@ def count_drawer(day: date, staff_id: int, counted_minor, note: str = "", *, act
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise BillingError(_("Use at most %(max)d characters.", max=NOTE_MAX), field="note")
-    if day > local_date(utc_now(), gym_zone()):
+    if day > gym_today():
         raise BillingError(_("This day has not come yet."))
     try:
         with transaction():

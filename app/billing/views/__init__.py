@@ -42,15 +42,14 @@ def send_pdf(invoice: Invoice, fallback: str):
     except documents.InvoiceRenderError:
         flash(_("This document isn't ready yet. Please try again in a few minutes."), "warning")
         return redirect(fallback)
-    response = send_file(
+    # not cached: the kernel's headers say no-store to whoever is signed in
+    return send_file(
         BytesIO(data),
         mimetype="application/pdf",
         download_name=f"{invoice.label}.pdf",
         as_attachment=False,
         max_age=0,
     )
-    response.headers["Cache-Control"] = "private"
-    return response
 
 
 def edit_billing_profile(user, template: str, done_url: str):

@@ -43,7 +43,7 @@ from app.billing.views import (
 )
 from app.core.errors import DomainError
 from app.core.forms import apply_error
-from app.core.i18n import money
+from app.core.i18n import gym_today, money
 from app.core.idempotency.forms import new_idempotency_key
 from app.core.idempotency.services import IdempotencyError
 from app.core.idempotency.views import idempotent
@@ -224,7 +224,7 @@ def _drawer_pick() -> tuple[DrawerPickForm, int]:
     staff_id = pick.staff.data if not pick.staff.errors and pick.staff.data else current_user.id
     ensure(drawers.may_count(current_user, staff_id))
     if pick.day.errors or not pick.day.data:
-        pick.day.data = queries.today()
+        pick.day.data = gym_today()
     pick.staff.data = staff_id
     return pick, staff_id
 
@@ -257,7 +257,7 @@ def drawer():
         tally=drawer_queries.tally(day, staff_id),
         saved=saved,
         counts=drawer_queries.counts_page(staff_id, page_arg()),
-        is_future=day > queries.today(),
+        is_future=day > gym_today(),
     )
 
 
@@ -275,7 +275,7 @@ def renewals():
         form=form,
         days=days,
         rows=renewals_due(days, page_arg()),
-        today=queries.today(),
+        today=gym_today(),
     )
 
 

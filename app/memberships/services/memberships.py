@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.errors import DomainError
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
@@ -160,7 +159,7 @@ def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = 
     member already has. Queues nothing.
     """
     require_role(actor, *DESK)
-    today = local_date(utc_now(), gym_zone())
+    today = gym_today()
     starts_on = starts_on or today
     if starts_on < today - timedelta(days=BACKDATE_DAYS):
         raise MembershipError(
@@ -245,7 +244,7 @@ def sell_plan(member_id: int, plan_id: int, note: str, *, actor):
     Returns (membership, credit lot or None). Raises MembershipError for a
     non-member or a plan no longer offered. Queues nothing.
     """
-    today = local_date(utc_now(), gym_zone())
+    today = gym_today()
     with transaction():
         member = _member(member_id, lock=True)
         plan = _offered_plan(plan_id)
@@ -338,7 +337,7 @@ def adjust_credits(
     expiry, or taking more than the member has. Queues nothing.
     """
     require_role(actor, *DESK)
-    today = local_date(utc_now(), gym_zone())
+    today = gym_today()
     if amount_cc and amount_cc > 0 and expires_on is not None and expires_on < today:
         raise MembershipError(_("Choose today or a later date."), field="expires_on")
     with transaction():

@@ -19,10 +19,8 @@ from werkzeug.routing import BuildError
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.clock import local_date
 from app.core.db import transaction
-from app.core.i18n import gym_zone
-from app.core.models import utc_now
+from app.core.i18n import gym_today
 from app.core.urls import external_url
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
@@ -45,7 +43,7 @@ def check_renewals(today: date | None = None) -> Counter:
     membership's commit, its `membership_past_due` or `membership_expired`
     email (job notifications.deliver_email) when the member's account is active.
     """
-    today = today or local_date(utc_now(), gym_zone())
+    today = today or gym_today()
     grace = timedelta(days=grace_days())
     candidates = db.session.scalars(
         select(Membership.id)

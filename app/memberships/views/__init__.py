@@ -6,9 +6,7 @@ member's membership and credits page (admins and front desk). `member`
 Both render with `page_labels` in their templates' context.
 """
 
-from app.core.clock import local_date
-from app.core.i18n import gym_zone
-from app.core.models import utc_now
+from app.core.i18n import gym_today
 from app.memberships.forms import (
     ENTRY_LABELS,
     FACILITY_LABELS,
@@ -29,5 +27,5 @@ def page_labels() -> dict:
         "entry_labels": ENTRY_LABELS,
         "facility_labels": FACILITY_LABELS,
         "effective_status": effective_status,
-        "today": local_date(utc_now(), gym_zone()),
+        "today": gym_today(),
     }

@@ -11,13 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app.accounts.models import Role, User
-from app.core.clock import local_date
+from app.accounts.models import User
+from app.accounts.queries import member_or_404
 from app.core.errors import DomainError
 from app.core.forms import apply_error
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today
 from app.core.inputs import page_arg
-from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships import queries
 from app.memberships.forms import AdjustForm, AssignForm, PlanForm
@@ -83,18 +82,11 @@ def _plan_form(plan: Plan | None):
 # ---- a member's membership and credits (admins and front desk) --------------
 
 
-def _member_or_404(user_id: int) -> User:
-    """The member with this id; 404 for staff accounts and deleted people."""
-    member = get_or_404(User, user_id)
-    ensure(member.role is Role.MEMBER)
-    return member
-
-
 def _assign_form() -> AssignForm:
     form = AssignForm()
     form.plan_id.set_options(queries.plan_options())
     if not form.is_submitted():
-        form.starts_on.data = local_date(utc_now(), gym_zone())
+        form.starts_on.data = gym_today()
     return form
 
 
@@ -122,13 +114,13 @@ def _member_page(member: User, *, assign_form=None, adjust_form=None):
 @bp.get("/members/<int:user_id>/membership")
 @roles_required(*DESK)
 def member(user_id: int):
-    return _member_page(_member_or_404(user_id))
+    return _member_page(member_or_404(user_id))
 
 
 @bp.post("/members/<int:user_id>/membership/assign")
 @roles_required(*DESK)
 def assign(user_id: int):
-    member = _member_or_404(user_id)
+    member = member_or_404(user_id)
     form = _assign_form()
     if form.validate_on_submit():
         try:
@@ -146,7 +138,7 @@ def assign(user_id: int):
 @bp.post("/members/<int:user_id>/credits/adjust")
 @roles_required(*DESK)
 def adjust(user_id: int):
-    member = _member_or_404(user_id)
+    member = member_or_404(user_id)
     form = _adjust_form()
     if form.validate_on_submit():
         try:
@@ -168,7 +160,7 @@ def adjust(user_id: int):
 @bp.post("/members/<int:user_id>/memberships/<int:membership_id>/cancel")
 @roles_required(*DESK)
 def cancel(user_id: int, membership_id: int):
-    member = _member_or_404(user_id)
+    member = member_or_404(user_id)
     membership = get_or_404(Membership, membership_id)
     ensure(membership.member_id == member.id)
     if not FlaskForm().validate_on_submit():

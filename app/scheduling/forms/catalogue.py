@@ -12,12 +12,10 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import ColorInput
 
-from app.core.forms import strip
+from app.core.forms import ChoiceField, IdSelectField, strip
 from app.scheduling import queries
 from app.scheduling.forms.fields import (
     LENGTH,
-    ChoiceField,
-    IdSelectField,
     LocalDateField,
     LocalTimeField,
     TagsField,

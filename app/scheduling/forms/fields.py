@@ -27,13 +27,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-# the id fields are the kernel's, shared by every domain's forms
-from app.core.forms import INVALID_ID, ChoiceField, IdSelectField, to_id  # noqa: F401
+from app.core.forms import IdSelectField, to_id
+from app.scheduling.rules import LAST_YEAR
 
 MAX_TAGS = 10
 TAG_MAX_LENGTH = 30
-#: dates outside these years are typos (and would overflow time zone arithmetic)
-FIRST_YEAR, LAST_YEAR = 2000, 2099
+#: dates outside FIRST_YEAR..LAST_YEAR are typos (and would overflow time zone arithmetic)
+FIRST_YEAR = 2000
 WHOLE_NUMBER = _l("Enter a whole number.")
 MAX_CAPACITY = 1000
 CAPACITY_TOO_SMALL = _l("Capacity must be at least 1.")

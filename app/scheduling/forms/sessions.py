@@ -14,15 +14,12 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.clock import local_to_utc, week_start
-from app.core.forms import strip
+from app.core.forms import ChoiceField, IdSelectField, strip
 from app.core.i18n import gym_zone
 from app.scheduling import queries
 from app.scheduling.forms.fields import (
     FIRST_YEAR,
-    LAST_YEAR,
     LENGTH,
-    ChoiceField,
-    IdSelectField,
     LocalDateField,
     LocalTimeField,
     capacity_field,
@@ -30,6 +27,7 @@ from app.scheduling.forms.fields import (
     party_fields,
 )
 from app.scheduling.models import SessionState, SessionStatus
+from app.scheduling.rules import LAST_YEAR
 from app.scheduling.services.sessions import REASON_MAX
 
 STATUS_LABELS = {

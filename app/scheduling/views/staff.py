@@ -17,10 +17,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.clock import local_date, week_start
+from app.core.clock import week_start
 from app.core.errors import DomainError
 from app.core.forms import apply_error
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_today
 from app.core.inputs import page_arg
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, get_or_404, roles_required
@@ -175,7 +175,7 @@ def _entry_form(entry: TimetableEntry | None):
     form = TimetableEntryForm(obj=entry) if request.method == "GET" else TimetableEntryForm()
     form.load_options(entry)
     if entry is None and not form.is_submitted():
-        form.starts_on.data = local_date(utc_now(), gym_zone())
+        form.starts_on.data = gym_today()
     if form.validate_on_submit():
         try:
             change = save_timetable_entry(entry and entry.id, form.values(), actor=current_user)
@@ -213,17 +213,13 @@ def _kept_sessions(entry: TimetableEntry) -> list:
 # ---- single sessions --------------------------------------------------------
 
 
-def _today() -> date:
-    return local_date(utc_now(), gym_zone())
-
-
 @bp.get("/sessions")
 @roles_required(*DESK)
 def sessions():
     filters = SessionFilterForm(request.args)
     filters.load_options()
     if not request.args:
-        filters.date_from.data = _today()  # upcoming classes first
+        filters.date_from.data = gym_today()  # upcoming classes first
     filters.validate()
     page = queries.search_sessions(filters.search(), page_arg())
     return render_template(
@@ -240,7 +236,7 @@ def session_new():
     form = SessionForm()
     form.load_options()
     if not form.is_submitted():
-        form.day.data = _day_from_query() or _today()
+        form.day.data = _day_from_query() or gym_today()
     if form.validate_on_submit():
         try:
             cs = create_session(form.values(), actor=current_user)
@@ -257,7 +253,7 @@ def _day_from_query() -> date | None:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return None
-    return day if day >= _today() else None
+    return day if day >= gym_today() else None
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -358,7 +354,7 @@ def calendar():
     filters = CalendarFilterForm(request.args)
     filters.load_options()
     filters.validate()
-    today = local_date(utc_now(), gym_zone())
+    today = gym_today()
     monday = parse_week(request.args.get("week"), today)
     chosen = SessionFilters(
         trainer_id=None if filters.trainer.errors else filters.trainer.data,
