@@ -246,6 +246,8 @@ GET_EXPECTED = {
     "attendance_member.booking_qr": MEMBER_ONLY,
     "attendance_member.history": MEMBER_ONLY,
     "attendance_profile.member_attendance": DESK,
+    #: the desk's member search (results page and type-ahead partials)
+    "member_search.index": DESK,
     #: the desk's photo of a member, posted from the attendance page
     "member_photos.change": everyone(405),
     "member_photos.remove": everyone(405),

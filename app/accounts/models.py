@@ -5,11 +5,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import str_enum, utc_now
 from app.core.roles import Role
+from app.core.search import digits, fold
 from app.extensions import db
 
 
@@ -48,6 +49,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: name, email and phone digits folded for search ("juan perez|juan@x.mx|5512"),
+    #: set on every insert and update by `_fill_search_text`, never by hand
+    search_text: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     #: the sign-in this request belongs to (not a column): set at sign-in and
     #: by the user loader, written into the session and remember-me cookies
@@ -73,11 +77,29 @@ class User(UserMixin, db.Model):
         """A member's account that has not been deleted."""
         return self.role is Role.MEMBER and self.deleted_at is None
 
+    @property
+    def member_number(self) -> str:
+        """The short number the desk reads out and types: "0042" for id 42."""
+        return f"{self.id:04d}" if self.id else ""
+
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+def search_text_of(name: str | None, email: str | None, phone: str | None) -> str:
+    """What `User.search_text` holds for these values (the migration copies it)."""
+    return "|".join((fold(name), fold(email), digits(phone)))[:500]
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fill_search_text(_mapper, _connection, user: User) -> None:
+    # a mapper event, not each service: the demo loader and the test factories
+    # add users directly, and no write of a name can forget it
+    user.search_text = search_text_of(user.name, user.email, user.phone)
 
 
 class EndedSignIn(db.Model):

@@ -29,26 +29,34 @@ REFUND_LABELS = {
 
 
 class StaffBookForm(FlaskForm):
+    """Names one member: the type-ahead fills `member` with the picked member's
+    email; without script an ambiguous entry comes back with `member_candidates`
+    listed, each a radio button (`member_pick`) carrying that email."""
+
     member = StringField(
         _l("Member"),
         validators=[
             DataRequired(_l("Enter the member's email or name.")),
             Length(max=254, message=_l("Use at most %(max)d characters.")),
         ],
-        description=_l("Their email, or their name as on their account."),
+        description=_l("Their name, email, phone or member number."),
     )
+    member_pick = HiddenField(validators=[Optional(), Length(max=254)])
 
     #: the member the search named, once `validate()` passed
     member_user = None
+    #: the members an ambiguous entry matched (MemberResult rows), to pick from
+    member_candidates: list = []
 
     def validate_member(self, field):
-        user, matched = find_member(field.data or "")
-        if user is None and matched:
-            raise ValidationError(
-                _l("More than one member matches. Enter their email to pick one.")
-            )
+        if self.member_pick.data:  # a candidate's radio button wins over the text
+            field.data = self.member_pick.data
+        user, matches = find_member(field.data or "")
+        if user is None and matches:
+            self.member_candidates = matches
+            raise ValidationError(_l("More than one member matches. Pick one below."))
         if user is None:
-            raise ValidationError(_l("No active member has that email or name."))
+            raise ValidationError(_l("No active member has that name, email or number."))
         self.member_user = user
 
 

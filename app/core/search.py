@@ -1,4 +1,8 @@
-"""Free-text filters for list pages."""
+"""Free-text filters for list pages, and the folding that makes them ignore
+accents and case on every database (SQLite's lower() knows only ASCII)."""
+
+import re
+import unicodedata
 
 from sqlalchemy import ColumnElement
 
@@ -9,3 +13,17 @@ def contains(column, text: str) -> ColumnElement[bool]:
     """`column LIKE %text%`, with `%` and `_` in `text` matching only themselves."""
     escaped = text.replace(ESCAPE, ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape=ESCAPE)
+
+
+def fold(text: str | None) -> str:
+    """`text` lower-cased, accents dropped, spaces collapsed: "  Juán  PÉREZ" is
+    "juan perez". Stored folded and searched folded, so the database compares
+    plain ASCII-ish text and needs no collation or extension."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def digits(text: str | None) -> str:
+    """Only the digits of `text`: "+52 (55) 1234-5678" is "525512345678"."""
+    return re.sub(r"\D", "", text or "")

@@ -233,3 +233,65 @@ def current_memberships(member_id: int, today: date) -> list[Membership]:
             .order_by(Membership.period_end.desc())
         )
     )
+
+
+# ---- asked by the desk's member search ------------------------------------------
+
+
+@dataclass
+class PlanBadge:
+    """The plan a search result shows: its name and today's status."""
+
+    plan_name: str
+    status: MembershipStatus
+
+
+def plan_badges(member_ids: list[int], today: date | None = None) -> dict[int, PlanBadge]:
+    """{member id: the plan `member_snapshot` would call theirs}, in one statement
+    whatever the number of members; members who never had a plan are absent."""
+    if not member_ids:
+        return {}
+    today = today or gym_today()
+    recent = (
+        select(
+            Membership.id,
+            func.row_number()
+            .over(
+                partition_by=Membership.member_id,
+                order_by=(Membership.period_start.desc(), Membership.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Membership.member_id.in_(member_ids))
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Membership)
+        .join(recent, recent.c.id == Membership.id)
+        .where(recent.c.rank <= MEMBERSHIPS_SHOWN)
+        .order_by(Membership.member_id, Membership.period_start.desc(), Membership.id.desc())
+    ).all()
+    by_member: dict[int, list[Membership]] = {}
+    for membership in rows:
+        by_member.setdefault(membership.member_id, []).append(membership)
+    return {member_id: _badge(memberships, today) for member_id, memberships in by_member.items()}
+
+
+def _badge(recent: list[Membership], today: date) -> PlanBadge:
+    # the same choice as member_snapshot: unlimited, active, latest end first
+    statuses = {m.id: effective_status(m, today) for m in recent}
+    holding = [
+        m
+        for m in recent
+        if m.period_start <= today
+        and (m.covers(today) or statuses[m.id] is MembershipStatus.PAST_DUE)
+    ]
+    holding.sort(
+        key=lambda m: (
+            m.plan.kind is not PlanKind.UNLIMITED,
+            statuses[m.id] is not MembershipStatus.ACTIVE,
+            -m.period_end.toordinal(),
+        )
+    )
+    main = holding[0] if holding else recent[0]
+    return PlanBadge(plan_name=main.plan.name, status=statuses[main.id])

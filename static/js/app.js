@@ -80,3 +80,43 @@ function applyColours() {
 }
 document.addEventListener("DOMContentLoaded", applyColours);
 document.addEventListener("htmx:afterSwap", applyColours);
+
+// The member search's drop-downs (header box, staff forms' member pickers).
+// Picking a row of a form's picker fills the field with the member's email,
+// which names exactly one member; Escape or a click elsewhere closes them,
+// and the arrow keys move between the search box and its rows.
+function closeMemberMatches(except) {
+  document.querySelectorAll(".member-matches").forEach((box) => {
+    if (box !== except) box.replaceChildren();
+  });
+}
+document.addEventListener("click", (event) => {
+  const pick = event.target.closest("[data-member-pick]");
+  if (pick) {
+    const input = document.getElementById(pick.dataset.memberField);
+    if (input) {
+      input.value = pick.dataset.memberPick;
+      input.focus();
+    }
+    closeMemberMatches();
+    return;
+  }
+  if (!event.target.closest(".member-matches")) closeMemberMatches();
+});
+document.addEventListener("keydown", (event) => {
+  const scope = event.target.closest && event.target.closest(".member-picker, .member-search-box");
+  if (!scope) return;
+  const box = scope.querySelector(".member-matches");
+  const rows = box ? Array.from(box.querySelectorAll(".list-group-item")) : [];
+  if (event.key === "Escape" && rows.length) {
+    event.preventDefault();
+    closeMemberMatches();
+    scope.querySelector("input[data-hx-get]")?.focus();
+  } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && rows.length) {
+    event.preventDefault();
+    const at = rows.indexOf(document.activeElement);
+    const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    if (next < 0) scope.querySelector("input[data-hx-get]")?.focus();
+    else rows[Math.min(next, rows.length - 1)].focus();
+  }
+});

@@ -334,7 +334,7 @@ def test_walk_in_of_an_unknown_member_is_a_field_error(door, client, login):
     response = walk_in(client, cs, "nobody@example.com")
 
     assert response.status_code == 200
-    assert field_error(response, "member") == "No active member has that email or name."
+    assert field_error(response, "member") == "No active member has that name, email or number."
 
 
 def test_walk_in_with_nothing_typed_asks_for_the_member(door, client, login):

@@ -168,7 +168,11 @@ def test_drop_in_refused_when_the_class_is_full(till, client, desk, db):
 
 
 BAD_INPUT = [
-    ({"member": "nobody@example.com"}, "member", "No active member has that email or name."),
+    (
+        {"member": "nobody@example.com"},
+        "member",
+        "No active member has that name, email or number.",
+    ),
     ({"method": "online"}, "method", "Choose how they pay."),
     ({"kind": "gift"}, "kind", "Choose what is sold."),
     ({"plan_id": ""}, "plan_id", "Choose a plan."),

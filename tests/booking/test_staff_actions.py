@@ -120,20 +120,20 @@ def test_booking_someone_who_is_not_an_active_member_is_a_field_error(
     response = book(as_desk, cs, typed)
 
     assert response.status_code == 200
-    assert field_error(response, "member") == "No active member has that email or name."
+    assert field_error(response, "member") == "No active member has that name, email or number."
     assert count(db, Booking) == 0
 
 
-def test_booking_a_name_two_members_share_asks_for_the_email(db, desk, as_desk):
+def test_booking_a_name_two_members_share_lists_them_to_pick(db, desk, as_desk):
     cs = desk.session()
-    desk.member(credits=5, name="Sam Torres")
-    desk.member(credits=5, name="Sam Torres")
+    first = desk.member(credits=5, name="Sam Torres")
+    second = desk.member(credits=5, name="Sam Torres")
 
     response = book(as_desk, cs, "sam torres")
 
-    assert field_error(response, "member") == (
-        "More than one member matches. Enter their email to pick one."
-    )
+    assert field_error(response, "member") == "More than one member matches. Pick one below."
+    page = response.get_data(as_text=True)
+    assert f'value="{first.email}"' in page and f'value="{second.email}"' in page
     assert count(db, Booking) == 0
 
 

@@ -1,4 +1,5 @@
-"""Read-side queries for the staff booking tools: a session's roster, member search.
+"""Read-side queries for the staff booking tools: a session's roster, and the
+member search behind every staff form that takes a member.
 
 The roster runs a fixed number of statements whatever the number of people:
 one each for confirmed bookings, live holds and the waitlist, every row with
@@ -9,19 +10,28 @@ same rules as `occupancy.taken` (confirmed bookings plus live holds).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import Role, User, UserStatus
+from app.accounts.models import User
+from app.accounts.queries import (
+    MAX_SEARCH_LENGTH,
+    MEMBER_SEARCH_LIMIT,
+    member_number_in,
+    search_members,
+)
 from app.booking.models import WAITLIST_OPEN, Booking, BookingStatus, Hold, WaitlistEntry
 from app.booking.policy import cancel_terms
 from app.booking.queries.occupancy import live_hold_filter
-from app.core.search import contains
+from app.core.search import fold
 from app.extensions import db
+from app.memberships.forms import STATUS_LABELS as MEMBERSHIP_STATUS_LABELS
+from app.memberships.models import MembershipStatus
+from app.memberships.queries import plan_badges
 from app.scheduling.models import ClassSession, SessionStatus
 
-#: a search matching more members than this is ambiguous either way
-MEMBER_MATCH_LIMIT = 5
+#: candidates a staff form lists when the name it was given is ambiguous
+MEMBER_MATCH_LIMIT = 8
 
 
 @dataclass
@@ -109,39 +119,56 @@ def _minutes_until(instant: datetime, now: datetime) -> int:
     return max(int(-(-seconds // 60)), 1)
 
 
-def members_matching(text: str) -> list[User]:
-    """Active members whose email is `text`, or whose name contains it.
+@dataclass
+class MemberResult:
+    """A member as the desk's search shows them: enough to pick the right "Juan"."""
 
-    At most MEMBER_MATCH_LIMIT + 1, exact email or name matches first.
-    """
-    text = " ".join(text.split()).lower()
-    if not text:
-        return []
-    exact = or_(func.lower(User.email) == text, func.lower(User.name) == text)
-    query = (
-        select(User)
-        .where(
-            User.role == Role.MEMBER,
-            User.status == UserStatus.ACTIVE,
-            User.deleted_at.is_(None),
-            or_(exact, contains(func.lower(User.name), text)),
+    user: User
+    plan_name: str | None
+    #: today's status of that plan (MembershipStatus), and its words
+    plan_status: MembershipStatus | None
+    status_label: str | None
+
+
+def member_results(text: str, limit: int = MEMBER_SEARCH_LIMIT) -> list[MemberResult]:
+    """`search_members` with each member's plan: two statements whatever the count.
+
+    At most `limit + 1` rows, so a page can say there are more."""
+    users = search_members(text, limit)
+    badges = plan_badges([user.id for user in users])
+    results = []
+    for user in users:
+        badge = badges.get(user.id)
+        results.append(
+            MemberResult(
+                user=user,
+                plan_name=badge.plan_name if badge else None,
+                plan_status=badge.status if badge else None,
+                status_label=str(MEMBERSHIP_STATUS_LABELS[badge.status]) if badge else None,
+            )
         )
-        .order_by(exact.desc(), func.lower(User.name), User.id)
-        .limit(MEMBER_MATCH_LIMIT + 1)
-    )
-    return list(db.session.scalars(query))
+    return results
 
 
-def find_member(text: str) -> tuple[User | None, int]:
-    """The one member `text` names, else (None, how many matched).
+def find_member(text: str) -> tuple[User | None, list[MemberResult]]:
+    """The one member `text` names, else (None, the members it matches).
 
-    An exact email or full name wins over partial name matches; two members
-    with the same full name need their email.
+    An exact email or member number ("0042") names one member, so does a
+    full name only one member has, or a search with a single match. Two
+    members with the same full name come back as candidates to pick from.
     """
-    text = " ".join(text.split()).lower()
-    matches = members_matching(text)
-    exact = [user for user in matches if text in (user.email, user.name.lower())]
-    candidates = exact or matches
-    if len(candidates) == 1:
-        return candidates[0], 1
-    return None, len(candidates)
+    text = text[:MAX_SEARCH_LENGTH]
+    matches = member_results(text, MEMBER_MATCH_LIMIT)
+    needle, number = fold(text), member_number_in(text)
+    exact = [
+        row
+        for row in matches
+        if row.user.id == number or needle in (row.user.email, fold(row.user.name))
+    ]
+    by_key = [row for row in exact if row.user.id == number or row.user.email == needle]
+    for candidates in (by_key, exact, matches):
+        if len(candidates) == 1:
+            return candidates[0].user, candidates
+        if candidates:
+            return None, candidates
+    return None, []
