@@ -18,7 +18,8 @@ MEMBER_SEARCH_LIMIT = 20
 MAX_SEARCH_LENGTH = 100
 #: "42", "0042", "No. 0042", "#42", "N.º 42": a member number
 _NUMBER = re.compile(r"^(?:no\.?|n\.?o\.?|#)?\s*0*(\d{1,9})$")
-#: fewer digits than this are not searched in phone numbers
+#: a phone number as typed: digits and the usual punctuation, 3 digits at least
+_PHONE = re.compile(r"^[\d\s()+./-]+$")
 _PHONE_MIN_DIGITS = 3
 
 
@@ -73,7 +74,7 @@ def search_members(text: str, limit: int = MEMBER_SEARCH_LIMIT) -> list[User]:
     if not needle:
         return []
     matches = [contains(User.search_text, needle)]
-    phone = digits(text)
+    phone = digits(text) if _PHONE.match(text) else ""
     if len(phone) >= _PHONE_MIN_DIGITS and phone != needle:
         matches.append(contains(User.search_text, phone))
     number = member_number_in(text)
