@@ -16,11 +16,16 @@ def contains(column, text: str) -> ColumnElement[bool]:
 
 
 def fold(text: str | None) -> str:
-    """`text` lower-cased, accents dropped, spaces collapsed: "  Juán  PÉREZ" is
-    "juan perez". Stored folded and searched folded, so the database compares
-    plain ASCII-ish text and needs no collation or extension."""
+    """`text` lower-cased, accents and control characters (NUL) dropped, spaces
+    collapsed: "  Juán  PÉREZ" is "juan perez". Stored folded and searched
+    folded, so the database compares plain text and needs no collation or
+    extension."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = "".join(
+        char
+        for char in decomposed
+        if not unicodedata.combining(char) and unicodedata.category(char) not in ("Cc", "Cf")
+    )
     return " ".join(bare.casefold().split())
 
 

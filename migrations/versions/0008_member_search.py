@@ -22,7 +22,11 @@ depends_on = None
 def _fold(text):
     # a frozen copy of app.core.search.fold, as it was when this ran
     decomposed = unicodedata.normalize('NFKD', text or '')
-    bare = ''.join(char for char in decomposed if not unicodedata.combining(char))
+    bare = ''.join(
+        char
+        for char in decomposed
+        if not unicodedata.combining(char) and unicodedata.category(char) not in ('Cc', 'Cf')
+    )
     return ' '.join(bare.casefold().split())
 
 
