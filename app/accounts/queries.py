@@ -3,7 +3,7 @@ loader of a member by id."""
 
 import re
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, or_, select
 
 from app.accounts.models import Role, User, UserStatus
 from app.core.inputs import page_number
@@ -41,15 +41,9 @@ def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):
             query = query.where(User.status == UserStatus(status))
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
-    if q:
-        needle = q.strip().lower()
-        query = query.where(
-            or_(
-                contains(User.email, needle),
-                contains(func.lower(User.name), needle),
-                contains(User.phone, needle),
-            )
-        )
+    needle = fold(q[:MAX_SEARCH_LENGTH])
+    if needle:  # accents and case do not matter, as in the desk's member search
+        query = query.where(or_(contains(User.search_text, needle), contains(User.phone, needle)))
     query = query.order_by(User.created_at.desc(), User.id.desc())
     return db.paginate(query, page=page_number(page), per_page=PER_PAGE, error_out=False)
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role, User, UserStatus, search_text_of
-from app.accounts.queries import member_number_in, search_members
+from app.accounts.queries import member_number_in, search_members, search_users
 from app.accounts.services.accounts import update_account
 from app.core.models import utc_now
 
@@ -113,3 +113,9 @@ def test_search_text_follows_a_profile_change(db, factories):
 
 def test_search_text_of_folds_each_part():
     assert search_text_of("  Zoë  Ñúñez ", "Z@X.MX", None) == "zoe nunez|z@x.mx|"
+
+
+def test_admin_people_list_search_ignores_accents_too(db, factories):
+    jose = factories.member(name="José Núñez")
+
+    assert list(search_users(q="JOSE NUNEZ").items) == [jose]
