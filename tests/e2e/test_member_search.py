@@ -64,3 +64,25 @@ def test_without_script_the_search_is_a_results_page(new_context):
 
     expect(page).to_have_url(re.compile(r"/admin/members\?q=jua"))
     expect(page.locator("[data-testid=member-results] a").first).to_contain_text("Ju")
+
+
+def test_an_ambiguous_name_on_the_payment_form_lists_members_to_pick(new_context, screenshot):
+    page = new_context().new_page()
+    sign_in(page, DESK)
+    page.goto("/admin/billing/payments/new")
+
+    page.locator("#member").fill("juan")
+    page.locator("#payment-form button[type=submit]").click()
+
+    candidates = page.locator("[data-testid=member-candidates] input[type=radio]")
+    expect(candidates.first).to_be_visible()
+    assert candidates.count() >= 2
+    violations = run_axe(page)
+    assert violations == [], describe(violations)
+    screenshot(page)
+    email = candidates.nth(1).get_attribute("value")
+    page.locator("[data-testid=member-candidates] label").nth(1).click()
+    page.locator("#payment-form button[type=submit]").click()
+
+    expect(page.locator("#member")).to_have_value(email)
+    expect(page.locator("#member-error")).to_have_count(0)
