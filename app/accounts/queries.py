@@ -14,8 +14,8 @@ from app.extensions import db
 PER_PAGE = 25
 #: the most members a search returns; more means "type more"
 MEMBER_SEARCH_LIMIT = 20
-#: longer searches are cut: no name, email or phone is longer
-MAX_SEARCH_LENGTH = 100
+#: longer searches are cut: no email (254) or name is longer
+MAX_SEARCH_LENGTH = 254
 #: "42", "0042", "No. 0042", "#42", "N.º 42": a member number
 _NUMBER = re.compile(r"^(?:no\.?|n\.?o\.?|#)?\s*0*(\d{1,9})$")
 #: a phone number as typed: digits and the usual punctuation, 3 digits at least
