@@ -170,3 +170,11 @@ def test_query_count_does_not_grow_with_results(db, as_desk, factories):
         with_plan(db, factories.member(name=f"Rosa {number}"), plan_name=f"Plan {number}")
 
     assert _count(as_desk, db, f"{PAGE}?q=rosa") == few
+
+
+def test_a_member_with_a_photo_shows_it_as_the_thumbnail(as_desk, factories):
+    factories.member(name="Juan Foto", photo_path="photos/abc123.jpg")
+
+    html = page_text(as_desk.get(f"{PAGE}?q=juan"))
+
+    assert '<img class="avatar avatar-md" src="/files/photos/abc123.jpg"' in html
