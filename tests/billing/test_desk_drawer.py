@@ -189,9 +189,7 @@ def _counts(db):
     ]
 
 
-def test_a_refund_on_a_later_day_leaves_the_counted_day_as_counted(
-    till, clock, db, client, login
-):
+def test_a_refund_on_a_later_day_leaves_the_counted_day_as_counted(till, clock, db, client, login):
     """Cash taken on day 1 and counted; another admin refunds it on day 2:
     day 1 keeps its count, and the cash leaves the refunder's day-2 drawer."""
     taker, refunder = till.admin(), till.admin()
