@@ -158,3 +158,33 @@ def test_order_page_and_credits_page_show_the_same_expiry_near_midnight(
     assert shown == "Mar 2, 2026"  # 31 Jan + 30 days
     assert f"Valid until {shown}" in credits_page
     assert "Mar 3, 2026" not in order_page
+
+
+def test_shop_offers_renew_only_when_the_plan_is_due(client, factories, login, memberships, clock):
+    clock(NOON)
+    member, due = factories.member(), factories.member()
+    plan = memberships.plan(name="Mensual")
+    memberships.membership(member, plan, starts_on=date(2026, 1, 31))  # ends 27 Feb
+    memberships.membership(due, plan, starts_on=date(2026, 1, 7))  # ends 6 Feb
+
+    login(member)
+    far = client.get("/app/shop").get_data(as_text=True)
+    login(due)
+    near = client.get("/app/shop").get_data(as_text=True)
+
+    assert 'id="renew-title"' not in far and "Mensual" in far
+    assert 'id="renew-title"' in near
+
+
+def test_renewals_due_list_marks_a_complimentary_membership(
+    client, factories, login, memberships, clock
+):
+    clock(NOON)
+    member = factories.member()
+    memberships.membership(member, memberships.plan(), starts_on=date(2026, 1, 7), reason="Prize")
+    login(factories.front_desk())
+
+    page = client.get("/admin/billing/renewals").get_data(as_text=True)
+
+    assert member.name in page and 'data-testid="complimentary"' in page
+    assert "Prize" not in page  # the reason lives on the member's page
