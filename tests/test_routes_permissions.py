@@ -145,7 +145,7 @@ GET_EXPECTED = {
     "memberships_admin.plan_new": ADMIN_ONLY,
     "memberships_admin.plan_edit": ADMIN_ONLY,
     "memberships_admin.member": DESK,
-    "memberships_admin.assign": everyone(405),
+    "memberships_admin.grant": everyone(405),
     "memberships_admin.adjust": everyone(405),
     "memberships_admin.cancel": everyone(405),
     #: the signed-in member's own membership and credits
@@ -284,7 +284,8 @@ POST_ONLY = {
     "booking_staff.book": {"admin", "front_desk"},
     "booking_staff.cancel": {"admin", "front_desk"},
     "booking_staff.no_show": {"admin", "front_desk"},
-    "memberships_admin.assign": {"admin", "front_desk"},
+    #: a complimentary plan is the admin's alone; the desk sells through billing
+    "memberships_admin.grant": {"admin"},
     "memberships_admin.adjust": {"admin", "front_desk"},
     "memberships_admin.cancel": {"admin", "front_desk"},
     # --- check-in: the scanner and kiosk ---

@@ -1,5 +1,9 @@
 """The demo gym's plans, and memberships for about 40 of its 60 members
-(one of them past due, for the desk's renewals list)."""
+(one of them past due, for the desk's renewals list).
+
+The members joined before the gym used Cupo: their memberships were paid in
+the old system, so they come in as complimentary grants saying so (nothing
+in Cupo is ever "paid" without a payment and its invoice)."""
 
 import random
 from datetime import date, timedelta
@@ -11,7 +15,11 @@ from app.core.i18n import gym_today
 from app.extensions import db
 from app.memberships.models import CC, Plan, PlanInterval, PlanKind
 from app.memberships.rules import grace_days, plan_period
-from app.memberships.services.memberships import BACKDATE_DAYS, assign_membership, save_plan
+from app.memberships.services.memberships import (
+    BACKDATE_DAYS,
+    grant_complimentary,
+    save_plan,
+)
 from app.memberships.services.renewals import check_renewals
 
 #: name, kind, interval, price (minor units), credits, days, perks, facilities, description
@@ -65,6 +73,8 @@ WITH_MEMBERSHIP = 40
 #: the member (by position among the 40) whose monthly plan ended unpaid
 PAST_DUE_INDEX = WITH_MEMBERSHIP - 1
 PAST_DUE_PLAN = "Ilimitado mensual"
+#: the reason on the demo's memberships (the gym's language)
+MIGRATED_REASON = "Pagado en el sistema anterior, antes de usar Cupo"
 
 
 def seed_memberships(admin: User, rng: random.Random) -> int:
@@ -113,7 +123,9 @@ def seed_memberships(admin: User, rng: random.Random) -> int:
         if index == PAST_DUE_INDEX:
             name = PAST_DUE_PLAN
             starts_on = lapsed_start(plans[name], today)
-        assign_membership(member.id, plans[name].id, starts_on=starts_on, actor=admin)
+        grant_complimentary(
+            member.id, plans[name].id, MIGRATED_REASON, starts_on=starts_on, actor=admin
+        )
     check_renewals(today)
     return len(members)
 

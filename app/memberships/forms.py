@@ -213,10 +213,22 @@ class PlanForm(FlaskForm):
         }
 
 
-class AssignForm(FlaskForm):
-    plan_id = IdSelectField(_l("Plan"), invalid_message=_l("Choose a plan on sale."))
+class GrantForm(FlaskForm):
+    """An admin gives a plan or pack free: the reason is required."""
+
+    plan_id = IdSelectField(_l("Plan or pack"), invalid_message=_l("Choose a plan on sale."))
     starts_on = LocalDateField(
         _l("Starts on"), validators=[InputRequired(_l("Enter the first day."))]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(_l("Say why this is given free.")),
+            Length(max=REASON_MAX, message=LENGTH),
+        ],
+        filters=[strip],
+        description=_l("For example: prize of the summer challenge. Staff see it."),
+        render_kw={"rows": 2},
     )
 
 

@@ -81,13 +81,19 @@ class Membership(db.Model):
     period_start: Mapped[date]
     period_end: Mapped[date]
     renews_on: Mapped[date | None]
-    #: how it was paid until billing exists, e.g. "paid at desk"
+    #: how it was paid, e.g. "paid, see invoice" (the invoice has the details)
     payment_note: Mapped[str] = mapped_column(String(120), default="")
+    #: why an admin gave it free; None when it was paid for
+    complimentary_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     cancelled_at: Mapped[datetime | None]
 
     plan: Mapped[Plan] = relationship(lazy="joined", innerjoin=True)
     member = relationship("User")
+
+    @property
+    def is_complimentary(self) -> bool:
+        return self.complimentary_reason is not None
 
     def covers(self, day: date) -> bool:
         return (
@@ -119,6 +125,12 @@ class CreditLot(db.Model):
     remaining_cc: Mapped[int]
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: why an admin gave a pack free; None when it was paid for (or adjusted)
+    complimentary_reason: Mapped[str | None] = mapped_column(String(300))
+
+    @property
+    def is_complimentary(self) -> bool:
+        return self.complimentary_reason is not None
 
 
 class EntryKind(enum.Enum):

@@ -12,8 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import User
 from app.core import signals
-from app.core.clock import local_date
-from app.core.i18n import gym_today, gym_zone
+from app.core.i18n import gym_today
 from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.extensions import db
@@ -26,7 +25,7 @@ from app.memberships.models import (
     Plan,
     PlanKind,
 )
-from app.memberships.rules import effective_status, grace_ends_on
+from app.memberships.rules import effective_status, grace_ends_on, renewal_due
 
 #: entries per page on the credit pages; memberships and lots shown at most
 ENTRIES_PER_PAGE, MEMBERSHIPS_SHOWN, LOTS_SHOWN = 25, 12, 50
@@ -59,11 +58,6 @@ def live_lots(member_id: int) -> list[CreditLot]:
             .limit(LOTS_SHOWN)
         )
     )
-
-
-def valid_until(instant: datetime) -> date:
-    """The last local day an expiry instant still covers."""
-    return local_date(instant - timedelta(microseconds=1), gym_zone())
 
 
 @dataclass
@@ -138,6 +132,8 @@ class Snapshot:
     balance_cc: int = 0
     #: while past due: the last day the member may still book with it
     grace_until: date | None = None
+    #: whether there is something to renew (see `rules.renewal_due`)
+    renewal_due: bool = False
 
 
 def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
@@ -167,6 +163,12 @@ def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
         perks += [p for p in membership.plan.perks if p not in perks]
         entitlements += [e for e in membership.plan.entitlements if e not in entitlements]
     status = statuses[main.id] if main else None
+    followed = main is not None and any(
+        m.plan.kind is main.plan.kind
+        and m.period_start > main.period_end
+        and statuses[m.id] in (MembershipStatus.ACTIVE, MembershipStatus.PAST_DUE)
+        for m in recent
+    )
     return Snapshot(
         membership=main,
         status=status,
@@ -175,6 +177,7 @@ def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
         entitlements=entitlements,
         balance_cc=ledger.balance(member_id),
         grace_until=grace_ends_on(main) if status is MembershipStatus.PAST_DUE else None,
+        renewal_due=main is not None and renewal_due(main, status, today, followed=followed),
     )
 
 

@@ -8,7 +8,7 @@ apart from each of them.
 import calendar
 from datetime import date, datetime, timedelta
 
-from app.core.clock import local_day_bounds
+from app.core.clock import local_date, local_day_bounds
 from app.core.i18n import gym_zone
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanInterval, PlanKind
 
@@ -37,6 +37,40 @@ def plan_period(plan: Plan, starts_on: date) -> tuple[date, date | None]:
 def end_of_day(day: date) -> datetime:
     """The UTC instant a local day ends (the next local midnight)."""
     return local_day_bounds(day, gym_zone())[1]
+
+
+def last_valid_day(expires_at: datetime) -> date:
+    """The last local day an expiry instant still covers: the inverse of
+    `end_of_day`. Every page shows a credit lot's expiry through this (the
+    `valid_until` filter): formatted as a date, the instant itself is the
+    next local midnight and reads one day late."""
+    return local_date(expires_at - timedelta(microseconds=1), gym_zone())
+
+
+# ---- renewing -------------------------------------------------------------------
+
+#: how many days before its end a renewing plan offers "Renew" to its member
+RENEWAL_NOTICE_DAYS = 7
+
+
+def renewal_due(
+    membership: Membership, status: MembershipStatus, today: date, *, followed: bool = False
+) -> bool:
+    """Whether the member has something to renew: a monthly or yearly unlimited
+    plan still on sale, not cancelled nor already followed by a later period,
+    that is past due, expired, or ends within RENEWAL_NOTICE_DAYS."""
+    plan = membership.plan
+    if followed or plan.kind is not PlanKind.UNLIMITED or not plan.is_active:
+        return False
+    if plan.interval not in (PlanInterval.MONTH, PlanInterval.YEAR):
+        return False
+    if status in (MembershipStatus.PAST_DUE, MembershipStatus.EXPIRED):
+        return True
+    return (
+        status is MembershipStatus.ACTIVE
+        and membership.renews_on is not None
+        and membership.period_end <= today + timedelta(days=RENEWAL_NOTICE_DAYS)
+    )
 
 
 # ---- the renewal grace --------------------------------------------------------

@@ -12,6 +12,7 @@ from app.core.forms import apply_error
 from app.core.limits import upload_limit
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
+from app.memberships.queries import member_snapshot
 
 bp = Blueprint("members", __name__, url_prefix="/app")
 
@@ -19,11 +20,13 @@ bp = Blueprint("members", __name__, url_prefix="/app")
 @bp.get("/")
 @roles_required(*MEMBERS)
 def home():
-    """Greets the member; their next class comes first, QR and all, for the door."""
+    """Greets the member; their next class comes first, QR and all, for the door.
+    The shop card says what the member can do there: join, renew or top up."""
     now = utc_now()
     booking = next_booking(current_user.id, now)
     card = checkin_pass(booking, now) if booking is not None else None
-    return render_template("portals/members/home.html", card=card)
+    snapshot = member_snapshot(current_user.id)
+    return render_template("portals/members/home.html", card=card, snapshot=snapshot)
 
 
 def _profile_page(photo_form=None):

@@ -32,8 +32,8 @@ def _sell(till, actor, method, price_minor, tendered_minor=None):
 @pytest.fixture
 def day_of_sales(till, clock):
     """Luis took 300 + 150 cash (change given on one), a card payment and
-    some cash yesterday; one of today's cash payments and yesterday's are
-    refunded today. Ana took 70 cash."""
+    some cash yesterday; the admin refunds one of today's cash payments and
+    voids yesterday's, today, from their own drawer. Ana took 70 cash."""
     luis, ana, admin = till.desk(), till.desk(), till.admin()
     clock(NOW - timedelta(days=1))
     yesterday = _sell(till, luis, PaymentMethod.CASH, 5_000, 5_000)
@@ -50,8 +50,15 @@ def day_of_sales(till, clock):
 def test_expected_cash_is_cash_taken_minus_cash_refunded_that_day(day_of_sales):
     tally = drawer_queries.tally(TODAY, day_of_sales["luis"].id)
     assert (tally.taken_minor, tally.taken_count) == (45_000, 2)
-    assert (tally.returned_minor, tally.returned_count) == (20_000, 2)
-    assert tally.expected_minor == 25_000
+    assert (tally.returned_minor, tally.returned_count) == (0, 0)  # the admin gave it back
+    assert tally.expected_minor == 45_000
+    refunder = drawer_queries.tally(TODAY, day_of_sales["admin"].id)
+    assert (refunder.taken_minor, refunder.returned_minor, refunder.returned_count) == (
+        0,
+        20_000,
+        2,
+    )
+    assert refunder.expected_minor == -20_000
     assert drawer_queries.tally(TODAY, day_of_sales["ana"].id).expected_minor == 7_000
     assert (
         drawer_queries.tally(TODAY - timedelta(days=1), day_of_sales["luis"].id).expected_minor
@@ -62,16 +69,16 @@ def test_expected_cash_is_cash_taken_minus_cash_refunded_that_day(day_of_sales):
 def test_count_saves_expected_counted_and_difference_and_is_audited(day_of_sales, db):
     luis = day_of_sales["luis"]
 
-    count = drawer.count_drawer(TODAY, luis.id, 24_000, "Faltan 10", actor=luis)
+    count = drawer.count_drawer(TODAY, luis.id, 44_000, "Faltan 10", actor=luis)
 
     assert (count.expected_minor, count.counted_minor, count.difference_minor) == (
-        25_000,
-        24_000,
+        45_000,
+        44_000,
         -1_000,
     )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "drawer.counted"))
     assert entry.before is None
-    assert entry.after["counted_minor"] == 24_000 and entry.after["expected_minor"] == 25_000
+    assert entry.after["counted_minor"] == 44_000 and entry.after["expected_minor"] == 45_000
 
 
 def test_recount_updates_the_same_row_with_before_and_after(day_of_sales, db):
@@ -124,15 +131,15 @@ def test_page_shows_the_tally_and_saves_a_count(day_of_sales, client, login, db)
     login(luis)
 
     page = page_text(client.get(DRAWER))
-    assert "MX$450.00" in page and "MX$200.00" in page and "MX$250.00" in page
+    assert "MX$450.00" in page and "MX$0.00" in page and "MX$200.00" not in page
 
-    response = post_form(client, DRAWER, {"counted": "260.00", "note": ""})
+    response = post_form(client, DRAWER, {"counted": "460.00", "note": ""})
 
     assert response.status_code == 303
     page = page_text(client.get(response.location))
     assert "Drawer count saved." in page and "MX$10.00 over" in page
     count = db.session.scalar(select(DrawerCount).execution_options(populate_existing=True))
-    assert (count.staff_id, count.day, count.counted_minor) == (luis.id, TODAY, 26_000)
+    assert (count.staff_id, count.day, count.counted_minor) == (luis.id, TODAY, 46_000)
 
 
 def test_page_shows_a_bad_count_as_a_field_error(day_of_sales, client, login, db):
@@ -168,3 +175,62 @@ def test_admin_counts_anyones_drawer(day_of_sales, client, login, db):
         0,
     )
     assert "Exact" in page_text(client.get(url))
+
+
+# ---- a refund after the count -----------------------------------------------------
+
+
+def _counts(db):
+    return [
+        (c.day, c.staff_id, c.expected_minor, c.counted_minor, c.difference_minor)
+        for c in db.session.scalars(
+            select(DrawerCount).order_by(DrawerCount.id).execution_options(populate_existing=True)
+        )
+    ]
+
+
+def test_a_refund_on_a_later_day_leaves_the_counted_day_as_counted(till, clock, db, client, login):
+    """Cash taken on day 1 and counted; another admin refunds it on day 2:
+    day 1 keeps its count, and the cash leaves the refunder's day-2 drawer."""
+    taker, refunder = till.admin(), till.admin()
+    day_1, day_2 = TODAY, TODAY + timedelta(days=1)
+    clock(NOW)
+    sold = _sell(till, taker, PaymentMethod.CASH, 12_000, 20_000)
+    drawer.count_drawer(day_1, taker.id, 11_500, "Short 5", actor=taker)
+    counted = _counts(db)
+    assert counted == [(day_1, taker.id, 12_000, 11_500, -500)]
+    login(taker)
+    day_1_url = f"{DRAWER}?day={day_1.isoformat()}&staff={taker.id}"
+    before = client.get(day_1_url).get_data(as_text=True)
+
+    clock(NOW + timedelta(days=1))
+    refund_payment(sold.id, "Returned the mat", actor=refunder)
+
+    assert _counts(db) == counted
+    assert drawer_queries.tally(day_1, taker.id).expected_minor == 12_000
+    assert drawer_queries.tally(day_2, taker.id).returned_minor == 0
+    out = drawer_queries.tally(day_2, refunder.id)
+    assert (out.taken_minor, out.returned_minor, out.returned_count) == (0, 12_000, 1)
+    assert out.expected_minor == -12_000
+    after = client.get(day_1_url).get_data(as_text=True)
+    assert after == before
+    assert "changed since the count" not in after
+    login(refunder)
+    day_2_page = client.get(f"{DRAWER}?day={day_2.isoformat()}&staff={refunder.id}")
+    assert 'data-testid="returned">−MX$120.00<' in day_2_page.get_data(as_text=True)
+
+
+def test_a_counted_day_shows_its_counted_difference_when_cash_comes_in_later(
+    day_of_sales, till, db, client, login
+):
+    """The day's tally may grow after the count (a later sale the same day);
+    the count keeps its own expected cash and difference, and says so."""
+    luis = day_of_sales["luis"]
+    drawer.count_drawer(TODAY, luis.id, 45_000, actor=luis)
+    _sell(till, luis, PaymentMethod.CASH, 1_000, 1_000)
+    login(luis)
+
+    page = page_text(client.get(DRAWER))
+
+    assert 'data-testid="difference">' in page and "Exact" in page
+    assert "The expected cash changed since the count (MX$450.00 then)." in page

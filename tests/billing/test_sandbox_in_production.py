@@ -89,7 +89,7 @@ def test_production_refuses_the_sandbox_checkout(closed, db, member_and_plan):
     assert fresh(db, Order, order.id).status is OrderStatus.OPEN
     assert counts(db)["payments"] == 0
     with prod.test_request_context(), pytest.raises(SandboxError):
-        charge(order.gateway_ref, "4242424242424242", member_id=member.id)
+        charge(order.gateway_ref, "4242424242424242", "12/30", member_id=member.id)
     assert counts(db)["payments"] == 0
 
 

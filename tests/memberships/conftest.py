@@ -7,7 +7,7 @@ import pytest
 
 from app.memberships import ledger
 from app.memberships.models import CC, LotSource, PlanInterval, PlanKind
-from app.memberships.services.memberships import assign_membership, save_plan
+from app.memberships.services.memberships import grant_complimentary, save_plan
 
 _numbers = itertools.count(1)
 
@@ -41,9 +41,11 @@ class Memberships:
         values.update(kind=PlanKind.CREDITS, interval=PlanInterval.NONE)
         return self.plan(credits_cc=credits * CC, valid_days=days, **values)
 
-    def membership(self, member=None, plan=None, **kwargs):
+    def membership(self, member=None, plan=None, reason="Test grant", **kwargs):
+        """A complimentary grant by an admin (the paid way is billing's)."""
         member = member or self.factories.member()
-        return assign_membership(member.id, (plan or self.plan()).id, actor=self.admin, **kwargs)
+        plan_id = (plan or self.plan()).id
+        return grant_complimentary(member.id, plan_id, reason, actor=self.admin, **kwargs)
 
     def lot(self, member, credits_cc: int, expires_at: datetime | None = None):
         from app.core.db import transaction

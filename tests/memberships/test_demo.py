@@ -33,3 +33,14 @@ def test_demo_sells_four_plans_and_gives_forty_members_a_membership(app, db):
     assert snapshot.membership.plan.name == "Ilimitado mensual"
     assert unlimited_membership_on(member1.id, snapshot.membership.period_start) is not None
     assert check_ledger() == []
+    # nothing is "paid" without a payment: paid ones have an invoice line, the rest
+    # are complimentary with a reason
+    from app.billing.models import InvoiceLine
+
+    invoiced = select(InvoiceLine.membership_id).where(InvoiceLine.membership_id.is_not(None))
+    unpaid = db.session.scalars(
+        select(Membership).where(
+            Membership.id.not_in(invoiced), Membership.complimentary_reason.is_(None)
+        )
+    ).all()
+    assert unpaid == []

@@ -193,16 +193,17 @@ def test_a_membership_a_later_one_took_over_expires_silently(db, till, clock, la
     assert "membership_past_due" not in emails_of(db, member)
 
 
-def test_a_past_due_membership_replaced_at_the_desk_expires_silently(
+def test_a_past_due_membership_replaced_by_a_grant_expires_silently(
     db, till, clock, lapsing, outbox
 ):
-    from app.memberships.services.memberships import assign_membership
+    from app.memberships.services.memberships import grant_complimentary
 
     member, membership = lapsing
     clock(on(JAN_1))
     check_renewals()
     clock(on(date(2027, 1, 3)))
-    assign_membership(member.id, till.unlimited_plan(name="Anual").id, actor=till.desk())
+    plan = till.unlimited_plan(name="Anual")
+    grant_complimentary(member.id, plan.id, "Loyalty", actor=till.admin())
     clock(on(JAN_6))
     outbox.clear()
 

@@ -28,8 +28,8 @@ from app.memberships.rules import add_months
 from app.memberships.services.memberships import (
     MembershipError,
     adjust_credits,
-    assign_membership,
     cancel_membership,
+    grant_complimentary,
     save_plan,
 )
 
@@ -155,7 +155,7 @@ def test_save_plan_is_refused_to_anyone_but_an_admin(db, factories, role):
     assert db.session.scalar(select(Plan.id)) is None
 
 
-# ---- assigning --------------------------------------------------------------
+# ---- complimentary grants ---------------------------------------------------
 
 
 def test_add_months_keeps_the_day_inside_short_months():
@@ -164,26 +164,86 @@ def test_add_months_keeps_the_day_inside_short_months():
     assert add_months(date(2026, 11, 15), 2) == date(2027, 1, 15)
 
 
-def test_assign_unlimited_monthly_plan_covers_one_month_paid_at_desk(
+def test_grant_unlimited_monthly_plan_covers_one_month_complimentary(
     db, factories, memberships, frozen
 ):
-    desk = factories.front_desk()
+    admin = factories.admin()
     member = factories.member()
-    plan = memberships.plan()
+    plan = memberships.plan(name="Mensual")
 
-    membership = assign_membership(member.id, plan.id, actor=desk)
+    membership = grant_complimentary(
+        member.id, plan.id, "  Prize of the\nsummer challenge ", actor=admin
+    )
 
     stored = db.session.get(Membership, membership.id, populate_existing=True)
     assert stored.status is MembershipStatus.ACTIVE
     assert (stored.period_start, stored.period_end) == (TODAY, date(2026, 2, 27))
     assert stored.renews_on == date(2026, 2, 28)
-    assert stored.payment_note == "paid at desk"
+    assert stored.complimentary_reason == "Prize of the summer challenge"
+    assert stored.is_complimentary and stored.payment_note == ""
     assert db.session.scalar(select(CreditLot.id).where(CreditLot.member_id == member.id)) is None
+    [entry] = _actions(db, "membership.granted")
+    assert entry.actor_id == admin.id
+    assert (entry.after["plan_id"], entry.after["plan"]) == (plan.id, "Mensual")
+    assert entry.after["reason"] == "Prize of the summer challenge"
+    assert _actions(db, "membership.assigned") == []
+
+
+def test_grant_of_a_pack_marks_its_credit_lot_complimentary(db, factories, memberships, frozen):
+    member = factories.member()
+
+    memberships.membership(
+        member, memberships.pack(credits=5, days=30), reason="Sorry for the leak"
+    )
+
+    [lot] = db.session.scalars(select(CreditLot).where(CreditLot.member_id == member.id))
+    assert lot.complimentary_reason == "Sorry for the leak" and lot.is_complimentary
+    assert lot.granted_cc == 500
+
+
+def test_grant_is_refused_to_the_front_desk(db, factories, memberships):
+    plan = memberships.plan()
+
+    with pytest.raises(AccessDenied):
+        grant_complimentary(factories.member().id, plan.id, "Friend", actor=factories.front_desk())
+
+    assert db.session.scalar(select(Membership.id)) is None
+    assert _actions(db, "membership.granted") == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "Say why this is given free."),
+        (" \t\n ", "Say why this is given free."),
+        (None, "Say why this is given free."),
+        ("x" * 301, "Use at most 300 characters."),
+    ],
+)
+def test_grant_needs_a_short_reason(db, factories, memberships, reason, message):
+    plan = memberships.pack()
+    member = factories.member()
+
+    with pytest.raises(MembershipError) as caught:
+        grant_complimentary(member.id, plan.id, reason, actor=memberships.admin)
+
+    assert (str(caught.value), caught.value.field) == (message, "reason")
+    assert db.session.scalar(select(Membership.id)) is None
+    assert db.session.scalar(select(CreditLot.id)) is None
+
+
+def test_a_sold_plan_is_not_complimentary(db, factories, memberships, frozen):
+    from app.memberships.services.memberships import sell_plan
+
+    member = factories.member()
+    membership, _lot = sell_plan(member.id, memberships.plan().id, "paid, see invoice", actor=None)
+
+    assert membership.complimentary_reason is None and not membership.is_complimentary
     [entry] = _actions(db, "membership.assigned")
-    assert entry.actor_id == desk.id and entry.after["plan_id"] == plan.id
+    assert "reason" not in entry.after
 
 
-def test_assign_yearly_plan_covers_one_year(db, factories, memberships, frozen):
+def test_grant_yearly_plan_covers_one_year(db, factories, memberships, frozen):
     plan = memberships.plan(interval=PlanInterval.YEAR)
 
     membership = memberships.membership(plan=plan, starts_on=date(2026, 3, 1))
@@ -191,7 +251,7 @@ def test_assign_yearly_plan_covers_one_year(db, factories, memberships, frozen):
     assert (membership.period_end, membership.renews_on) == (date(2027, 2, 28), date(2027, 3, 1))
 
 
-def test_assign_credit_pack_grants_a_lot_expiring_at_the_end_of_its_last_day(
+def test_grant_credit_pack_grants_a_lot_expiring_at_the_end_of_its_last_day(
     db, factories, memberships, frozen
 ):
     member = factories.member()
@@ -212,27 +272,27 @@ def test_assign_credit_pack_grants_a_lot_expiring_at_the_end_of_its_last_day(
     assert check_ledger() == []
 
 
-def test_assign_refuses_a_plan_no_longer_on_sale(db, factories, memberships):
+def test_grant_refuses_a_plan_no_longer_on_sale(db, factories, memberships):
     plan = memberships.plan(is_active=False)
     member = factories.member()
 
     with pytest.raises(MembershipError) as caught:
-        assign_membership(member.id, plan.id, actor=memberships.admin)
+        grant_complimentary(member.id, plan.id, "Prize", actor=memberships.admin)
 
     assert (str(caught.value), caught.value.field) == ("This plan is no longer offered.", "plan_id")
     assert db.session.scalar(select(Membership.id)) is None
 
 
-def test_assign_refuses_a_staff_account(db, factories, memberships):
+def test_grant_refuses_a_staff_account(db, factories, memberships):
     plan = memberships.plan()
 
     with pytest.raises(MembershipError) as caught:
-        assign_membership(factories.trainer().id, plan.id, actor=memberships.admin)
+        grant_complimentary(factories.trainer().id, plan.id, "Prize", actor=memberships.admin)
 
     assert str(caught.value) == "This person is not a member."
 
 
-def test_assign_refuses_a_second_unlimited_plan_for_the_same_dates(
+def test_grant_refuses_a_second_unlimited_plan_for_the_same_dates(
     db, factories, memberships, frozen
 ):
     member = factories.member()
@@ -245,7 +305,7 @@ def test_assign_refuses_a_second_unlimited_plan_for_the_same_dates(
     assert len(list(db.session.scalars(select(Membership.id)))) == 1
 
 
-def test_assign_allows_the_next_month_and_packs_next_to_an_unlimited_plan(
+def test_grant_allows_the_next_month_and_packs_next_to_an_unlimited_plan(
     db, factories, memberships, frozen
 ):
     member = factories.member()
@@ -264,7 +324,7 @@ def test_assign_allows_the_next_month_and_packs_next_to_an_unlimited_plan(
         (date(2027, 2, 1), "A membership can start at most 365 days ahead."),
     ],
 )
-def test_assign_refuses_a_start_date_out_of_range(
+def test_grant_refuses_a_start_date_out_of_range(
     db, factories, memberships, frozen, starts_on, message
 ):
     with pytest.raises(MembershipError) as caught:
@@ -273,11 +333,11 @@ def test_assign_refuses_a_start_date_out_of_range(
     assert (str(caught.value), caught.value.field) == (message, "starts_on")
 
 
-def test_assign_is_refused_to_a_trainer(db, factories, memberships):
+def test_grant_is_refused_to_a_trainer(db, factories, memberships):
     plan = memberships.plan()
 
     with pytest.raises(AccessDenied):
-        assign_membership(factories.member().id, plan.id, actor=factories.trainer())
+        grant_complimentary(factories.member().id, plan.id, "Prize", actor=factories.trainer())
 
     assert db.session.scalar(select(Membership.id)) is None
 

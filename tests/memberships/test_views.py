@@ -1,5 +1,6 @@
 """The plan, membership and credit pages, for staff and for members."""
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select, text
@@ -149,61 +150,102 @@ def test_staff_member_page_is_404_for_staff_accounts_and_unknown_ids(client, fac
     assert client.get("/admin/members/999999/membership").status_code == 404
 
 
-def test_front_desk_assigns_a_pack_and_sees_the_credits(
+def test_admin_gives_a_pack_free_and_every_page_says_complimentary(
     client, db, factories, login, memberships, clock
 ):
     clock(NOON)
     member = factories.member()
     pack = memberships.pack(name="Paquete 10", credits=10, days=60)
-    login(factories.front_desk())
+    login(factories.admin())
     path = f"/admin/members/{member.id}/membership"
 
     response = post_form(
         client,
-        f"{path}/assign",
-        {"plan_id": str(pack.id), "starts_on": "2026-01-31"},
+        f"{path}/complimentary",
+        {"plan_id": str(pack.id), "starts_on": "2026-01-31", "reason": "Raffle <b>winner</b>"},
         token_from=path,
     )
 
     assert response.status_code == 302 and response.location == path
     membership = db.session.scalar(select(Membership).where(Membership.member_id == member.id))
-    assert membership.payment_note == "paid at desk"
+    assert membership.complimentary_reason == "Raffle <b>winner</b>"
     assert ledger.balance(member.id) == 1000
     page = client.get(path)
     body = page_text(page)
-    assert flashes(page) == ["Plan assigned, paid at the desk."]
+    assert flashes(page) == ["Complimentary plan given."]
     assert "10 credits" in body and "Valid until Apr 1, 2026" in body
-    assert "Paid at the desk" in body
+    assert b'data-testid="complimentary-reason">Raffle &lt;b&gt;winner&lt;/b&gt;<' in page.data
+    assert b"<b>winner" not in page.data
+    login(member)
+    for member_path in ("/app/membership", "/app/credits"):
+        mine = client.get(member_path)
+        assert b'data-testid="complimentary"' in mine.data, member_path
+        assert "Raffle" not in page_text(mine), member_path  # the reason is for staff
 
 
-def test_assign_form_shows_field_errors(client, db, factories, login, memberships, clock):
+def test_front_desk_cannot_give_a_plan_free_and_is_sent_to_sell_it(
+    client, db, factories, login, memberships, clock
+):
     clock(NOON)
     member = factories.member()
-    off_sale = memberships.plan(is_active=False)
+    pack = memberships.pack()
     login(factories.front_desk())
     path = f"/admin/members/{member.id}/membership"
 
+    response = post_form(
+        client,
+        f"{path}/complimentary",
+        {"plan_id": str(pack.id), "starts_on": "2026-01-31", "reason": "Friend"},
+        token_from=path,
+    )
+
+    assert response.status_code == 403
+    assert db.session.scalar(select(Membership.id)) is None
+    page = client.get(path)
+    assert b"/complimentary" not in page.data
+    assert f"/payments/new?member={member.id}".encode() in page.data
+    assert "online payment" not in page_text(page)
+
+
+def test_grant_form_shows_field_errors(client, db, factories, login, memberships, clock):
+    clock(NOON)
+    member = factories.member()
+    off_sale = memberships.plan(is_active=False)
+    login(factories.admin())
+    path = f"/admin/members/{member.id}/membership"
+
     bad_date = post_form(
-        client, f"{path}/assign", {"plan_id": "", "starts_on": "someday"}, token_from=path
+        client,
+        f"{path}/complimentary",
+        {"plan_id": "", "starts_on": "someday", "reason": ""},
+        token_from=path,
     )
     old = post_form(
         client,
-        f"{path}/assign",
-        {"plan_id": str(memberships.plan().id), "starts_on": "2025-01-01"},
+        f"{path}/complimentary",
+        {"plan_id": str(memberships.plan().id), "starts_on": "2025-01-01", "reason": "Gift"},
         token_from=path,
     )
     hidden = post_form(
         client,
-        f"{path}/assign",
-        {"plan_id": str(off_sale.id), "starts_on": "2026-01-31"},
+        f"{path}/complimentary",
+        {"plan_id": str(off_sale.id), "starts_on": "2026-01-31", "reason": "Gift"},
+        token_from=path,
+    )
+    long_reason = post_form(
+        client,
+        f"{path}/complimentary",
+        {"plan_id": str(memberships.plan().id), "starts_on": "2026-01-31", "reason": "x" * 301},
         token_from=path,
     )
 
     assert bad_date.status_code == 200
     assert field_error(bad_date, "starts_on") == "Enter a date."
     assert field_error(bad_date, "plan_id") == "Choose a plan on sale."
+    assert field_error(bad_date, "reason") == "Say why this is given free."
     assert field_error(old, "starts_on") == "A membership can start at most 31 days ago."
     assert field_error(hidden, "plan_id") == "Choose a plan on sale."
+    assert field_error(long_reason, "reason") == "Use at most 300 characters."
     assert db.session.scalar(select(Membership.id)) is None
 
 
@@ -342,7 +384,8 @@ def test_member_sees_their_snapshot(client, db, factories, login, memberships, c
     body = page_text(client.get("/app/membership"))
 
     assert "Ilimitado mensual" in body and "Active" in body
-    assert "Feb 28, 2026" in body  # renews on
+    assert "Ends on Feb 27, 2026" in " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    assert "Renews on" not in body  # nothing charges the member by itself
     assert "Free assessment" in body and "Sauna" in body
     assert "2.5 credits" in body
 

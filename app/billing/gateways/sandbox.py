@@ -6,7 +6,8 @@ does: a signed webhook event POSTed to `/billing/webhooks/sandbox`, sent by
 a job through the app's whole HTTP stack (httpx's WSGI transport: no
 network, but routing, signature checks and the CSRF exemption run for real).
 
-Test cards (spaces and dashes are ignored; any expiry and CVC):
+Test cards (spaces and dashes are ignored; any CVC, and an expiry in MM/YY
+form that has not passed, as a real gateway asks):
 
     4242 4242 4242 4242  the payment succeeds
     4000 0000 0000 0002  the card is declined
@@ -15,7 +16,8 @@ Test cards (spaces and dashes are ignored; any expiry and CVC):
                          (every minute) sends payment.succeeded once it has been
                          pending for SANDBOX_SETTLE_SECONDS (30 by default)
 
-Any other number is "not a test card" (a field error on the checkout page).
+Any other number is "not a test card" (a field error on the checkout page),
+and so is an expired card or an expiry that is not a real MM/YY date.
 
 It is on while the config's SANDBOX_GATEWAY is (default on in development
 and tests, off in production; a staging install turns it on). Off, it takes
@@ -29,7 +31,7 @@ import json
 import logging
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import httpx
@@ -51,6 +53,7 @@ from app.billing.gateways import (
 from app.billing.models import Order, OrderStatus, WebhookEvent
 from app.core.db import transaction
 from app.core.errors import DomainError
+from app.core.i18n import gym_today
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db
@@ -61,6 +64,10 @@ NAME = "sandbox"
 SIGNATURE_HEADER = "Cupo-Signature"
 WEBHOOK_PATH = f"/billing/webhooks/{NAME}"
 DEFAULT_SETTLE_SECONDS = 30
+#: MM/YY, ASCII digits only; a card is valid through the end of its month
+EXPIRY = re.compile(r"^\s*([0-9]{2})\s*/\s*([0-9]{2})\s*$", re.ASCII)
+#: no card is issued for longer than this many years
+MAX_EXPIRY_YEARS = 20
 
 #: card number → (event type, decline reason code)
 TEST_CARDS = {
@@ -101,6 +108,25 @@ def new_ref() -> str:
 
 def card_digits(number: str) -> str:
     return re.sub(r"[\s-]", "", number or "")
+
+
+def expiry_error(text: str | None, today: date) -> str | None:
+    """Why a card's MM/YY expiry is refused (malformed, a month that does
+    not exist, a year no card is issued for, or already past), or None.
+
+    A rule only: raises nothing, queues nothing.
+    """
+    match = EXPIRY.match(text or "")
+    if match is None:
+        return _("Use the form MM/YY.")
+    month, year = int(match.group(1)), 2000 + int(match.group(2))
+    if not 1 <= month <= 12:
+        return _("Enter a month from 01 to 12.")
+    if (year, month) < (today.year, today.month):
+        return _("This card has expired.")
+    if year > today.year + MAX_EXPIRY_YEARS:
+        return _("Enter the expiry date printed on the card.")
+    return None
 
 
 class SandboxGateway:
@@ -150,14 +176,15 @@ def event_body(order: Order, event_type: str, reason: str = "", event_id: str = 
     )
 
 
-def charge(ref: str, card_number: str, *, member_id: int) -> str:
+def charge(ref: str, card_number: str, expiry: str, *, member_id: int) -> str:
     """The member paid at the sandbox checkout with a test card.
 
     Records the outcome and returns the event type it will deliver. Raises
-    SandboxError for an unknown card (field "card_number"), an unknown
+    SandboxError for an unknown card (field "card_number"), an expired card
+    or a malformed expiry (field "expiry", see `expiry_error`), an unknown
     checkout or another member's, an order that is not waiting for payment,
-    or when the sandbox is off. Queues `billing.sandbox_deliver` with the
-    signed event's body after commit.
+    or when the sandbox is off; nothing is charged then. Queues
+    `billing.sandbox_deliver` with the signed event's body after commit.
     """
     if not enabled():
         raise SandboxError(_("We couldn't find this checkout."))
@@ -166,6 +193,9 @@ def charge(ref: str, card_number: str, *, member_id: int) -> str:
         raise SandboxError(
             _("This is not a test card. Use one of the numbers listed."), field="card_number"
         )
+    refused = expiry_error(expiry, gym_today())
+    if refused:
+        raise SandboxError(refused, field="expiry")
     event_type, reason = outcome
     with transaction():
         order = _checkout_order(ref, member_id)

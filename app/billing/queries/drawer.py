@@ -21,7 +21,8 @@ class Tally:
     #: cash payments recorded that day
     taken_minor: int
     taken_count: int
-    #: cash handed back that day for credit notes of the person's cash payments
+    #: cash the person handed back that day: the credit notes they issued for
+    #: cash payments, whoever took them and on whatever day
     returned_minor: int
     returned_count: int
 
@@ -47,8 +48,8 @@ def tally(day: date, staff_id: int) -> Tally:
         .where(
             Invoice.kind == InvoiceKind.CREDIT_NOTE,
             Invoice.issued_on == day,
+            Invoice.issued_by_id == staff_id,
             Payment.method == PaymentMethod.CASH,
-            Payment.recorded_by_id == staff_id,
         )
     ).one()
     return Tally(taken, taken_count, returned, returned_count)

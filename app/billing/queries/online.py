@@ -17,11 +17,13 @@ from app.core.inputs import page_number
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CreditLot, Membership, Plan, PlanKind
+from app.memberships.queries import member_snapshot
 
 
 @dataclass
 class Shelf:
-    """What the shop shows: the member's current unlimited plan first."""
+    """What the shop shows: the member's plan first when it is due for
+    renewal (`rules.renewal_due`), then the other plans and the packs."""
 
     current_plan: Plan | None
     plans: list[Plan]
@@ -36,14 +38,8 @@ def shelf(member_id: int) -> Shelf:
             .order_by(Plan.price_minor, Plan.name)
         )
     )
-    current = db.session.scalar(
-        select(Plan)
-        .join(Membership, Membership.plan_id == Plan.id)
-        .where(Membership.member_id == member_id, Plan.kind == PlanKind.UNLIMITED)
-        .where(Plan.is_active.is_(True))
-        .order_by(Membership.period_end.desc())
-        .limit(1)
-    )
+    snapshot = member_snapshot(member_id)
+    current = snapshot.membership.plan if snapshot.renewal_due else None
     plans = [p for p in active if p.kind is PlanKind.UNLIMITED and p is not current]
     return Shelf(
         current_plan=current,

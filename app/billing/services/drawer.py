@@ -3,10 +3,11 @@ and what they counted.
 
 The rule, kept simple on purpose: a person's drawer for a local day expects
 the cash payments they recorded that day (the amount, not what was handed
-over: the change went back), minus the cash payments they recorded (on any
-day) that a credit note issued that day refunded or voided, since that money
-is handed back from the drawer. Card, transfer and online payments never
-touch it.
+over: the change went back), minus the cash they handed back that day: the
+credit notes they issued that day refunding or voiding a cash payment, taken
+on any day by anyone. So a refund lands in the drawer it comes out of, and a
+day already counted keeps its count: nothing done on a later day changes its
+expected cash. Card, transfer and online payments never touch it.
 """
 
 from datetime import date

@@ -25,6 +25,7 @@ from app.billing.views import (
     profiles_bp,
     send_pdf,
 )
+from app.core.forms import apply_error
 from app.core.idempotency.views import idempotent
 from app.core.inputs import page_arg
 from app.core.limits import write_limit
@@ -143,12 +144,9 @@ def sandbox_checkout(ref: str):
     form = CardForm()
     if form.validate_on_submit():
         try:
-            charge(ref, form.card_number.data, member_id=current_user.id)
+            charge(ref, form.card_number.data, form.expiry.data, member_id=current_user.id)
         except SandboxError as exc:
-            if exc.field == "card_number":
-                form.card_number.errors.append(str(exc))
-            else:
-                form.form_errors.append(str(exc))
+            apply_error(form, exc)
         else:
             return redirect(back, code=303)
     return render_template(

@@ -1,7 +1,8 @@
 """Membership operations shared by staff pages, billing and jobs.
 
 Each write is one transaction with its permission check and audit entry:
-the plan catalogue (admins), assigning, selling and cancelling memberships,
+the plan catalogue (admins), complimentary grants (admins), selling (for
+billing) and cancelling memberships,
 and adjusting credits (admins and the front desk, who sell packs at the
 desk). Credit pack purchases and adjustments go through `ledger`, inside the
 same transaction. None of them queues a job or an email.
@@ -45,7 +46,8 @@ PLAN_FIELDS = [
     "entitlements",
     "is_active",
 ]
-PAYMENT_AT_DESK = "paid at desk"
+#: the longest reason for a complimentary grant
+REASON_MAX = 300
 #: how far back staff may date a membership they enter late, and how far ahead
 BACKDATE_DAYS, AHEAD_DAYS = 31, 365
 MAX_PACK_DAYS = 3660
@@ -149,16 +151,27 @@ def _member(member_id: int, *, lock: bool = False) -> User:
     return member
 
 
-def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = None, actor):
-    """Give a member a plan, paid at the desk; admins and front desk.
+def grant_complimentary(
+    member_id: int, plan_id: int, reason: str, *, starts_on: date | None = None, actor
+):
+    """Give a member a plan or pack free, with the reason why; admins only.
 
-    A credit pack also grants its credits (one lot, expiring at the end of
-    the pack's last day) in the same transaction. Raises AccessDenied for
-    anyone else, MembershipError for a non-member, a plan no longer offered,
-    a start date out of range, or an unlimited plan overlapping one the
-    member already has. Queues nothing.
+    Anything else a member holds was paid for: the desk sells through the
+    billing services (invoice, drawer). The reason is kept on the membership
+    (and a pack's credit lot) and in the `membership.granted` audit entry,
+    and every page showing them says "Complimentary". A credit pack also
+    grants its credits (one lot, expiring at the end of the pack's last day)
+    in the same transaction. Raises AccessDenied for anyone but an admin,
+    MembershipError for a missing or too long reason, a non-member, a plan
+    no longer offered, a start date out of range, or an unlimited plan
+    overlapping one the member already has. Queues nothing.
     """
-    require_role(actor, *DESK)
+    require_role(actor, *ADMIN)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise MembershipError(_("Say why this is given free."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise MembershipError(_("Use at most %(max)d characters.", max=REASON_MAX), field="reason")
     today = gym_today()
     starts_on = starts_on or today
     if starts_on < today - timedelta(days=BACKDATE_DAYS):
@@ -172,7 +185,7 @@ def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = 
             field="starts_on",
         )
     with transaction():
-        member = _member(member_id, lock=True)  # one assignment per member at a time
+        member = _member(member_id, lock=True)  # one grant per member at a time
         plan = _offered_plan(plan_id)
         ends_on, _renews_on = plan_period(plan, starts_on)
         if plan.kind is PlanKind.UNLIMITED and _overlapping_unlimited(
@@ -182,7 +195,9 @@ def assign_membership(member_id: int, plan_id: int, *, starts_on: date | None = 
                 _("This member already has an unlimited membership for these dates."),
                 field="starts_on",
             )
-        membership, _lot = _grant_plan(member, plan, starts_on, PAYMENT_AT_DESK, actor=actor)
+        membership, _lot = _grant_plan(
+            member, plan, starts_on, "", actor=actor, complimentary_reason=reason
+        )
     return membership
 
 
@@ -193,8 +208,17 @@ def _offered_plan(plan_id: int) -> Plan:
     return plan
 
 
-def _grant_plan(member: User, plan: Plan, starts_on: date, note: str, *, actor):
-    """Write the membership (and a pack's lot) and its audit entry."""
+def _grant_plan(
+    member: User,
+    plan: Plan,
+    starts_on: date,
+    note: str,
+    *,
+    actor,
+    complimentary_reason: str | None = None,
+):
+    """Write the membership (and a pack's lot) and its audit entry:
+    `membership.granted` for a complimentary one, else `membership.assigned`."""
     ends_on, renews_on = plan_period(plan, starts_on)
     membership = Membership(
         member_id=member.id,
@@ -204,6 +228,7 @@ def _grant_plan(member: User, plan: Plan, starts_on: date, note: str, *, actor):
         period_end=ends_on,
         renews_on=renews_on,
         payment_note=note,
+        complimentary_reason=complimentary_reason,
     )
     db.session.add(membership)
     db.session.flush()
@@ -218,19 +243,22 @@ def _grant_plan(member: User, plan: Plan, starts_on: date, note: str, *, actor):
             actor=actor,
             reason=plan.name,
         )
-    audit.record(
-        "membership.assigned",
-        membership,
-        actor=actor,
-        after={
-            "member_id": member.id,
-            "plan_id": plan.id,
-            "period_start": starts_on.isoformat(),
-            "period_end": ends_on.isoformat(),
-            "payment_note": note,
-            "credits_cc": lot.granted_cc if lot else 0,
-        },
-    )
+        lot.complimentary_reason = complimentary_reason
+    after = {
+        "member_id": member.id,
+        "plan_id": plan.id,
+        "plan": plan.name,
+        "period_start": starts_on.isoformat(),
+        "period_end": ends_on.isoformat(),
+        "credits_cc": lot.granted_cc if lot else 0,
+    }
+    if complimentary_reason is None:
+        after["payment_note"] = note
+        action = "membership.assigned"
+    else:
+        after["reason"] = complimentary_reason
+        action = "membership.granted"
+    audit.record(action, membership, actor=actor, after=after)
     return membership, lot
 
 

@@ -1,8 +1,9 @@
 """The back office's plan and membership pages (`memberships_admin`, /admin).
 
 The plan catalogue (admins) and a member's membership and credits page
-(admins and front desk: they assign plans, cancel memberships and adjust
-credits). Also the `credits` and `valid_until` template filters, for every
+(admins and front desk: they cancel memberships and adjust credits, and
+sell plans through the billing desk's payment page; only admins give a plan
+or pack free, with a reason). Also the `credits` and `valid_until` template filters, for every
 page of the app.
 """
 
@@ -19,9 +20,10 @@ from app.core.i18n import gym_today
 from app.core.inputs import page_arg
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships import queries
-from app.memberships.forms import AdjustForm, AssignForm, PlanForm
+from app.memberships.forms import AdjustForm, GrantForm, PlanForm
 from app.memberships.ledger import format_credits
 from app.memberships.models import Membership, Plan
+from app.memberships.rules import last_valid_day
 from app.memberships.services import memberships as services
 from app.memberships.views import page_labels
 
@@ -36,9 +38,11 @@ def credits_filter(amount_cc: int) -> str:
 
 @bp.app_template_filter("valid_until")
 def valid_until_filter(instant) -> str:
+    """A credit lot's expiry as the last day it covers, in the gym's time
+    zone: every page showing one uses this, so they all agree."""
     from app.core.i18n import local_date as format_local_date
 
-    return format_local_date(queries.valid_until(instant))
+    return format_local_date(last_valid_day(instant))
 
 
 # ---- the plan catalogue (admins) --------------------------------------------
@@ -82,8 +86,8 @@ def _plan_form(plan: Plan | None):
 # ---- a member's membership and credits (admins and front desk) --------------
 
 
-def _assign_form() -> AssignForm:
-    form = AssignForm()
+def _grant_form() -> GrantForm:
+    form = GrantForm()
     form.plan_id.set_options(queries.plan_options())
     if not form.is_submitted():
         form.starts_on.data = gym_today()
@@ -97,7 +101,7 @@ def _adjust_form() -> AdjustForm:
     return form
 
 
-def _member_page(member: User, *, assign_form=None, adjust_form=None):
+def _member_page(member: User, *, grant_form=None, adjust_form=None):
     return render_template(
         "memberships/staff/member.html",
         member=member,
@@ -105,7 +109,7 @@ def _member_page(member: User, *, assign_form=None, adjust_form=None):
         memberships=queries.memberships_of(member.id),
         lots=queries.live_lots(member.id),
         entries=queries.entries_page(member.id, page_arg()),
-        assign_form=assign_form or _assign_form(),
+        grant_form=grant_form or _grant_form(),
         adjust_form=adjust_form or _adjust_form(),
         action_form=FlaskForm(),
     )
@@ -117,22 +121,27 @@ def member(user_id: int):
     return _member_page(member_or_404(user_id))
 
 
-@bp.post("/members/<int:user_id>/membership/assign")
-@roles_required(*DESK)
-def assign(user_id: int):
+@bp.post("/members/<int:user_id>/membership/complimentary")
+@roles_required(*ADMIN)
+def grant(user_id: int):
+    """An admin gives a plan or pack free, with a reason (the desk sells)."""
     member = member_or_404(user_id)
-    form = _assign_form()
+    form = _grant_form()
     if form.validate_on_submit():
         try:
-            services.assign_membership(
-                member.id, form.plan_id.data, starts_on=form.starts_on.data, actor=current_user
+            services.grant_complimentary(
+                member.id,
+                form.plan_id.data,
+                form.reason.data,
+                starts_on=form.starts_on.data,
+                actor=current_user,
             )
         except DomainError as exc:
             apply_error(form, exc)
         else:
-            flash(_("Plan assigned, paid at the desk."), "success")
+            flash(_("Complimentary plan given."), "success")
             return redirect(url_for(".member", user_id=member.id))
-    return _member_page(member, assign_form=form)
+    return _member_page(member, grant_form=form)
 
 
 @bp.post("/members/<int:user_id>/credits/adjust")
