@@ -2,12 +2,20 @@
 gzip and brotli bodies, plain URLs still served with a short lifetime."""
 
 import gzip
+import http.client
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 import pytest
 from flask import url_for
 
+from app.config import ROOT
 from app.core.assets import build
 
 STYLESHEET = "css/app.css"
@@ -25,7 +33,11 @@ def _hashed_url(app, name: str) -> str:
 
 
 def _max_age(response) -> int:
-    return int(re.search(r"max-age=(\d+)", response.headers["Cache-Control"])[1])
+    return _max_age_of(response.headers["Cache-Control"])
+
+
+def _max_age_of(cache_control: str) -> int:
+    return int(re.search(r"max-age=(\d+)", cache_control)[1])
 
 
 def test_url_for_static_answers_a_content_hashed_name(app):
@@ -108,3 +120,89 @@ def test_build_follows_changes_and_drops_stale_variants(tmp_path):
     assert (target / "css/a.css").read_text() == "b{}"
     assert not (target / "css/a.css.gz").exists() and not (target / "css/a.css.br").exists()
     assert not list(target.parent.glob("build.tmp/*"))  # no half-written file left over
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, encoding: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path, headers={"Accept-Encoding": encoding})
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def test_gunicorn_alone_serves_the_stylesheet_compressed_and_cached(app):
+    """As `Procfile` runs it: gunicorn with two workers, no web server in
+    front; asked as `curl -H 'Accept-Encoding: gzip'` would."""
+    port = _free_port()
+    env = {**os.environ, "CUPO_ENV": "testing", "STATIC_BUILD_DIR": app.config["STATIC_BUILD_DIR"]}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "wsgi:app",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    hashed = "/static/" + app.extensions["static_manifest"][STYLESHEET]
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = _get(port, hashed, "gzip")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        responses = [response] + [_get(port, hashed, "gzip") for _ in range(5)]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    for response in responses:  # whichever worker answered
+        assert response.status == 200
+        assert response.getheader("Content-Encoding") == "gzip"
+        assert gzip.decompress(response.body) == _source(app, STYLESHEET)
+        assert _max_age_of(response.getheader("Cache-Control")) >= 365 * 24 * 3600
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+def test_workers_building_at_once_leave_whole_files(tmp_path):
+    source, target = tmp_path / "static", tmp_path / "build"
+    source.mkdir()
+    for i in range(20):
+        (source / f"f{i}.js").write_text(f"var x{i} = 1;\n" * 500)
+    with ThreadPoolExecutor(4) as pool:
+        manifests = list(pool.map(lambda _: build(source, target), range(4)))
+
+    assert all(m == manifests[0] for m in manifests)
+    for name, hashed in manifests[0].items():
+        data = (source / name).read_bytes()
+        assert (target / name).read_bytes() == (target / hashed).read_bytes() == data
+        assert gzip.decompress((target / (hashed + ".gz")).read_bytes()) == data
+        assert brotli.decompress((target / (name + ".br")).read_bytes()) == data
+
+
+def test_production_static_files_carry_hsts_and_the_policy(production_app):
+    production = production_app()
+    with production.test_request_context():
+        url = url_for("static", filename=STYLESHEET)
+    headers = production.test_client().get(url).headers
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Content-Security-Policy-Report-Only" in headers
+    assert "immutable" in headers["Cache-Control"]
