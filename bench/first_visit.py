@@ -1,10 +1,11 @@
 """Bytes a member's browser downloads on a first visit of their home page.
 
     .venv/bin/python bench/first_visit.py [--path /app/] [--email member1@cupo.demo]
+                                          [--accept-encoding gzip]
 
 Loads the demo gym into a temporary SQLite database, signs the member in and
 requests the page the way Chromium does (`Accept-Encoding: gzip, deflate,
-br`), then every stylesheet and script it links and every font those
+br`, or what --accept-encoding says), then every stylesheet and script it links and every font those
 stylesheets name (`url(...)` of a .woff2; the page uses the icon font).
 Everything goes through the whole WSGI app (WhiteNoise included), as
 gunicorn would serve it; there is no cache, as on a first visit.
@@ -25,7 +26,7 @@ from urllib.parse import urljoin
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ACCEPT = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "es"}
+ACCEPT = {"Accept-Language": "es"}
 
 
 def _decoded(response) -> bytes:
@@ -50,7 +51,7 @@ def _sign_in(client, email: str, password: str) -> None:
         sys.exit(f"first_visit: sign-in as {email} failed ({response.status_code})")
 
 
-def measure(path: str, email: str) -> list[tuple[str, str, int, int, str, str]]:
+def measure(path: str, email: str, encoding: str) -> list[tuple[str, str, int, int, str, str]]:
     from flask_migrate import upgrade
 
     from app import create_app
@@ -66,7 +67,7 @@ def measure(path: str, email: str) -> list[tuple[str, str, int, int, str, str]]:
         _sign_in(client, email, DEMO_PASSWORD)
 
         def fetch(kind: str, url: str) -> bytes:
-            response = client.get(url, headers=ACCEPT)
+            response = client.get(url, headers={**ACCEPT, "Accept-Encoding": encoding})
             if response.status_code != 200:
                 sys.exit(f"first_visit: {url} answered {response.status_code}")
             body = _decoded(response)
@@ -96,8 +97,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path", default="/app/")
     parser.add_argument("--email", default="member1@cupo.demo")
+    parser.add_argument(
+        "--accept-encoding", default="gzip, deflate, br", help="'gzip': an older browser"
+    )
     args = parser.parse_args()
-    rows = measure(args.path, args.email)
+    rows = measure(args.path, args.email, args.accept_encoding)
     print(f"{'kind':5} {'wire':>9} {'decoded':>9} {'enc':4}  url  (cache-control)")
     for kind, url, wire, decoded, encoding, cache in rows:
         print(f"{kind:5} {wire:>9,} {decoded:>9,} {encoding:4}  {url}  ({cache})")
