@@ -13,6 +13,10 @@ serves it with a one-year `immutable` lifetime, and the plain name (bookmarks,
 old pages) with a short one. Stylesheets' relative `url(...)` references are
 rewritten to hashed names first, so a font is as cacheable as its CSS.
 
+Files of earlier versions are kept: a page rendered by the previous release
+(another worker mid-deploy, a browser's cached page) still finds the
+stylesheet it names. Deleting the folder is safe; the next start rebuilds it.
+
 Static responses never reach Flask's `after_request`: the basic security
 headers (nosniff...) are added here through `add_basic_headers`, and the
 signed-in `no-store` of `app/core/headers.py` never applies.
@@ -25,6 +29,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import brotli
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
@@ -122,9 +127,9 @@ def _publish(target: Path, name: str, hashed: str, data: bytes, compress: bool) 
     if not _holds(hashed_path, data):
         variants = {}
         if compress:
-            for suffix, packed in ((".br", _brotli(data)), (".gz", Compressor.compress_gzip(data))):
-                if len(packed) <= 0.95 * len(data):  # else not worth a variant
-                    variants[suffix] = packed
+            packed = {".br": brotli.compress(data), ".gz": Compressor.compress_gzip(data)}
+            # as WhiteNoise judges it: a variant must save at least 5%
+            variants = {k: v for k, v in packed.items() if len(v) <= 0.95 * len(data)}
         _write(hashed_path, data, variants, spool)
     if not _holds(plain_path, data):
         variants = {
@@ -133,12 +138,6 @@ def _publish(target: Path, name: str, hashed: str, data: bytes, compress: bool) 
             if _variant(hashed_path, suffix).is_file()
         }
         _write(plain_path, data, variants, spool)
-
-
-def _brotli(data: bytes) -> bytes:
-    import brotli
-
-    return brotli.compress(data)
 
 
 def _variant(path: Path, suffix: str) -> Path:
