@@ -10,7 +10,7 @@ def init_app(app) -> None:
     """The kernel's tables, its template helpers, the one access-error handler,
     the security headers, static files (hashed, compressed, served by
     WhiteNoise) and the bounds on what clients send (app.core.inputs)."""
-    from app.core import assets, audit, headers, jobs  # noqa: F401  (their tables)
+    from app.core import assets, audit, headers, jobs  # noqa: F401  (audit, jobs: their tables)
     from app.core.errors_views import register_error_handlers
     from app.core.i18n import register_filters
     from app.core.idempotency import models  # noqa: F401  (its table)
