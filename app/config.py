@@ -104,6 +104,8 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     PASSWORD_RESET_MAX_AGE = 3600
+    #: generated copy of static/ with hashed names and .gz/.br variants (app/core/assets.py)
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR") or str(INSTANCE / "static-build")
     #: where links in emails and jobs point
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     #: the sandbox gateway's webhook signing secret; derived from SECRET_KEY when unset

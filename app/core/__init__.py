@@ -8,8 +8,9 @@ from their own `init_app`.
 
 def init_app(app) -> None:
     """The kernel's tables, its template helpers, the one access-error handler,
-    the security headers and the bounds on what clients send (app.core.inputs)."""
-    from app.core import audit, headers, jobs  # noqa: F401  (their tables)
+    the security headers, static files (hashed, compressed, served by
+    WhiteNoise) and the bounds on what clients send (app.core.inputs)."""
+    from app.core import assets, audit, headers, jobs  # noqa: F401  (audit, jobs: their tables)
     from app.core.errors_views import register_error_handlers
     from app.core.i18n import register_filters
     from app.core.idempotency import models  # noqa: F401  (its table)
@@ -19,5 +20,6 @@ def init_app(app) -> None:
     bound_inputs(app)  # before any blueprint adds an <int:…> rule
     register_error_handlers(app)
     headers.init_app(app)
+    assets.init_app(app)
     register_filters(app)
     idempotency_views.init_app(app)

@@ -10,6 +10,9 @@
   assets and views marked `@shared_file` (the same for everyone: the gym's
   logo) keep their caching;
 - Strict-Transport-Security when the config sets `HSTS` (production).
+
+Static files are served by WhiteNoise before Flask (app/core/assets.py),
+with the same basic headers through `add_basic_headers`.
 """
 
 from flask import current_app, request
@@ -34,16 +37,21 @@ def init_app(app) -> None:
 
     @app.after_request
     def security_headers(response):
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Content-Security-Policy-Report-Only", CONTENT_SECURITY_POLICY)
-        if hsts:
-            headers.setdefault("Strict-Transport-Security", hsts)
+        add_basic_headers(response.headers, hsts)
         if _private(response):
-            headers["Cache-Control"] = "private, no-store"
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def add_basic_headers(headers, hsts: str | None) -> None:
+    """The headers every response carries, Flask's or WhiteNoise's (static
+    files, app/core/assets.py, which never reach `after_request`)."""
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy-Report-Only", CONTENT_SECURITY_POLICY)
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", hsts)
 
 
 def shared_file(view):

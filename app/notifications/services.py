@@ -7,7 +7,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_mail import Message
 from sqlalchemy import select
 
 from app.core import signals
@@ -15,6 +14,7 @@ from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db, mail
+from app.notifications.mime import GymMessage
 from app.notifications.models import EmailStatus, SentEmail
 from app.settings.services import gym_settings
 
@@ -151,7 +151,7 @@ def deliver_email(email_id: int) -> None:
     if email is None or email.status is EmailStatus.SENT:
         return
     subject, text, html, images = _render(email)
-    message = Message(subject=subject, recipients=[email.to], body=text, html=html)
+    message = GymMessage(subject=subject, recipients=[email.to], body=text, html=html)
     for content_id, filename, mimetype, data, *rest in images:
         disposition = rest[0] if rest else "inline"
         headers = {"Content-ID": f"<{content_id}>"} if disposition == "inline" else None

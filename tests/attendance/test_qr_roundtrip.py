@@ -1,7 +1,9 @@
 """The QR a member shows is read by an independent decoder (zbar) as the
 booking's token, and the token reads back as the booking."""
 
+import email
 import struct
+from email import policy
 
 import pytest
 
@@ -48,3 +50,25 @@ def test_the_confirmation_email_carries_the_same_qr_and_the_short_code(door, out
     assert image.disposition == "inline"
     assert decode_qr(image.data) == tokens.qr_token(booking.id)
     assert tokens.short_code(booking.id) in email.body
+
+
+def test_the_confirmation_qr_is_related_to_the_html_in_the_bytes_sent(door, outbox, app):
+    cs, member, booking = door.booked()
+
+    [sent] = [m for m in outbox if m.recipients == [member.email]]
+    parsed = email.message_from_bytes(sent.as_bytes(), policy=policy.default)
+    assert parsed.get_content_type() == "multipart/alternative"
+    text, related = parsed.iter_parts()
+    assert (text.get_content_type(), related.get_content_type()) == (
+        "text/plain",
+        "multipart/related",
+    )
+    html, image = related.iter_parts()
+    assert html.get_content_type() == "text/html"
+    assert f"cid:{tokens.QR_CONTENT_ID}" in html.get_content()
+    assert image.get_content_type() == "image/png"
+    assert image.get_content_disposition() == "inline"
+    assert image["Content-ID"] == f"<{tokens.QR_CONTENT_ID}>"
+    assert decode_qr(image.get_content()) == tokens.qr_token(booking.id)
+    host = app.config["BASE_URL"].split("//", 1)[1].split(":")[0].split("/")[0]
+    assert parsed["Message-ID"].endswith(f"@{host}>")

@@ -1,5 +1,9 @@
 """Configuration: safe defaults, and production refuses unsafe ones."""
 
+import os
+import re
+import subprocess
+
 import pytest
 
 from app import create_app
@@ -83,3 +87,27 @@ def test_procfile_runs_production_and_bin_dev_asks_for_development():
     )
     assert "export CUPO_ENV=development" in (ROOT / "bin" / "dev").read_text()
     assert "export CUPO_ENV=testing" in (ROOT / "bin" / "test").read_text()
+
+
+def _dev_base_url(**env) -> str:
+    """BASE_URL as bin/dev's own lines set it (from `PORT=` to `export BASE_URL`)."""
+    lines = re.search(
+        r"^PORT=.*?^export BASE_URL$", (ROOT / "bin" / "dev").read_text(), re.M | re.S
+    )
+    assert lines, "bin/dev no longer sets PORT then BASE_URL"
+    script = lines[0] + '\nprintf %s "$BASE_URL"'
+    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "BASE_URL")}
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_bin_dev_points_base_url_at_its_own_port_unless_told():
+    assert _dev_base_url() == "http://127.0.0.1:5000"
+    assert _dev_base_url(PORT="5055") == "http://127.0.0.1:5055"
+    assert _dev_base_url(PORT="5055", BASE_URL="https://gym.example") == "https://gym.example"
