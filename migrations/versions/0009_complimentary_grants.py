@@ -1,12 +1,11 @@
 """Complimentary grants: the reason an admin gave a plan or pack free
 
 Revision ID: 0009_complimentary_grants
-Revises: 0007_ended_sign_ins
+Revises: 0008_member_search
 Create Date: 2026-12-07 14:00:00.000000
 
 A membership or credit lot with a reason was given free by an admin (no
-payment, no invoice); one without was paid for. The integrator re-chains
-this revision after the others of issue 13.
+payment, no invoice); one without was paid for.
 """
 
 from alembic import op
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0009_complimentary_grants"
-down_revision = "0007_ended_sign_ins"
+down_revision = "0008_member_search"
 branch_labels = None
 depends_on = None
 
