@@ -311,3 +311,23 @@ def test_page_runs_the_same_statements_for_2_and_20_bookings_and_payments(
 
     assert _statements(as_clerk, few) == _statements(as_clerk, many)
     assert page_text(as_clerk.get(page(many))).count("Cancel booking") == 20
+
+
+def test_page_speaks_spanish_about_the_member(client, login, now, juan, factories):
+    login(factories.front_desk(language="es"))
+    as_clerk, nobody = client, factories.member()
+
+    full, empty = page_text(as_clerk.get(page(juan))), page_text(as_clerk.get(page(nobody)))
+
+    assert "Tiene 3 créditos" in full
+    assert "Sin créditos" in empty and "No tiene reservaciones próximas." in empty
+    assert "No tienes" not in empty and "No credits" not in empty
+
+
+def test_desk_cannot_email_a_reset_link_for_a_staff_account(db, clerk, factories):
+    from app.accounts.services.accounts import send_reset_link
+    from app.core.errors import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        send_reset_link(factories.trainer().id, actor=clerk)
+    assert db.session.scalar(select(SentEmail)) is None
