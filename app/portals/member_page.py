@@ -96,7 +96,6 @@ def member_page(member: User, *, photo_form=None, book_form=None, status: int = 
         book_form=_book_form(book_form),
         cancel_form=cancel_form,
         refund_labels=REFUND_LABELS,
-        action_form=FlaskForm(formdata=None),
         **member_page_helpers(),
     )
     return html, status
