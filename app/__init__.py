@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.memberships.views.staff import bp as memberships_admin_bp
     from app.notifications.views import bp as notifications_bp
     from app.portals.admin import bp as admin_bp
+    from app.portals.member_page import bp as member_page_bp
     from app.portals.member_photos import bp as member_photos_bp
     from app.portals.member_search import bp as member_search_bp
     from app.portals.members import bp as members_bp
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         attendance_profile_bp,
         member_photos_bp,
         member_search_bp,
+        member_page_bp,
         scanner_bp,
         scan_log_bp,
         attendance_bp,

@@ -248,7 +248,13 @@ GET_EXPECTED = {
     "attendance_profile.member_attendance": DESK,
     #: the desk's member search (results page and type-ahead partials)
     "member_search.index": DESK,
-    #: the desk's photo of a member, posted from the attendance page
+    #: the staff member page (member_id: the target member) and the walk-in sign-up
+    "member_page.show": DESK,
+    "member_page.new": DESK,
+    "member_page.book": everyone(405),
+    "member_page.check_in": everyone(405),
+    "member_page.reset_password": everyone(405),
+    #: the desk's photo of a member, posted from the member page
     "member_photos.change": everyone(405),
     "member_photos.remove": everyone(405),
 }
@@ -310,6 +316,10 @@ POST_ONLY = {
     "members.remove_photo": {"member"},
     "member_photos.change": {"admin", "front_desk"},
     "member_photos.remove": {"admin", "front_desk"},
+    # --- the staff member page's actions ---
+    "member_page.book": {"admin", "front_desk"},
+    "member_page.check_in": {"admin", "front_desk"},
+    "member_page.reset_password": {"admin", "front_desk"},
 }
 
 

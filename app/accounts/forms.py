@@ -89,7 +89,7 @@ def _language_choices():
     return [("", _l("Gym default"))] + list(LANGUAGE_NAMES.items())
 
 
-class UserForm(FlaskForm):
+class _ProfileForm(FlaskForm):
     name = StringField(
         _l("Full name"),
         validators=[
@@ -106,8 +106,22 @@ class UserForm(FlaskForm):
             Regexp(r"^[0-9 +()\-.]+$", message=_l("Use digits, spaces and + ( ) - only.")),
         ],
     )
-    role = SelectField(_l("Role"), choices=_role_choices, default=Role.MEMBER.value)
     language = SelectField(_l("Language"), choices=_language_choices, default="")
+
+
+class UserForm(_ProfileForm):
+    role = SelectField(_l("Role"), choices=_role_choices, default=Role.MEMBER.value)
+
+
+class MemberSignUpForm(_ProfileForm):
+    """A walk-in signed up at the desk: always a member, so no role field.
+    The photo is optional; its type and size are checked on the bytes."""
+
+    photo = FileField(
+        _l("Photo"),
+        description=_l("Optional. JPEG, PNG or WebP, at most 5 MB. It is cropped to a square."),
+        render_kw={"accept": ",".join(PHOTO_TYPES)},
+    )
 
 
 class UserFilterForm(FlaskForm):

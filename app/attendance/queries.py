@@ -181,6 +181,39 @@ def next_booking(member_id: int, now: datetime) -> Booking | None:
     )
 
 
+@dataclass
+class TodaysClass:
+    """A class of the member's today that has not ended, for the desk's check-in button."""
+
+    booking: Booking
+    check_in: CheckIn | None
+    opens_at: datetime
+
+    def is_open(self, now: datetime) -> bool:
+        return self.check_in is None and self.opens_at <= now
+
+
+def todays_classes(member_id: int, now: datetime) -> list[TodaysClass]:
+    """The member's confirmed bookings of today's classes still on, with their check-ins."""
+    first, last = local_day_bounds(gym_today(), gym_zone())
+    rows = db.session.execute(
+        select(Booking, CheckIn)
+        .join(Booking.session)
+        .outerjoin(CheckIn, CheckIn.booking_id == Booking.id)
+        .options(contains_eager(Booking.session))
+        .where(
+            Booking.member_id == member_id,
+            Booking.status == BookingStatus.CONFIRMED,
+            ClassSession.status == SessionStatus.PUBLISHED,
+            ClassSession.starts_at >= first,
+            ClassSession.starts_at < last,
+            ClassSession.ends_at > now,
+        )
+        .order_by(ClassSession.starts_at, Booking.id)
+    ).all()
+    return [TodaysClass(b, c, checkin_window(b.session)[0]) for b, c in rows]
+
+
 # --- the member's pass --------------------------------------------------------
 
 

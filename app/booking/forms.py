@@ -7,6 +7,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.booking.queries.roster import find_member
+from app.core.forms import IdSelectField
 from app.core.idempotency.forms import IdempotentForm
 
 
@@ -66,10 +67,23 @@ class StaffCancelForm(FlaskForm):
         choices=list(REFUND_LABELS.items()),
         default="policy",
     )
+    #: the page to return to (the member page), checked with `safe_next`
+    next = HiddenField(validators=[Optional(), Length(max=2000)])
 
     def refund_choice(self) -> bool | None:
         """None: the policy decides; True: give every credit back; False: none."""
         return REFUND_CHOICES[self.refund.data]
+
+
+class PickSessionForm(FlaskForm):
+    """The desk books a member into one of the coming classes (the member page)."""
+
+    session_id = IdSelectField(
+        _l("Class"),
+        validators=[DataRequired(_l("Choose a class."))],
+        blank_label=_l("Choose a class"),
+        invalid_message=_l("Choose a class from the list."),
+    )
 
 
 class NoShowForm(FlaskForm):

@@ -1,7 +1,7 @@
 """The desk's photo of a member (/admin/members/<id>/photo), taken at the counter.
 
-A portal page: the photo is kept by accounts, its card lives on the
-member's attendance page (which accounts may not import); the member's own photo is
+A portal page: the photo is kept by accounts, its card lives on the staff
+member page (`member_page.show`, and the attendance page); the member's own photo is
 posted from their profile (members.photo). Thin: load (404), call one
 service, redirect back with a flash, or show the page again with the error.
 """
@@ -13,16 +13,16 @@ from flask_login import current_user
 from app.accounts.forms import MemberPhotoForm
 from app.accounts.queries import member_or_404
 from app.accounts.services.photos import PhotoError, change_member_photo, remove_member_photo
-from app.attendance.views.staff import staff_member_page
 from app.core.forms import apply_error
 from app.core.limits import upload_limit
 from app.core.permissions import DESK, roles_required
+from app.portals.member_page import member_page
 
 bp = Blueprint("member_photos", __name__, url_prefix="/admin/members")
 
 
 def _back(member_id: int):
-    return redirect(url_for("attendance_profile.member_attendance", member_id=member_id))
+    return redirect(url_for("member_page.show", member_id=member_id))
 
 
 @bp.post("/<int:member_id>/photo", endpoint="change")
@@ -41,7 +41,7 @@ def change(member_id: int):
         else:
             flash(_("Photo of %(name)s updated.", name=member.name), "success")
             return _back(member.id)
-    return staff_member_page(member, photo_form=form)
+    return member_page(member, photo_form=form)
 
 
 @bp.post("/<int:member_id>/photo/remove", endpoint="remove")

@@ -52,7 +52,10 @@ def html_lang(response) -> str | None:
 
 def listed_user_ids(response) -> list[int]:
     """Ids of the people in the admin list's table, in page order."""
-    return [int(i) for i in re.findall(r'<td><a href="/admin/users/(\d+)">', page_text(response))]
+    return [
+        int(i)
+        for i in re.findall(r'<td><a href="/admin/(?:users|members)/(\d+)">', page_text(response))
+    ]
 
 
 def path_for(app, rule, ids: dict[str, int], default_id: int, token: str = "not-a-token") -> str:

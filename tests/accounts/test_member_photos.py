@@ -23,7 +23,8 @@ PROFILE = "/app/profile"
 
 
 def desk_page(member) -> str:
-    return f"/admin/members/{member.id}/attendance"
+    """The staff member page, where the desk's photo card lives."""
+    return f"/admin/members/{member.id}"
 
 
 @pytest.fixture(autouse=True)
@@ -282,7 +283,7 @@ def test_desk_sees_a_field_error_on_the_page_for_a_bad_file(
 
     assert response.status_code == 200
     assert field_error(response, "photo") == "Choose a JPEG, PNG or WebP picture."
-    assert "Attendance of María Pérez" in page_text(response)
+    assert '<h1 class="page-title">María Pérez</h1>' in page_text(response)
     assert stored_files(uploads_dir) == []
     assert photo_audit(db, maria) == []
 

@@ -66,7 +66,7 @@ def test_results_page_shows_photo_or_initials_number_contact_plan_and_status(
 
     response = as_desk.get(f"{PAGE}?q=jua")
     with app.test_request_context():
-        member_page = url_for("attendance_profile.member_attendance", member_id=juan.id)
+        member_page = url_for("member_page.show", member_id=juan.id)
 
     html = page_text(response)
     assert response.status_code == 200

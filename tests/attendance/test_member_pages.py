@@ -261,7 +261,7 @@ def test_staff_see_a_members_rate_and_counts(door, client, login, clock, desk):
     assert '<dd class="h2 mb-0" data-figure="no-show">1</dd>' in text
     assert '<dd class="h2 mb-0" data-figure="late">1</dd>' in text
     assert text.count("data-status=") == 3
-    assert f'href="/admin/members/{member.id}/membership"' in text
+    assert f'href="/admin/members/{member.id}"' in text  # the member page, the hub
 
 
 def test_the_membership_page_links_to_the_members_attendance(door, client, login, desk):

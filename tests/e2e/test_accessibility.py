@@ -31,8 +31,9 @@ SIGN_IN_BUTTON = "main form:not(.language-switcher) button[type=submit]"
 
 
 def _first_person(page: Page) -> None:
-    """Open the first account of the people list (/admin/users/<id>)."""
-    page.goto("/admin/users/")
+    """Open the first staff account of the people list (/admin/users/<id>;
+    members' names lead to their member page)."""
+    page.goto("/admin/users/?role=front_desk")
     href = page.locator("main tbody a[href^='/admin/users/']").first.get_attribute("href")
     assert href and re.fullmatch(r"/admin/users/\d+", href), href
     page.goto(href)
@@ -54,14 +55,21 @@ def _first_trainer(page: Page) -> None:
     page.goto(href)
 
 
-def _first_member_attendance(page: Page) -> None:
-    """Open the staff page of the first member (/admin/members/<id>/attendance),
-    with the desk's photo card."""
+def _first_member(page: Page) -> None:
+    """Open the member page of the first member of the people list
+    (/admin/members/<id>), with the desk's photo card."""
     page.goto("/admin/users/?role=member")
-    href = page.locator("main tbody a[href^='/admin/users/']").first.get_attribute("href")
-    assert href and re.fullmatch(r"/admin/users/\d+", href), href
-    page.goto(f"/admin/members/{href.rsplit('/', 1)[1]}/attendance")
+    href = page.locator("main tbody a[href^='/admin/members/']").first.get_attribute("href")
+    assert href and re.fullmatch(r"/admin/members/\d+", href), href
+    page.goto(href)
     expect(page.locator("#photo-card")).to_be_visible()
+
+
+def _first_member_attendance(page: Page) -> None:
+    """Open the attendance page of the first member (/admin/members/<id>/attendance)."""
+    _first_member(page)
+    page.goto(f"{page.url.rstrip('/')}/attendance")
+    expect(page.locator("#attendance-history")).to_be_visible()
 
 
 def _login_with_errors(page: Page) -> None:
@@ -100,6 +108,9 @@ PAGES = [
     pytest.param("admin", _first_trainer, {}, id="admin-trainer"),
     pytest.param("admin", _first_member_attendance, {}, id="admin-member-attendance"),
     pytest.param("admin", _first_member_attendance, MOBILE, id="admin-member-attendance-phone"),
+    pytest.param("admin", _first_member, {}, id="admin-member-page"),
+    pytest.param("admin", _first_member, MOBILE, id="admin-member-page-phone"),
+    pytest.param("admin", "/admin/members/new", {}, id="admin-walk-in-sign-up"),
     pytest.param("member", "/app/", MOBILE, id="member-home-phone"),
     pytest.param("member", "/app/profile", MOBILE, id="member-profile-phone"),
     pytest.param("member", "/app/payments", MOBILE, id="member-payments-phone"),

@@ -359,13 +359,13 @@ def test_staff_member_page_query_count_does_not_grow_with_entries(
     assert _statements(client, db, f"{path}?page=2") == few
 
 
-def test_admin_user_page_links_to_the_membership_page_of_members_only(client, factories, login):
+def test_admin_user_page_links_to_the_member_page_of_members_only(client, factories, login):
     login(factories.admin())
     member, trainer = factories.member(), factories.trainer()
 
-    link = f"/admin/members/{member.id}/membership"
+    link = f'href="/admin/members/{member.id}"'
     assert link in page_text(client.get(f"/admin/users/{member.id}"))
-    assert "/membership" not in page_text(client.get(f"/admin/users/{trainer.id}"))
+    assert "/admin/members/" not in page_text(client.get(f"/admin/users/{trainer.id}"))
 
 
 # ---- the member's own pages -------------------------------------------------

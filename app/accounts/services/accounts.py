@@ -10,12 +10,12 @@ from sqlalchemy import delete, func, select, text
 from app.accounts import passwords
 from app.accounts.models import EndedSignIn, Role, User, UserStatus, new_session_token
 from app.accounts.sign_in import sign_in_lifetime
-from app.core import audit
+from app.core import audit, uploads
 from app.core.db import is_sqlite, transaction
 from app.core.errors import DomainError
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
-from app.core.permissions import ADMIN, require_role
+from app.core.permissions import ADMIN, DESK, require_role
 from app.core.urls import external_url
 from app.extensions import db
 from app.notifications import services as notifications
@@ -92,30 +92,60 @@ def _check_email_free(email: str, *, exclude_id: int | None = None) -> None:
         raise AccountError(_("An account with this email already exists."), field="email")
 
 
-def create_account(*, email, name, role, phone=None, language=None, actor) -> User:
+def _may_create(actor, role: Role) -> None:
+    """Admins create any account; the front desk creates members only."""
+    require_role(actor, *(DESK if role is Role.MEMBER else ADMIN))
+
+
+def create_account(*, email, name, role, phone=None, language=None, photo=None, actor) -> User:
     """Create an account and email it a temporary password (by job).
 
-    Raises AccessDenied unless `actor` is an admin, AccountError when the
-    email is taken. Queues the `accounts.send_temporary_password` job after
-    commit.
+    `photo` (an upload, optional) becomes the member's photo. Raises
+    AccessDenied unless `actor` is an admin, or front desk creating a
+    member; AccountError when the email is taken or (field "photo") the
+    photo is refused: nothing is written then. Queues the
+    `accounts.send_temporary_password` job after commit.
     """
-    require_role(actor, *ADMIN)
+    _may_create(actor, role)
     email = normalize_email(email)
-    with transaction():
-        _check_email_free(email)
-        user = User(
-            email=email,
-            name=name.strip(),
-            phone=(phone or "").strip() or None,
-            role=role,
-            language=language or None,
-            must_change_password=True,
-        )
-        db.session.add(user)
-        db.session.flush()
-        audit.record("user.created", user, actor=actor, after=audit.changes(user, PROFILE_FIELDS))
-        enqueue_after_commit("accounts.send_temporary_password", user.id, notifications.new_key())
-    return user
+    _check_email_free(email)
+    stored = _stored_photo(photo) if photo is not None else None
+    created = []
+
+    def write() -> None:
+        with transaction():
+            _check_email_free(email)
+            user = User(
+                email=email,
+                name=name.strip(),
+                phone=(phone or "").strip() or None,
+                role=role,
+                language=language or None,
+                must_change_password=True,
+                photo_path=stored.path if stored else None,
+            )
+            db.session.add(user)
+            db.session.flush()
+            audit.record(
+                "user.created", user, actor=actor, after=audit.changes(user, PROFILE_FIELDS)
+            )
+            enqueue_after_commit(
+                "accounts.send_temporary_password", user.id, notifications.new_key()
+            )
+        created.append(user)
+
+    if stored is None:
+        write()
+    else:
+        uploads.swap_in(stored, write)
+    return created[0]
+
+
+def _stored_photo(upload) -> uploads.StoredFile:
+    try:
+        return uploads.store_photo(upload)
+    except uploads.UploadError as exc:
+        raise AccountError(str(exc), field="photo") from exc
 
 
 #: PostgreSQL advisory lock taken around the "last active admin" check
@@ -242,6 +272,24 @@ def resend_temporary_password(user_id: int, *, actor) -> User:
             raise AccountError(_("Reactivate the account before sending it a password."))
         audit.record("user.temporary_password_sent", user, actor=actor)
         enqueue_after_commit("accounts.send_temporary_password", user.id, notifications.new_key())
+    return user
+
+
+def send_reset_link(user_id: int, *, actor) -> User:
+    """Email a password-reset link (by job) for staff, e.g. to a member at the desk.
+
+    The account's password keeps working until the link is used. Raises
+    AccessDenied unless `actor` is an admin, or front desk acting for a
+    member; AccountError for a deleted, missing or inactive account. Queues
+    the `accounts.send_password_reset` job after commit.
+    """
+    with transaction():
+        user = _locked_user(user_id)
+        require_role(actor, *(DESK if user.role is Role.MEMBER else ADMIN))
+        if not user.is_active:
+            raise AccountError(_("Reactivate the account before sending it a password."))
+        audit.record("user.password_reset_sent", user, actor=actor)
+        enqueue_after_commit("accounts.send_password_reset", user.email, notifications.new_key())
     return user
 
 

@@ -77,8 +77,9 @@ def _payment_form() -> PaymentForm:
 
 
 def _prefill(form: PaymentForm) -> None:
-    """?member=<id> and ?plan=<id> (from the renewals list or a member's page)."""
-    member = queries.member(arg_id("member"))
+    """?member_id=<id> (or ?member=<id>) and ?plan=<id>: from the renewals
+    list, a member's page, or the desk's walk-in sign-up."""
+    member = queries.member(arg_id("member_id") or arg_id("member"))
     if member is not None:
         form.member.data = member.email
     plan_id = arg_id("plan")

@@ -17,6 +17,7 @@ from app.booking.services.bookings import book_now, cancel_booking, mark_no_show
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.models import utc_now
+from app.core.navigation import safe_next
 from app.core.permissions import DESK, get_or_404, roles_required
 from app.memberships.ledger import format_credits
 from app.scheduling.models import ClassSession
@@ -43,8 +44,10 @@ def _render_roster(cs: ClassSession, form: StaffBookForm):
     )
 
 
-def _back_to_roster(booking: Booking):
-    return redirect(url_for(".roster", session_id=booking.session_id))
+def _back_to_roster(booking: Booking, form=None):
+    """To the roster, or to the page the form names (the member page's cancel)."""
+    back = safe_next(form.next.data) if form is not None else None
+    return redirect(back or url_for(".roster", session_id=booking.session_id))
 
 
 @bp.get("/sessions/<int:session_id>/roster")
@@ -77,7 +80,7 @@ def cancel(booking_id: int):
     form = StaffCancelForm()
     if not form.validate_on_submit():
         flash(_("Choose how to settle the credits."), "danger")
-        return _back_to_roster(booking)
+        return _back_to_roster(booking, form)
     try:
         booking = cancel_booking(
             booking.id, booking.member, actor=current_user, refund=form.refund_choice()
@@ -86,7 +89,7 @@ def cancel(booking_id: int):
         flash(str(exc), "danger")
     else:
         flash(_cancelled_message(booking), "success")
-    return _back_to_roster(booking)
+    return _back_to_roster(booking, form)
 
 
 def _cancelled_message(booking: Booking) -> str:
