@@ -19,6 +19,7 @@ from app.booking.models import (
     Hold,
     Strike,
 )
+from app.booking.policy import STRIKE_WINDOW
 from app.booking.queries import occupancy
 from app.core.clock import local_date
 from app.core.errors import DomainError
@@ -72,7 +73,7 @@ def check_not_blocked(member, now) -> None:
         return
     strikes = db.session.scalars(
         select(Strike.created_at)
-        .where(Strike.member_id == member.id, Strike.created_at > now - timedelta(days=30))
+        .where(Strike.member_id == member.id, Strike.created_at > now - STRIKE_WINDOW)
         .order_by(Strike.created_at.desc())
     ).all()
     if len(strikes) >= settings.strike_limit:

@@ -22,7 +22,7 @@ from app.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.booking.policy import cancel_terms
+from app.booking.policy import CancelTerms, cancel_terms
 from app.booking.rules import (
     BookingError,
     check_not_blocked,
@@ -208,9 +208,20 @@ def find_booking(booking_id: int, member) -> Booking:
 def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None) -> Booking:
     """Cancel a booking under the policy (staff may force a full refund or none).
 
-    Refunds or forfeits the credits, and records a strike for a late cancel
-    under the policy. Staff may cancel anyone's booking, even once the class
-    has started; only desk staff choose the refund.
+    `cancel_with_terms` without the terms; raises and queues what it does.
+    """
+    return cancel_with_terms(booking_id, member, actor=actor, refund=refund)[0]
+
+
+def cancel_with_terms(
+    booking_id: int, member, *, actor, refund: bool | None = None
+) -> tuple[Booking, CancelTerms]:
+    """Cancel a booking under the policy; return it with the terms applied.
+
+    Refunds or forfeits the credits, and records a strike for a late cancel,
+    exactly as `cancel_terms` (what the cancel page showed) says. Staff may
+    cancel anyone's booking, even once the class has started; only desk
+    staff choose the refund, and a refund they choose is never a strike.
 
     Raises BookingError when the booking is missing (or another member's,
     for a member), already cancelled, or its class has started (for a
@@ -230,26 +241,28 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
         if booking.session.starts_at <= now and not staff:
             raise BookingError(_("This class has already started."))
         terms = cancel_terms(booking, now)
-        refund_cc = terms.refund_cc
-        if refund is not None and actor.role in DESK:
-            refund_cc = booking.credits_cc if refund else 0
-        settle(booking, refund_cc, actor=actor, reason="cancelled")
+        if refund is not None:  # chosen by staff (or billing): never a strike
+            desk_choice = booking.credits_cc if refund else 0
+            terms = terms.waived(desk_choice if actor.role in DESK else terms.refund_cc)
+        settle(booking, terms.refund_cc, actor=actor, reason="cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
-        strike = terms.strike and refund is None
-        if strike:
+        if terms.strike:
             db.session.add(
                 Strike(
-                    member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.LATE_CANCEL
+                    member_id=booking.member_id,
+                    booking_id=booking.id,
+                    kind=StrikeKind.LATE_CANCEL,
+                    created_at=now,
                 )
             )
         audit.record(
             "booking.cancelled",
             booking,
             actor=actor,
-            after={"refunded_cc": refund_cc, "strike": strike},
+            after={"refunded_cc": terms.refund_cc, "strike": terms.strike},
         )
         enqueue_after_commit("booking.promote_waitlist", booking.session_id)
-    return booking
+    return booking, terms
 
 
 def mark_no_show(booking_id: int, *, actor) -> Booking:

@@ -14,20 +14,20 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_time, ngettext
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.booking.forms import BookingActionForm
 from app.booking.models import Booking, Hold, WaitlistEntry
-from app.booking.policy import cancel_terms
+from app.booking.policy import CancelTerms, cancel_terms
 from app.booking.queries.member import my_bookings as my_bookings_query
 from app.booking.queries.member import position_of
 from app.booking.services import waitlist
 from app.booking.services.bookings import (
     book_now,
-    cancel_booking,
+    cancel_with_terms,
     confirm_hold,
     place_hold,
     release_hold,
@@ -40,7 +40,6 @@ from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, roles_required
 from app.extensions import db, limiter
 from app.memberships.ledger import format_credits
-from app.memberships.models import CC
 
 bp = Blueprint("booking", __name__, url_prefix="/app")
 
@@ -169,22 +168,15 @@ def release(hold_id: int):
 @idempotent("booking.cancel")
 def _cancel(form, booking_id: int) -> dict:
     member = _member()
-    cancelled = cancel_booking(booking_id, member, actor=member)
-    return {"booking_id": cancelled.id, "refunded_cc": cancelled.refunded_cc}
+    cancelled, terms = cancel_with_terms(booking_id, member, actor=member)
+    return {"booking_id": cancelled.id, "terms": terms.as_result()}
 
 
 def _cancelled(result: dict) -> None:
+    """Say what the cancellation did, from the terms the engine applied."""
+    terms = CancelTerms.from_result(result["terms"])
     flash(_("Your booking is cancelled."), "success")
-    if result["refunded_cc"]:
-        flash(
-            ngettext(
-                "%(credits)s credit is back in your balance.",
-                "%(credits)s credits are back in your balance.",
-                1 if result["refunded_cc"] == CC else 2,
-                credits=format_credits(result["refunded_cc"]),
-            ),
-            "info",
-        )
+    flash(terms.outcome(), "warning" if terms.costs_something else "info")
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
