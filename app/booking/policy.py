@@ -112,8 +112,7 @@ class CancelTerms:
             )
         if self.refund_cc:
             return ngettext(
-                "%(refund)s of your %(credits)s credit is back in your balance; "
-                "you lost %(lost)s.",
+                "%(refund)s of your %(credits)s credit is back in your balance; you lost %(lost)s.",
                 "%(refund)s of your %(credits)s credits are back in your balance; "
                 "you lost %(lost)s.",
                 _plural(self.credits_cc),
