@@ -17,6 +17,11 @@ class BookingActionForm(IdempotentForm):
     """
 
     next = HiddenField(validators=[Optional(), Length(max=2000)])
+    #: "1" once the member answered "book anyway?" about an overlapping class
+    confirm_overlap = HiddenField(validators=[Optional(), Length(max=5)])
+
+    def overlap_ok(self) -> bool:
+        return self.confirm_overlap.data == "1"
 
 
 #: how a staff cancellation settles the credits: engine `refund` argument by choice
@@ -38,8 +43,15 @@ class StaffBookForm(FlaskForm):
         description=_l("Their email, or their name as on their account."),
     )
 
+    #: "1" once staff answered "book anyway?" about an overlapping class;
+    #: the engine's question is shown as this field's error
+    confirm_overlap = HiddenField(validators=[Optional(), Length(max=5)])
+
     #: the member the search named, once `validate()` passed
     member_user = None
+
+    def overlap_ok(self) -> bool:
+        return self.confirm_overlap.data == "1"
 
     def validate_member(self, field):
         user, matched = find_member(field.data or "")

@@ -27,6 +27,7 @@ from app.booking.rules import (
     BookingError,
     check_not_blocked,
     check_open,
+    check_overlap,
     check_room,
     eligibility,
     email_context,
@@ -47,13 +48,14 @@ from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
 
 
-def place_hold(session_id: int, member, *, actor) -> Hold:
+def place_hold(session_id: int, member, *, actor, overlap_ok: bool = False) -> Hold:
     """Hold a spot for the member for `hold_minutes`.
 
     Raises BookingError when the class is off the schedule, started, not
     open for booking yet or any more, the member is blocked by strikes,
-    already holds or has a spot, is not eligible, or the class is full.
-    Queues nothing.
+    already holds or has a spot, is not eligible, the class is full, or it
+    overlaps another of theirs and the gym forbids that; OverlapError (ask
+    first) when it overlaps and `overlap_ok` is not given. Queues nothing.
     """
     with transaction():
         cs = lock_session(session_id)
@@ -65,6 +67,7 @@ def place_hold(session_id: int, member, *, actor) -> Hold:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
         check_room(cs, now)
+        check_overlap(cs, member, now, anyway=overlap_ok, by_staff=actor.id != member.id)
         hold = Hold(
             session_id=cs.id,
             member_id=member.id,
@@ -99,7 +102,13 @@ def confirm_hold(hold_id: int, member, *, actor) -> Booking:
 
 
 def book_now(
-    session_id: int, member, *, actor, walk_in: bool = False, paid_drop_in: bool = False
+    session_id: int,
+    member,
+    *,
+    actor,
+    walk_in: bool = False,
+    paid_drop_in: bool = False,
+    overlap_ok: bool = False,
 ) -> Booking:
     """Hold and confirm in one step (one tap), under the same rules.
 
@@ -113,9 +122,12 @@ def book_now(
     walk-in's: has ended), is not open for booking or the member is blocked
     by strikes (neither for the desk or a walk-in), the member already
     has a spot, is not eligible or lacks the credits (unless a paid
-    drop-in), or the class is full (unless they hold a spot); NotYours when
-    a walk-in is booked by neither the desk nor the class's trainer. Queues
-    the `booking_confirmed` email.
+    drop-in), the class is full (unless they hold a spot), or it overlaps
+    another of their classes and the gym forbids that; OverlapError (ask
+    first) when it overlaps and `overlap_ok` is not given (staff get the same
+    question); NotYours when a walk-in is booked by neither the desk nor the
+    class's trainer. A walk-in or paid drop-in is at the door: no overlap
+    question. Queues the `booking_confirmed` email.
     """
     desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
@@ -133,6 +145,8 @@ def book_now(
         hold = existing(cs.id, member.id, now, by_staff_for=staff_for)[1]
         if hold is None:
             check_room(cs, now)
+        if hold is None and not (walk_in or paid_drop_in):  # a hold was asked about
+            check_overlap(cs, member, now, anyway=overlap_ok, by_staff=staff_for is not None)
         booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
     return booking
 
