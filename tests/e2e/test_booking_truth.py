@@ -213,3 +213,41 @@ def test_nothing_on_my_bookings_overflows_its_card_at_375_px(live_app, new_conte
 def _later_class() -> ClassSession:
     with transaction():
         return _class("Cancelada", utc_now() + timedelta(days=2, hours=3))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_home_shows_the_offer_first_and_its_cards_line_up_at_375_px(
+    live_app, new_context, language
+):
+    with live_app.app_context():
+        with transaction():
+            member, other = _member(language), _member("es")
+            base = (utc_now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+            booked = _class("Entrenamiento funcional de alta intensidad", base)
+            offered = _class("Yoga restaurativo", base + timedelta(hours=3), capacity=1)
+        book_now(booked.id, member, actor=member)
+        theirs = book_now(offered.id, other, actor=other)
+        waitlist.join_waitlist(offered.id, member, actor=member)
+        cancel_booking(theirs.id, other, actor=other)  # the spot is offered to `member`
+        email = member.email
+        db.session.remove()
+
+    page = new_context(**PHONE).new_page()
+    sign_in(page, email)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto("/app/")
+
+    first = page.locator("main .card").first
+    expect(first).to_have_attribute("data-offer", "")
+    expect(first.locator(".hold-countdown")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    page.screenshot(path=str(ARTIFACTS / f"home_offer_375_{language}.png"), full_page=True)
+    assert page.evaluate(OVERFLOWS) == []
+    lefts = page.evaluate(
+        "() => [...document.querySelectorAll('main > .card, main > a.card')]"
+        ".map(card => card.getBoundingClientRect().left)"
+    )
+    assert len(lefts) >= 4 and len(set(lefts)) == 1, lefts
+
+    first.locator("form[data-action=confirm] button").click()
+    expect(page.locator("main .alert-success")).to_be_visible()
+    expect(page.locator("main [data-offer]")).to_have_count(0)
