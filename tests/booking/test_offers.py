@@ -116,3 +116,15 @@ def test_another_members_offer_cannot_be_taken(offered, client, login, booker, d
 
     assert response.status_code == 404
     assert bookings(db, member) == []
+
+
+def test_releasing_the_offer_from_the_class_card_ends_the_place_in_line(offered, client, db):
+    cs, member, behind = offered
+    [offer] = holds(db, member)
+
+    response = act(client, f"/app/holds/{offer.id}/release")
+
+    assert said(response) == ["You gave the spot back."]
+    assert entries(db, member)[0].status is WaitlistStatus.LEFT
+    assert [h.session_id for h in holds(db, behind)] == [cs.id]
+    assert "Waitlist #" not in page_text(client.get("/app/bookings"))

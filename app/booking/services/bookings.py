@@ -187,14 +187,15 @@ def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False
     return booking
 
 
-def _close_waitlist_offer(hold: Hold) -> None:
+def _close_waitlist_offer(hold: Hold, status=WaitlistStatus.PROMOTED) -> None:
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.hold_id == hold.id))
     if entry is not None:
-        entry.status = WaitlistStatus.PROMOTED
+        entry.status = status
 
 
 def release_hold(hold_id: int, member, *, actor) -> None:
-    """Give a held spot back before it expires; the waitlist is offered it.
+    """Give a held spot back before it expires; the waitlist is offered it
+    (a declined waitlist offer also ends the member's place in that line).
 
     Raises BookingError when the hold is not the member's or no longer live.
     Queues `booking.promote_waitlist` for the session.
@@ -204,6 +205,8 @@ def release_hold(hold_id: int, member, *, actor) -> None:
         if hold is None or hold.member_id != member.id or not hold.is_live(utc_now()):
             raise BookingError(_("We couldn't find that hold."))
         hold.status = HoldStatus.RELEASED
+        if hold.is_priority:  # a waitlist offer turned down: that place in line ends
+            _close_waitlist_offer(hold, WaitlistStatus.LEFT)
         audit.record("hold.released", hold, actor=actor)
         enqueue_after_commit("booking.promote_waitlist", hold.session_id)
 
