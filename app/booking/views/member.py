@@ -206,9 +206,10 @@ def _cancel(form, booking_id: int) -> dict:
 
 def _cancelled(result: dict) -> None:
     """Say what the cancellation did, from the terms the engine applied."""
-    terms = CancelTerms.from_result(result["terms"])
     flash(_("Your booking is cancelled."), "success")
-    flash(terms.outcome(), "warning" if terms.costs_something else "info")
+    if "terms" in result:  # a result stored before the terms were kept has none
+        terms = CancelTerms.from_result(result["terms"])
+        flash(terms.outcome(), "warning" if terms.costs_something else "info")
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
