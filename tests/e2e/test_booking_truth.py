@@ -31,6 +31,7 @@ from app.scheduling.models import ClassSession, ClassType, Room
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.models import Trainer
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_accessibility import describe, run_axe
 from tests.e2e.test_booking_flow import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -151,6 +152,7 @@ def test_a_late_cancel_states_its_cost_first_and_the_flash_agrees(
     expect(terms).to_contain_text(lose)
     expect(terms).to_contain_text(strike)
     notice = terms.inner_text()
+    assert not (violations := run_axe(page)), describe(violations)
     page.screenshot(path=str(ARTIFACTS / f"late_cancel_terms_{language}.png"), full_page=True)
     page.locator("#confirm-cancel").click()
 
@@ -208,6 +210,7 @@ def test_nothing_on_my_bookings_overflows_its_card_at_375_px(live_app, new_conte
     page.screenshot(path=str(ARTIFACTS / f"my_bookings_375_{language}.png"), full_page=True)
     assert page.evaluate(OVERFLOWS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not (violations := run_axe(page)), describe(violations)
 
 
 def _later_class() -> ClassSession:
@@ -251,3 +254,29 @@ def test_the_home_shows_the_offer_first_and_its_cards_line_up_at_375_px(
     first.locator("form[data-action=confirm] button").click()
     expect(page.locator("main .alert-success")).to_be_visible()
     expect(page.locator("main [data-offer]")).to_have_count(0)
+
+
+def test_an_overlapping_class_asks_before_booking_it_anyway(live_app, new_context):
+    with live_app.app_context():
+        with transaction():
+            member = _member("en")
+            base = (utc_now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+            yoga = _class("Yoga", base)
+            spin = _class("Spinning", base + timedelta(minutes=30))
+        book_now(yoga.id, member, actor=member)
+        email, spin_id, day = member.email, spin.id, spin.occurs_on.isoformat()
+        db.session.remove()
+
+    page = new_context(**PHONE).new_page()
+    sign_in(page, email)
+    page.goto(f"/app/schedule?date={day}")
+    page.locator(f"#session-{spin_id}-actions form[data-action=book] button").click()
+
+    expect(page.locator("#overlap-question")).to_contain_text("You already have Yoga")
+    expect(page.locator("#overlap-question")).to_contain_text("book anyway?")
+    assert not (violations := run_axe(page)), describe(violations)
+    page.locator("#book-anyway").click()
+    expect(page.locator("main .alert-success")).to_be_visible()
+    expect(page.locator(f"#session-{spin_id}-actions")).to_have_attribute(
+        "data-member-state", "booked"
+    )
