@@ -128,3 +128,18 @@ def test_releasing_the_offer_from_the_class_card_ends_the_place_in_line(offered,
     assert entries(db, member)[0].status is WaitlistStatus.LEFT
     assert [h.session_id for h in holds(db, behind)] == [cs.id]
     assert "Waitlist #" not in page_text(client.get("/app/bookings"))
+
+
+def test_the_offers_cost_one_query_however_many(offered, booker, client, db):
+    from app.booking.queries.member import waitlist_offers
+    from tests.booking.conftest import NOW as now
+    from tests.queries import counting_statements
+
+    _, member, _ = offered
+    db.session.expire_all()
+    with counting_statements(db.engine) as one:
+        [offer] = waitlist_offers(member.id, now)
+        names = [offer.session.class_type.name, offer.session.trainer.name, offer.session.room.name]
+
+    assert [s.split()[0] for s in one if not s.startswith("SAVEPOINT")] == ["SELECT"]
+    assert all(names)

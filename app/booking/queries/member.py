@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app.booking.models import (
     WAITLIST_OPEN,
@@ -177,12 +177,19 @@ class Offer:
 
 
 def waitlist_offers(member_id: int, now: datetime) -> list[Offer]:
-    """The member's live waitlist offers, soonest to expire first (one query)."""
+    """The member's live waitlist offers, soonest to expire first, with what
+    their cards show (one query, however many)."""
     rows = db.session.execute(
         select(Hold, WaitlistEntry)
         .join(WaitlistEntry, WaitlistEntry.hold_id == Hold.id)
         .join(ClassSession, ClassSession.id == Hold.session_id)
-        .options(contains_eager(Hold.session))
+        .options(
+            contains_eager(Hold.session).options(
+                joinedload(ClassSession.class_type),
+                joinedload(ClassSession.trainer),
+                joinedload(ClassSession.room),
+            )
+        )
         .where(
             Hold.member_id == member_id,
             Hold.is_priority.is_(True),
