@@ -175,3 +175,14 @@ def test_a_desk_refund_choice_is_no_strike_whatever_the_policy(booker, db, rules
 
     assert strikes(db, member) == []
     assert ledger.balance(member.id) == 0
+
+
+def test_a_cancel_result_stored_before_the_terms_were_kept_replays_without_them(app):
+    from flask import get_flashed_messages
+
+    from app.booking.views.member import _cancelled
+
+    with app.test_request_context("/app/bookings", headers={"Cookie": "cupo_lang=en"}):
+        _cancelled({"booking_id": 1, "refunded_cc": 100})
+
+        assert get_flashed_messages() == ["Your booking is cancelled."]
