@@ -18,6 +18,11 @@ class BookingActionForm(IdempotentForm):
     """
 
     next = HiddenField(validators=[Optional(), Length(max=2000)])
+    #: "1" once the member answered "book anyway?" about an overlapping class
+    confirm_overlap = HiddenField(validators=[Optional(), Length(max=5)])
+
+    def overlap_ok(self) -> bool:
+        return self.confirm_overlap.data == "1"
 
 
 #: how a staff cancellation settles the credits: engine `refund` argument by choice
@@ -44,10 +49,17 @@ class StaffBookForm(FlaskForm):
     )
     member_pick = HiddenField(validators=[Optional(), Length(max=254)])
 
+    #: "1" once staff answered "book anyway?" about an overlapping class;
+    #: the engine's question is shown as this field's error
+    confirm_overlap = HiddenField(validators=[Optional(), Length(max=5)])
+
     #: the member the search named, once `validate()` passed
     member_user = None
     #: the members an ambiguous entry matched (MemberResult rows), to pick from
     member_candidates: list = []
+
+    def overlap_ok(self) -> bool:
+        return self.confirm_overlap.data == "1"
 
     def validate_member(self, field):
         if self.member_pick.data:  # a candidate's radio button wins over the text
@@ -84,6 +96,11 @@ class PickSessionForm(FlaskForm):
         blank_label=_l("Choose a class"),
         invalid_message=_l("Choose a class from the list."),
     )
+    #: "1" once staff answered "book anyway?"; the engine's question is this field's error
+    confirm_overlap = HiddenField(validators=[Optional(), Length(max=5)])
+
+    def overlap_ok(self) -> bool:
+        return self.confirm_overlap.data == "1"
 
 
 class NoShowForm(FlaskForm):

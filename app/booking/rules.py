@@ -1,6 +1,8 @@
 """The checks every way of taking a spot shares: the session lock, the
 booking window, strikes, eligibility and room left. None of them writes.
 
+They also ask before a class that overlaps one the member has (`check_overlap`).
+
 The engine (`services/bookings.py`) and the waitlist (`services/waitlist.py`) build on
 these; each raises BookingError with a message for the member (or about
 them, when staff act for them).
@@ -19,15 +21,16 @@ from app.booking.models import (
     Hold,
     Strike,
 )
+from app.booking.policy import STRIKE_WINDOW
 from app.booking.queries import occupancy
 from app.core.clock import local_date
 from app.core.errors import DomainError
-from app.core.i18n import gym_zone, short_datetime
+from app.core.i18n import gym_zone, local_time, short_datetime
 from app.extensions import db
 from app.memberships import ledger
 from app.memberships.models import CC
 from app.memberships.queries import unlimited_membership_on
-from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.models import ClassSession, ClassType, SessionStatus
 from app.scheduling.rules import booking_window
 from app.settings.services import gym_settings
 
@@ -72,7 +75,7 @@ def check_not_blocked(member, now) -> None:
         return
     strikes = db.session.scalars(
         select(Strike.created_at)
-        .where(Strike.member_id == member.id, Strike.created_at > now - timedelta(days=30))
+        .where(Strike.member_id == member.id, Strike.created_at > now - STRIKE_WINDOW)
         .order_by(Strike.created_at.desc())
     ).all()
     if len(strikes) >= settings.strike_limit:
@@ -143,6 +146,70 @@ def check_room(cs: ClassSession, now, *, priority_hold: Hold | None = None) -> N
     taken = occupancy.taken(cs.id, now) - (1 if priority_hold is not None else 0)
     if taken >= cs.capacity:
         raise BookingError(_("This class is full."))
+
+
+class OverlapError(BookingError):
+    """The class overlaps one the member has: ask before booking it anyway.
+
+    Its field is `OVERLAP_FIELD`, so a view (or a stored idempotent result)
+    tells the question from a refusal.
+    """
+
+
+#: the form flag that answers "book anyway?" with yes
+OVERLAP_FIELD = "confirm_overlap"
+
+
+def check_overlap(cs: ClassSession, member, now, *, anyway: bool, by_staff: bool) -> None:
+    """Ask (OverlapError) before a class that overlaps one of the member's
+    confirmed bookings or live holds, unless `anyway`; refuse it outright
+    (BookingError) when the gym's `allow_overlapping_bookings` is off.
+
+    One query, from the member's own rows (indexed by member), whatever
+    they have booked.
+    """
+    booked = select(Booking.session_id).where(
+        Booking.member_id == member.id, Booking.status == BookingStatus.CONFIRMED
+    )
+    held = select(Hold.session_id).where(
+        Hold.member_id == member.id, occupancy.live_hold_filter(now)
+    )
+    clash = db.session.execute(
+        select(ClassType.name, ClassSession.starts_at)
+        .join(ClassType, ClassType.id == ClassSession.class_type_id)
+        .where(
+            ClassSession.id.in_(booked.union_all(held)),
+            ClassSession.id != cs.id,
+            ClassSession.starts_at < cs.ends_at,
+            ClassSession.ends_at > cs.starts_at,
+        )
+        .order_by(ClassSession.starts_at)
+        .limit(1)
+    ).first()
+    if clash is None:
+        return
+    values = {"name": member.name, "class_name": clash.name, "time": local_time(clash.starts_at)}
+    if not gym_settings().allow_overlapping_bookings:
+        raise BookingError(
+            _(
+                "%(name)s already has %(class_name)s at %(time)s, and this gym doesn't "
+                "allow overlapping bookings.",
+                **values,
+            )
+            if by_staff
+            else _(
+                "You already have %(class_name)s at %(time)s, and this gym doesn't allow "
+                "overlapping bookings.",
+                **values,
+            )
+        )
+    if not anyway:
+        raise OverlapError(
+            _("%(name)s already has %(class_name)s at %(time)s — book anyway?", **values)
+            if by_staff
+            else _("You already have %(class_name)s at %(time)s — book anyway?", **values),
+            field=OVERLAP_FIELD,
+        )
 
 
 def email_context(cs: ClassSession) -> dict:

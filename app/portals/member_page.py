@@ -118,7 +118,9 @@ def book(member_id: int):
     form = _book_form(PickSessionForm())
     if form.validate_on_submit():
         try:
-            booked = book_now(form.session_id.data, member, actor=current_user)
+            booked = book_now(
+                form.session_id.data, member, actor=current_user, overlap_ok=form.overlap_ok()
+            )
         except DomainError as exc:
             apply_error(form, exc)
         else:

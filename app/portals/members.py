@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.accounts.forms import MemberPhotoForm
 from app.accounts.services.photos import change_member_photo, remove_member_photo
 from app.attendance.queries import checkin_pass, next_booking
+from app.booking.queries.member import waitlist_offers
 from app.core.errors import DomainError
 from app.core.forms import apply_error
 from app.core.limits import upload_limit
@@ -20,13 +21,19 @@ bp = Blueprint("members", __name__, url_prefix="/app")
 @bp.get("/")
 @roles_required(*MEMBERS)
 def home():
-    """Greets the member; their next class comes first, QR and all, for the door.
+    """Greets the member; a spot the waitlist offers them comes first (it
+    runs out in minutes), then their next class, QR and all, for the door.
     The shop card says what the member can do there: join, renew or top up."""
     now = utc_now()
     booking = next_booking(current_user.id, now)
     card = checkin_pass(booking, now) if booking is not None else None
-    snapshot = member_snapshot(current_user.id)
-    return render_template("portals/members/home.html", card=card, snapshot=snapshot)
+    return render_template(
+        "portals/members/home.html",
+        card=card,
+        snapshot=member_snapshot(current_user.id),
+        offers=waitlist_offers(current_user.id, now),
+        now=now,
+    )
 
 
 def _profile_page(photo_form=None):

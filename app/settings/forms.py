@@ -83,6 +83,9 @@ class BookingRulesForm(FlaskForm):
     partial_refund_percent = _whole(_l("Partial refund (%)"), 0, 100)
     strike_limit = _whole(_l("Strikes in 30 days that block booking (0: never)"), 0, 50)
     strike_block_days = _whole(_l("Days booking stays blocked"), 1, 90)
+    allow_overlapping_bookings = BooleanField(
+        _l("Allow booking classes that overlap, after a warning (off: they are refused)")
+    )
     checkin_opens_minutes = _whole(_l("Check-in opens (minutes before the class)"), 0, 24 * 60)
     late_grace_minutes = _whole(_l("Check-ins are late after (minutes from the start)"), 0, 240)
 

@@ -23,6 +23,7 @@ DEFAULTS = {
     "partial_refund_percent": 50,
     "strike_limit": 0,
     "strike_block_days": 7,
+    "allow_overlapping_bookings": True,
     "checkin_opens_minutes": 60,
     "late_grace_minutes": 10,
     "tax_id": "",
@@ -74,6 +75,10 @@ class GymSettings(db.Model):
     #: strikes (late cancels, no-shows) in 30 days that block booking; 0 turns it off
     strike_limit: Mapped[int] = mapped_column(default=DEFAULTS["strike_limit"])
     strike_block_days: Mapped[int] = mapped_column(default=DEFAULTS["strike_block_days"])
+    #: a member may book classes that overlap (after a warning); off: refused
+    allow_overlapping_bookings: Mapped[bool] = mapped_column(
+        default=DEFAULTS["allow_overlapping_bookings"]
+    )
     #: a booking's QR code starts working this many minutes before its class
     checkin_opens_minutes: Mapped[int] = mapped_column(default=DEFAULTS["checkin_opens_minutes"])
     #: a check-in later than this many minutes after the start is marked late

@@ -33,6 +33,7 @@ EDITABLE = [
     "partial_refund_percent",
     "strike_limit",
     "strike_block_days",
+    "allow_overlapping_bookings",
     "checkin_opens_minutes",
     "late_grace_minutes",
     "tax_id",

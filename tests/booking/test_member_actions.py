@@ -274,7 +274,10 @@ def test_cancel_page_tells_the_full_refund_before_cancelling(booker, member, cli
 
     assert response.status_code == 200
     text = page_text(response)
-    assert 'id="cancel-terms">You get your 1 credit back.</div>' in text
+    assert (
+        'id="cancel-terms">You get your 1 credit back. '
+        "It doesn't count as a late cancellation.</div>" in text
+    )
     assert 'name="idempotency_key"' in text
     assert [b.id for b in bookings(db, member)] == [booking.id]  # looking changes nothing
 
@@ -287,8 +290,7 @@ def test_cancel_page_tells_a_late_cancel_costs_the_credit(booker, member, client
     text = page_text(client.get(f"/app/bookings/{booking.id}/cancel"))
 
     assert (
-        "It's too late for a refund: you lose 1 credit and it counts as a late cancellation."
-        in text
+        "It's too late for a refund: you lose 1 credit. It counts as a late cancellation." in text
     )
 
 
@@ -304,14 +306,17 @@ def test_cancelling_refunds_and_says_so(booker, member, client, db):
     assert ledger.balance(member.id) == 300
 
 
-def test_cancelling_late_forfeits_and_says_only_that_it_is_cancelled(booker, member, client, db):
+def test_cancelling_late_forfeits_and_says_the_credit_is_lost(booker, member, client, db):
     cs = booker.session(starts_in=timedelta(hours=2))
     act(client, f"/app/sessions/{cs.id}/book")
     [booking] = bookings(db, member)
 
     response = act(client, f"/app/bookings/{booking.id}/cancel")
 
-    assert said(response) == ["Your booking is cancelled."]
+    assert said(response) == [
+        "Your booking is cancelled.",
+        "You lost 1 credit. It was recorded as a late cancellation.",
+    ]
     assert ledger.balance(member.id) == 200
     assert ledger_kinds(db, member)[-1] == (EntryKind.FORFEIT, 0)
 

@@ -221,6 +221,25 @@ def test_desk_books_the_member_into_a_class_from_the_page(as_clerk, db, desk, ju
     assert flashes(as_clerk.get(page(juan))) == ["Juan Pérez is booked into Yoga."]
 
 
+def test_an_overlapping_class_is_asked_about_then_booked_anyway(as_clerk, db, desk, juan):
+    desk.booking(desk.session(name="Yoga"), juan)
+    spin = desk.session(name="Spin")  # the same hour as Yoga
+    path = f"/admin/members/{juan.id}/book"
+
+    asked = post_form(as_clerk, path, {"session_id": spin.id}, token_from=page(juan))
+
+    assert asked.status_code == 400
+    assert "Juan Pérez already has Yoga" in page_text(asked) and "Book anyway" in page_text(asked)
+    assert desk.bookings_of(spin) == []
+
+    anyway = post_form(
+        as_clerk, path, {"session_id": spin.id, "confirm_overlap": "1"}, token_from=page(juan)
+    )
+
+    assert anyway.location == page(juan)
+    assert [b.member_id for b in desk.bookings_of(spin)] == [juan.id]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [("", "Choose a class."), ("999999", "Choose a class from the list."), ("x", None)],

@@ -112,3 +112,19 @@ def test_partial_refund_cannot_start_before_the_full_refund(client, db, factorie
     html = post_form(client, "/admin/settings/", fixed).get_data(as_text=True)
     assert "The partial refund must start later than the full refund." in html
     assert db.session.get(GymSettings, 1) is None
+
+
+def test_overlapping_bookings_are_allowed_until_the_admin_unticks_it(client, db, factories, login):
+    from app.settings.services import gym_settings
+
+    assert gym_settings().allow_overlapping_bookings is True
+    login(factories.admin())
+
+    post_form(client, "/admin/settings/", VALID)
+    unticked = db.session.get(GymSettings, 1, populate_existing=True).allow_overlapping_bookings
+    post_form(client, "/admin/settings/", {**VALID, "allow_overlapping_bookings": "y"})
+    ticked = db.session.get(GymSettings, 1, populate_existing=True).allow_overlapping_bookings
+
+    assert (unticked, ticked) == (False, True)
+    page = client.get("/admin/settings/").get_data(as_text=True)
+    assert 'name="allow_overlapping_bookings"' in page and "checked" in page

@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from app.booking.models import WAITLIST_OPEN, Booking, BookingStatus, Hold, WaitlistEntry
+from app.booking.models import (
+    WAITLIST_OPEN,
+    Booking,
+    BookingStatus,
+    Hold,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from app.booking.queries.occupancy import live_hold_filter
 from app.core.clock import local_date
 from app.core.i18n import gym_zone
@@ -158,8 +165,49 @@ def _state_of(cs: ClassSession, is_full: bool, now, day, unlimited, balance) -> 
 
 
 @dataclass
+class Offer:
+    """A spot the waitlist offered the member: a priority hold and its place."""
+
+    hold: Hold
+    entry: WaitlistEntry
+
+    @property
+    def session(self) -> ClassSession:
+        return self.hold.session
+
+
+def waitlist_offers(member_id: int, now: datetime) -> list[Offer]:
+    """The member's live waitlist offers, soonest to expire first, with what
+    their cards show (one query, however many)."""
+    rows = db.session.execute(
+        select(Hold, WaitlistEntry)
+        .join(WaitlistEntry, WaitlistEntry.hold_id == Hold.id)
+        .join(ClassSession, ClassSession.id == Hold.session_id)
+        .options(
+            contains_eager(Hold.session).options(
+                joinedload(ClassSession.class_type),
+                joinedload(ClassSession.trainer),
+                joinedload(ClassSession.room),
+            )
+        )
+        .where(
+            Hold.member_id == member_id,
+            Hold.is_priority.is_(True),
+            live_hold_filter(now),
+            WaitlistEntry.status == WaitlistStatus.OFFERED,
+            ClassSession.starts_at > now,
+        )
+        .order_by(Hold.expires_at, Hold.id)
+    ).all()
+    return [Offer(hold, entry) for hold, entry in rows]
+
+
+@dataclass
 class MyBookings:
     upcoming: list[Booking]
+    #: offers from a waitlist come first on the page, each with its countdown
+    offers: list[Offer]
+    #: holds the member placed themselves
     holds: list[Hold]
     #: (entry, position, class session) triples
     waitlist: list[tuple[WaitlistEntry, int, ClassSession]]
@@ -187,7 +235,12 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
     ).all()
     holds = db.session.scalars(
         with_session(select(Hold), Hold)
-        .where(Hold.member_id == member_id, live_hold_filter(now), ClassSession.starts_at > now)
+        .where(
+            Hold.member_id == member_id,
+            Hold.is_priority.is_(False),
+            live_hold_filter(now),
+            ClassSession.starts_at > now,
+        )
         .order_by(Hold.expires_at, Hold.id)
     ).all()
     waitlist_sessions = aliased(ClassSession)
@@ -196,7 +249,8 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
         .join(waitlist_sessions, waitlist_sessions.id == WaitlistEntry.session_id)
         .where(
             WaitlistEntry.member_id == member_id,
-            WaitlistEntry.status.in_(WAITLIST_OPEN),
+            # an offered place shows as its offer, not as "waitlist #1" too
+            WaitlistEntry.status == WaitlistStatus.WAITING,
             waitlist_sessions.starts_at > now,
             waitlist_sessions.status == SessionStatus.PUBLISHED,
         )
@@ -215,6 +269,7 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
     )
     return MyBookings(
         upcoming=list(upcoming),
+        offers=waitlist_offers(member_id, now),
         holds=list(holds),
         waitlist=[tuple(row) for row in waitlist],
         past=past,

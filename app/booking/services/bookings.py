@@ -22,11 +22,12 @@ from app.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.booking.policy import cancel_terms
+from app.booking.policy import CancelTerms, cancel_terms
 from app.booking.rules import (
     BookingError,
     check_not_blocked,
     check_open,
+    check_overlap,
     check_room,
     eligibility,
     email_context,
@@ -47,13 +48,14 @@ from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
 
 
-def place_hold(session_id: int, member, *, actor) -> Hold:
+def place_hold(session_id: int, member, *, actor, overlap_ok: bool = False) -> Hold:
     """Hold a spot for the member for `hold_minutes`.
 
     Raises BookingError when the class is off the schedule, started, not
     open for booking yet or any more, the member is blocked by strikes,
-    already holds or has a spot, is not eligible, or the class is full.
-    Queues nothing.
+    already holds or has a spot, is not eligible, the class is full, or it
+    overlaps another of theirs and the gym forbids that; OverlapError (ask
+    first) when it overlaps and `overlap_ok` is not given. Queues nothing.
     """
     with transaction():
         cs = lock_session(session_id)
@@ -65,6 +67,7 @@ def place_hold(session_id: int, member, *, actor) -> Hold:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)
         check_room(cs, now)
+        check_overlap(cs, member, now, anyway=overlap_ok, by_staff=actor.id != member.id)
         hold = Hold(
             session_id=cs.id,
             member_id=member.id,
@@ -99,7 +102,13 @@ def confirm_hold(hold_id: int, member, *, actor) -> Booking:
 
 
 def book_now(
-    session_id: int, member, *, actor, walk_in: bool = False, paid_drop_in: bool = False
+    session_id: int,
+    member,
+    *,
+    actor,
+    walk_in: bool = False,
+    paid_drop_in: bool = False,
+    overlap_ok: bool = False,
 ) -> Booking:
     """Hold and confirm in one step (one tap), under the same rules.
 
@@ -113,9 +122,12 @@ def book_now(
     walk-in's: has ended), is not open for booking or the member is blocked
     by strikes (neither for the desk or a walk-in), the member already
     has a spot, is not eligible or lacks the credits (unless a paid
-    drop-in), or the class is full (unless they hold a spot); NotYours when
-    a walk-in is booked by neither the desk nor the class's trainer. Queues
-    the `booking_confirmed` email.
+    drop-in), the class is full (unless they hold a spot), or it overlaps
+    another of their classes and the gym forbids that; OverlapError (ask
+    first) when it overlaps and `overlap_ok` is not given (staff get the same
+    question); NotYours when a walk-in is booked by neither the desk nor the
+    class's trainer. A walk-in or paid drop-in is at the door: no overlap
+    question. Queues the `booking_confirmed` email.
     """
     desk_override = actor.id != member.id and actor.role in DESK
     with transaction():
@@ -133,6 +145,8 @@ def book_now(
         hold = existing(cs.id, member.id, now, by_staff_for=staff_for)[1]
         if hold is None:
             check_room(cs, now)
+        if hold is None and not (walk_in or paid_drop_in):  # a hold was asked about
+            check_overlap(cs, member, now, anyway=overlap_ok, by_staff=staff_for is not None)
         booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
     return booking
 
@@ -173,14 +187,15 @@ def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False
     return booking
 
 
-def _close_waitlist_offer(hold: Hold) -> None:
+def _close_waitlist_offer(hold: Hold, status=WaitlistStatus.PROMOTED) -> None:
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.hold_id == hold.id))
     if entry is not None:
-        entry.status = WaitlistStatus.PROMOTED
+        entry.status = status
 
 
 def release_hold(hold_id: int, member, *, actor) -> None:
-    """Give a held spot back before it expires; the waitlist is offered it.
+    """Give a held spot back before it expires; the waitlist is offered it
+    (a declined waitlist offer also ends the member's place in that line).
 
     Raises BookingError when the hold is not the member's or no longer live.
     Queues `booking.promote_waitlist` for the session.
@@ -190,6 +205,8 @@ def release_hold(hold_id: int, member, *, actor) -> None:
         if hold is None or hold.member_id != member.id or not hold.is_live(utc_now()):
             raise BookingError(_("We couldn't find that hold."))
         hold.status = HoldStatus.RELEASED
+        if hold.is_priority:  # a waitlist offer turned down: that place in line ends
+            _close_waitlist_offer(hold, WaitlistStatus.LEFT)
         audit.record("hold.released", hold, actor=actor)
         enqueue_after_commit("booking.promote_waitlist", hold.session_id)
 
@@ -208,9 +225,20 @@ def find_booking(booking_id: int, member) -> Booking:
 def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None) -> Booking:
     """Cancel a booking under the policy (staff may force a full refund or none).
 
-    Refunds or forfeits the credits, and records a strike for a late cancel
-    under the policy. Staff may cancel anyone's booking, even once the class
-    has started; only desk staff choose the refund.
+    `cancel_with_terms` without the terms; raises and queues what it does.
+    """
+    return cancel_with_terms(booking_id, member, actor=actor, refund=refund)[0]
+
+
+def cancel_with_terms(
+    booking_id: int, member, *, actor, refund: bool | None = None
+) -> tuple[Booking, CancelTerms]:
+    """Cancel a booking under the policy; return it with the terms applied.
+
+    Refunds or forfeits the credits, and records a strike for a late cancel,
+    exactly as `cancel_terms` (what the cancel page showed) says. Staff may
+    cancel anyone's booking, even once the class has started; only desk
+    staff choose the refund, and a refund they choose is never a strike.
 
     Raises BookingError when the booking is missing (or another member's,
     for a member), already cancelled, or its class has started (for a
@@ -230,26 +258,28 @@ def cancel_booking(booking_id: int, member, *, actor, refund: bool | None = None
         if booking.session.starts_at <= now and not staff:
             raise BookingError(_("This class has already started."))
         terms = cancel_terms(booking, now)
-        refund_cc = terms.refund_cc
-        if refund is not None and actor.role in DESK:
-            refund_cc = booking.credits_cc if refund else 0
-        settle(booking, refund_cc, actor=actor, reason="cancelled")
+        if refund is not None:  # chosen by staff (or billing): never a strike
+            desk_choice = booking.credits_cc if refund else 0
+            terms = terms.waived(desk_choice if actor.role in DESK else terms.refund_cc)
+        settle(booking, terms.refund_cc, actor=actor, reason="cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
-        strike = terms.strike and refund is None
-        if strike:
+        if terms.strike:
             db.session.add(
                 Strike(
-                    member_id=booking.member_id, booking_id=booking.id, kind=StrikeKind.LATE_CANCEL
+                    member_id=booking.member_id,
+                    booking_id=booking.id,
+                    kind=StrikeKind.LATE_CANCEL,
+                    created_at=now,
                 )
             )
         audit.record(
             "booking.cancelled",
             booking,
             actor=actor,
-            after={"refunded_cc": refund_cc, "strike": strike},
+            after={"refunded_cc": terms.refund_cc, "strike": terms.strike},
         )
         enqueue_after_commit("booking.promote_waitlist", booking.session_id)
-    return booking
+    return booking, terms
 
 
 def mark_no_show(booking_id: int, *, actor) -> Booking:

@@ -14,20 +14,21 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_time, ngettext
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.booking.forms import BookingActionForm
 from app.booking.models import Booking, Hold, WaitlistEntry
-from app.booking.policy import cancel_terms
+from app.booking.policy import CancelTerms, cancel_terms
 from app.booking.queries.member import my_bookings as my_bookings_query
 from app.booking.queries.member import position_of
+from app.booking.rules import OVERLAP_FIELD
 from app.booking.services import waitlist
 from app.booking.services.bookings import (
     book_now,
-    cancel_booking,
+    cancel_with_terms,
     confirm_hold,
     place_hold,
     release_hold,
@@ -40,7 +41,7 @@ from app.core.navigation import safe_next
 from app.core.permissions import MEMBERS, ensure, roles_required
 from app.extensions import db, limiter
 from app.memberships.ledger import format_credits
-from app.memberships.models import CC
+from app.scheduling.models import ClassSession
 
 bp = Blueprint("booking", __name__, url_prefix="/app")
 
@@ -74,7 +75,7 @@ def _back(form: BookingActionForm, default: str):
     return redirect(safe_next(form.next.data) or default, code=303)
 
 
-def _done(result: dict) -> dict | None:
+def _done(result: dict | None) -> dict | None:
     """The result of an action, or None after a refusal (flashed)."""
     if result is not None and "error" in result:
         flash(result["error"], "danger")
@@ -93,27 +94,54 @@ def _until(instant) -> str:
     return format_time(instant, "short")
 
 
-@idempotent("booking.book")
+def _overlap_params(form: BookingActionForm) -> dict:
+    return {"overlap_ok": form.overlap_ok()}
+
+
+def _ask_overlap(form: BookingActionForm, result: dict, session_id: int, endpoint: str, label):
+    """The overlap question as its own step: "Book anyway" resubmits with the flag."""
+    return render_template(
+        "booking/member/overlap.html",
+        question=result["error"],
+        cs=db.session.get(ClassSession, session_id),
+        action=url_for(endpoint, session_id=session_id),
+        label=label,
+        back=safe_next(form.next.data) or url_for("booking.my_bookings"),
+    )
+
+
+def _asks_overlap(result: dict | None) -> bool:
+    return result is not None and result.get("field") == OVERLAP_FIELD
+
+
+@idempotent("booking.book", params=_overlap_params)
 def _book(form, session_id: int) -> dict:
     member = _member()
-    return {"booking_id": book_now(session_id, member, actor=member).id}
+    booking = book_now(session_id, member, actor=member, overlap_ok=form.overlap_ok())
+    return {"booking_id": booking.id}
 
 
 @bp.post("/sessions/<int:session_id>/book")
 @roles_required(*MEMBERS)
 @new_hold_limit
 def book(session_id: int):
-    """One tap: hold and confirm in one request."""
+    """One tap: hold and confirm in one request (a class that overlaps
+    another of the member's asks first)."""
     form = BookingActionForm()
-    if _read(form) and _done(_book(form, session_id=session_id)):
-        flash(_("You're in. See you there!"), "success")
+    if _read(form):
+        result = _book(form, session_id=session_id)
+        if _asks_overlap(result):
+            return _ask_overlap(form, result, session_id, "booking.book", _("Book anyway"))
+        if _done(result):
+            flash(_("You're in. See you there!"), "success")
     return _back(form, url_for("booking.my_bookings"))
 
 
-@idempotent("booking.hold")
+@idempotent("booking.hold", params=_overlap_params)
 def _hold(form, session_id: int) -> dict:
     member = _member()
-    return {"hold_id": place_hold(session_id, member, actor=member).id}
+    held = place_hold(session_id, member, actor=member, overlap_ok=form.overlap_ok())
+    return {"hold_id": held.id}
 
 
 @bp.post("/sessions/<int:session_id>/hold")
@@ -121,7 +149,10 @@ def _hold(form, session_id: int) -> dict:
 @new_hold_limit
 def hold(session_id: int):
     form = BookingActionForm()
-    if _read(form) and (result := _done(_hold(form, session_id=session_id))):
+    result = _hold(form, session_id=session_id) if _read(form) else None
+    if _asks_overlap(result):
+        return _ask_overlap(form, result, session_id, "booking.hold", _("Hold anyway"))
+    if result := _done(result):
         placed = db.session.get(Hold, result["hold_id"])
         flash(
             _(
@@ -169,22 +200,16 @@ def release(hold_id: int):
 @idempotent("booking.cancel")
 def _cancel(form, booking_id: int) -> dict:
     member = _member()
-    cancelled = cancel_booking(booking_id, member, actor=member)
-    return {"booking_id": cancelled.id, "refunded_cc": cancelled.refunded_cc}
+    cancelled, terms = cancel_with_terms(booking_id, member, actor=member)
+    return {"booking_id": cancelled.id, "terms": terms.as_result()}
 
 
 def _cancelled(result: dict) -> None:
+    """Say what the cancellation did, from the terms the engine applied."""
     flash(_("Your booking is cancelled."), "success")
-    if result["refunded_cc"]:
-        flash(
-            ngettext(
-                "%(credits)s credit is back in your balance.",
-                "%(credits)s credits are back in your balance.",
-                1 if result["refunded_cc"] == CC else 2,
-                credits=format_credits(result["refunded_cc"]),
-            ),
-            "info",
-        )
+    if "terms" in result:  # a result stored before the terms were kept has none
+        terms = CancelTerms.from_result(result["terms"])
+        flash(terms.outcome(), "warning" if terms.costs_something else "info")
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])

@@ -64,8 +64,8 @@ def book(session_id: int):
     if form.validate_on_submit():
         member = form.member_user
         try:
-            book_now(cs.id, member, actor=current_user)
-        except DomainError as exc:
+            book_now(cs.id, member, actor=current_user, overlap_ok=form.overlap_ok())
+        except DomainError as exc:  # an overlap's question lands on confirm_overlap
             apply_error(form, exc)
         else:
             flash(_("%(name)s is booked in.", name=member.name), "success")
