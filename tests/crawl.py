@@ -105,9 +105,9 @@ def links(html: str) -> list[str]:
     found = []
     for href in parser.hrefs:
         parts = urlsplit(href)
-        if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc not in (
-            "localhost", "127.0.0.1"
-        )):
+        if parts.scheme not in ("", "http", "https") or (
+            parts.netloc and parts.netloc not in ("localhost", "127.0.0.1")
+        ):
             continue
         if not parts.path.startswith("/"):
             continue

@@ -29,9 +29,7 @@ LANGUAGES = ("en", "es")
 def demo_app(tmp_path_factory) -> Iterator[Flask]:
     """An app of its own on a SQLite file holding the demo gym."""
     path = tmp_path_factory.mktemp("valid-html") / "demo.db"
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=True
-    )
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         assert seed_demo(), "the demo database was not empty"
@@ -64,8 +62,15 @@ def nu_errors(java: str, jar: str, pages: dict[str, str], folder: Path) -> list[
         path.write_text(html, encoding="utf-8")
         names[path.name] = name
     result = subprocess.run(
-        [java, "-jar", jar, "--format", "json", "--errors-only", *map(str, sorted(
-            folder.glob("page*.html")))],
+        [
+            java,
+            "-jar",
+            jar,
+            "--format",
+            "json",
+            "--errors-only",
+            *map(str, sorted(folder.glob("page*.html"))),
+        ],
         capture_output=True,
         text=True,
         timeout=900,

@@ -188,7 +188,10 @@ def test_filter_form_works_without_javascript_and_swaps_the_list_with_it(as_memb
     text = page_text(as_member.get("/app/schedule"))
 
     assert '<form method="get" action="/app/schedule"' in text
-    assert 'data-hx-get="/app/schedule" data-hx-target="#schedule-list" data-hx-push-url="true"' in text
+    assert (
+        'data-hx-get="/app/schedule" data-hx-target="#schedule-list" data-hx-push-url="true"'
+        in text
+    )
     assert '<div id="schedule-list">' in text
 
 
