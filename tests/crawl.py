@@ -138,11 +138,13 @@ def sign_in(client, role: str) -> None:
     assert response.status_code == 302, f"{role} could not sign in"
 
 
-def crawl(client, role: str, extra: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+def crawl(
+    client, role: str, extra: tuple[str, ...] = (), *, per_pattern_cap: int = PER_PATTERN
+) -> Iterator[tuple[str, str]]:
     """(url, html) of every HTML page `client` (signed in as `role`) reaches.
 
     Starts at the role's home, its known list pages and `extra`; follows links
-    breadth first; at most PER_PATTERN URLs per pattern and MAX_PAGES in all.
+    breadth first; at most `per_pattern_cap` URLs per pattern and MAX_PAGES in all.
     A page that is not a 200 HTML answer is not followed (403s are expected
     where a link is shown to a role that cannot open it).
     """
@@ -153,7 +155,11 @@ def crawl(client, role: str, extra: tuple[str, ...] = ()) -> Iterator[tuple[str,
     while queue and opened < MAX_PAGES:
         url = queue.pop(0)
         key = pattern(url)
-        if url in seen or SKIP.search(urlsplit(url).path) or per_pattern.get(key, 0) >= PER_PATTERN:
+        if (
+            url in seen
+            or SKIP.search(urlsplit(url).path)
+            or per_pattern.get(key, 0) >= per_pattern_cap
+        ):
             continue
         seen.add(url)
         per_pattern[key] = per_pattern.get(key, 0) + 1
