@@ -78,6 +78,7 @@ KNOWN = {
     ],
 }
 #: never opened: not pages (files, feeds, health), or pages that act on GET
+#: (opening the kiosk locks the browser into kiosk mode; the Nu test opens it last)
 SKIP = re.compile(
     r"^/(static|files)/|\.(pdf|png|ics|svg|ico|json|csv|xlsx|js|webmanifest)$"
     r"|^/(healthz|version|logo|logout|sw\.js|manifest)|/qr\.png$|/status$|^/desk/kiosk"
