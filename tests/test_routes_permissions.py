@@ -50,6 +50,7 @@ MEMBER_ONLY = {"anonymous": LOGIN, "member": 200, "trainer": 403, "front_desk": 
 #: GET on every endpoint, for every role
 GET_EXPECTED = {
     "public.index": {"anonymous": 200, **HOME},
+    "public.favicon": everyone(200),
     "health.healthz": everyone(200),
     "health.version": everyone(200),
     "accounts.login": {"anonymous": 200, **HOME},

@@ -1,8 +1,9 @@
 """System tools the tests read our outputs back with: zbarimg (QR codes,
-Debian zbar-tools), pdftotext (PDFs, poppler-utils), and WeasyPrint's Pango.
+Debian zbar-tools), pdftotext (PDFs, poppler-utils), WeasyPrint's Pango, and
+Java with the W3C Nu HTML checker (vnu-jar, fetched by bin/test).
 
 bin/test installs them, or lists the missing ones in CUPO_SKIP_TOOLS
-("zbarimg pdftotext weasyprint") when it cannot; then the tests that need
+("zbarimg pdftotext weasyprint java vnu") when it cannot; then the tests that need
 them are skipped. Under CI=true a missing tool fails the test instead.
 """
 
@@ -74,3 +75,16 @@ def swap_receivers(monkeypatch, signal, *receivers) -> None:
         return [(receiver, receiver(sender, **kwargs)) for receiver in receivers]
 
     monkeypatch.setattr(signal, "send", send)
+
+
+def require_vnu() -> tuple[str, str]:
+    """(java, vnu.jar) for the W3C Nu HTML checker; or skip, or fail.
+
+    bin/test fetches the pinned vnu-jar into .cache/vnu/ and names it in
+    CUPO_VNU_JAR (or lists "vnu" in CUPO_SKIP_TOOLS when it could not).
+    """
+    java = require_tool("java", "openjdk-17-jre-headless")
+    jar = os.environ.get("CUPO_VNU_JAR", "")
+    if not jar or not Path(jar).is_file():
+        _missing("vnu", f"the Nu HTML checker is not at {jar or 'CUPO_VNU_JAR (unset)'}")
+    return java, jar

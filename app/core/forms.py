@@ -12,6 +12,8 @@ from app.core.inputs import parse_id
 #: what `to_id` answers for a value that is not an id (no row has it)
 INVALID_ID = -1
 FORM_UNREADABLE = _l("The form could not be read. Reload the page and try again.")
+#: the blank first option of a required select: the user must pick
+CHOOSE = _l("Choose…")
 
 
 def strip(value):
@@ -99,19 +101,27 @@ class ChoiceField(SelectField):
 class IdSelectField(ChoiceField):
     """A select of database rows by id; options are set by the form.
 
-    A blank, a non-number or an id that is not an option is a field error
-    (unless `blank_label` offers the blank as an option: then `.data` is None).
+    It always starts with a blank option, so nothing is chosen for the user:
+    `blank_label` names it when the blank is a real choice (then `.data` is
+    None); without it the field is required, the blank reads "Choose…" and
+    choosing it is a field error (`invalid_message`), as are a non-number or
+    an id that is not an option.
     """
 
     def __init__(self, label=None, validators=None, *, blank_label=None, **kwargs):
         super().__init__(label, validators, coerce=to_id, choices=[], **kwargs)
-        self.blank_label = blank_label
-        if blank_label is None:
+        self.required = blank_label is None
+        self.blank_label = CHOOSE if blank_label is None else blank_label
+        if self.required:
             self.flags.required = True
 
     def set_options(self, options: list) -> None:
-        blank = [] if self.blank_label is None else [("", self.blank_label)]
-        self.choices = blank + list(options)
+        self.choices = [("", self.blank_label), *options]
+
+    def pre_validate(self, form):
+        if self.required and self.data is None:
+            raise StopValidation(str(self.invalid_message))
+        super().pre_validate(form)
 
 
 class IdField(HiddenField):

@@ -229,6 +229,7 @@ class GrantForm(FlaskForm):
         filters=[strip],
         description=_l("For example: prize of the summer challenge. Staff see it."),
         render_kw={"rows": 2},
+        id="grant-reason",  # the credit adjustment on the same page has its own `reason`
     )
 
 

@@ -229,7 +229,7 @@ def test_htmx_check_in_returns_the_row_and_the_counts(door, client, login, db):
     assert row_status(response, booking) == "present"
     assert "Present at 09:00" in html  # NOW in the gym's time zone (Mexico City)
     assert f'aria-label="Undo the check-in of {member.name}"' in html
-    assert 'id="attendance-counts" hx-swap-oob="true"' in html
+    assert 'id="attendance-counts" data-hx-swap-oob="true"' in html
     assert count(response, "present") == 1
     assert f"{member.name} is checked in." in html
     assert "<html" not in html

@@ -140,7 +140,7 @@ def test_pending_payment_settles_after_thirty_seconds(client, db, clock, shop):
 
     assert fresh(db, Order, order.id).status is OrderStatus.PENDING
     page = client.get(response.location).get_data(as_text=True)
-    assert "Your bank is confirming the payment" in page and 'hx-trigger="every 2s"' in page
+    assert "Your bank is confirming the payment" in page and 'data-hx-trigger="every 2s"' in page
     clock(NOW + timedelta(seconds=20))
     assert settle_pending() == 0
     clock(NOW + timedelta(seconds=31))
@@ -163,8 +163,8 @@ def test_processing_page_polls_while_open(client, db, shop):
 
     for html in (page, fragment):
         assert "Processing your payment" in html
-        assert f'hx-get="/app/orders/{order.id}/status"' in html
-        assert 'hx-trigger="every 2s"' in html
+        assert f'data-hx-get="/app/orders/{order.id}/status"' in html
+        assert 'data-hx-trigger="every 2s"' in html
         assert re.search(rf'href="/app/orders/{order.id}">Check again', html)
     assert "<html" not in fragment
 

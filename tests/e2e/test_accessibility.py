@@ -25,6 +25,7 @@ LOGINS = {
     "admin": "admin@cupo.demo",
     "member": "member1@cupo.demo",
     "trainer": "carla@cupo.demo",
+    "front_desk": "recepcion@cupo.demo",
 }
 FIELDS = "main form :is(input:not([type=hidden], [type=submit]), select, textarea)"
 SIGN_IN_BUTTON = "main form:not(.language-switcher) button[type=submit]"
@@ -156,7 +157,8 @@ def describe(violations: list[dict]) -> str:
 
 @pytest.fixture(scope="module")
 def signed_in(browser, live_server) -> Callable[[str], dict]:
-    """signed_in(role) -> the storage state of a browser that signed in as that role."""
+    """signed_in(role) -> the storage state of a browser that signed in as that role
+    (or as the demo account whose email is given instead of a role)."""
     states: dict[str, dict] = {}
 
     def state(who: str) -> dict:
@@ -165,7 +167,7 @@ def signed_in(browser, live_server) -> Callable[[str], dict]:
             try:
                 page = context.new_page()
                 page.goto("/login")
-                page.locator("#email").fill(LOGINS[who])
+                page.locator("#email").fill(LOGINS.get(who, who))
                 page.locator("#password").fill(DEMO_PASSWORD)
                 page.locator(SIGN_IN_BUTTON).click()
                 expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
@@ -287,3 +289,112 @@ def test_language_menu_waits_for_enter_when_used_from_the_keyboard(page):
     expect(html).to_have_attribute("lang", "es")
     page.keyboard.press("Enter")
     expect(html).to_have_attribute("lang", "en")
+
+
+# ---- every page of the crawl, and every kind of flash message -----------------
+# The URLs come from tests/crawl.py run through Flask's test client with the
+# browser's cookies (no extra sign-ins); each page then opens in Chromium.
+
+SERIOUS = ("serious", "critical")
+FLASH_KINDS = ("success", "info", "warning", "danger")
+#: where each layout shows its flash messages, per role
+FLASH_PAGES = {
+    "anonymous": "/login",
+    "member": "/app/",
+    "trainer": "/trainer/",
+    "front_desk": "/admin/",
+}
+
+
+def _client(live_app, state: dict | None):
+    """A test client of the live app carrying a browser's cookies."""
+    client = live_app.test_client()
+    for cookie in (state or {}).get("cookies", []):
+        client.set_cookie(cookie["name"], cookie["value"])
+    return client
+
+
+def _serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v.get("impact") in SERIOUS]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "trainer", "front_desk", "admin"])
+def test_every_crawled_page_has_no_serious_axe_violations(who, live_app, new_context, signed_in):
+    from tests.crawl import crawl
+
+    state = signed_in(who) if who != "anonymous" else None
+    client = _client(live_app, state)
+    client.set_cookie("cupo_lang", "es")
+    urls = [url for url, _ in crawl(client, who, per_pattern_cap=1)]
+    assert len(urls) >= 4, urls
+
+    options = dict(MOBILE) if who == "member" else {}
+    if state:
+        options["storage_state"] = state
+    page = new_context(**options).new_page()
+    found = []
+    for url in urls:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, (
+            f"{url}: {response and response.status}"
+        )
+        assert "/login" not in page.url or who == "anonymous", f"{who} was sent to sign in"
+        violations = _serious(run_axe(page))
+        if violations:
+            found.append(f"{url}:\n{describe(violations)}")
+    assert not found, f"axe found serious violations as {who}:\n" + "\n".join(found)
+
+
+def _with_flashes(live_app, state: dict | None, base_url: str) -> dict:
+    """`state` with one flash message of each kind waiting in its session cookie."""
+    serializer = live_app.session_interface.get_signing_serializer(live_app)
+    cookies = list((state or {}).get("cookies", []))
+    name = live_app.config["SESSION_COOKIE_NAME"]
+    current = next((c for c in cookies if c["name"] == name), None)
+    data = serializer.loads(current["value"]) if current else {}
+    data["_flashes"] = [(kind, f"A {kind} message for the {kind} check.") for kind in FLASH_KINDS]
+    cookie = {"name": name, "value": serializer.dumps(data), "url": base_url}
+    cookies = [c for c in cookies if c["name"] != name]
+    return {"cookies": [*cookies, cookie], "origins": (state or {}).get("origins", [])}
+
+
+@pytest.mark.parametrize("who", list(FLASH_PAGES))
+def test_flash_messages_of_every_kind_meet_contrast(
+    who, live_app, live_server, new_context, signed_in, screenshot
+):
+    state = signed_in(who) if who != "anonymous" else None
+    options = dict(MOBILE) if who == "member" else {}
+    options["storage_state"] = _with_flashes(live_app, state, live_server)
+    page = new_context(**options).new_page()
+    page.goto(FLASH_PAGES[who])
+
+    for kind in FLASH_KINDS:
+        expect(page.locator(f".alert-{kind}").filter(has_text=f"A {kind} message")).to_be_visible()
+    screenshot(page)
+    violations = run_axe(page, ".alert")
+    assert not violations, describe(violations)
+
+
+def test_the_past_due_alert_meets_contrast(live_app, new_context, signed_in, screenshot):
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.extensions import db
+    from app.memberships.models import Membership, MembershipStatus
+
+    with live_app.app_context():
+        email = db.session.scalar(
+            select(User.email)
+            .join(Membership, Membership.member_id == User.id)
+            .where(Membership.status == MembershipStatus.PAST_DUE)
+        )
+        db.session.remove()
+    assert email, "the demo has no past-due member"
+    page = new_context(**MOBILE, storage_state=signed_in(email)).new_page()
+    page.goto("/app/membership")
+
+    alert = page.locator("[data-testid=renew].alert-warning")
+    expect(alert).to_be_visible()
+    screenshot(page)
+    violations = run_axe(page)
+    assert not violations, describe(violations)

@@ -242,10 +242,10 @@ def test_grant_form_shows_field_errors(client, db, factories, login, memberships
     assert bad_date.status_code == 200
     assert field_error(bad_date, "starts_on") == "Enter a date."
     assert field_error(bad_date, "plan_id") == "Choose a plan on sale."
-    assert field_error(bad_date, "reason") == "Say why this is given free."
+    assert field_error(bad_date, "grant-reason") == "Say why this is given free."
     assert field_error(old, "starts_on") == "A membership can start at most 31 days ago."
     assert field_error(hidden, "plan_id") == "Choose a plan on sale."
-    assert field_error(long_reason, "reason") == "Use at most 300 characters."
+    assert field_error(long_reason, "grant-reason") == "Use at most 300 characters."
     assert db.session.scalar(select(Membership.id)) is None
 
 

@@ -178,7 +178,7 @@ def test_a_filter_change_by_htmx_gets_only_the_list(as_member, db, schedule):
 
     assert listed_ids(partial) == [cs.id]
     assert "<html" not in partial.get_data(as_text=True)
-    assert '<span id="filter-count" hx-swap-oob="true">' in page_text(partial)
+    assert '<span id="filter-count" data-hx-swap-oob="true">' in page_text(partial)
     assert "1 on" in page_text(partial)  # the count of filters on, above the list
     assert "HX-Request" in partial.headers["Vary"]
     assert "<html" in restored.get_data(as_text=True)
@@ -188,7 +188,10 @@ def test_filter_form_works_without_javascript_and_swaps_the_list_with_it(as_memb
     text = page_text(as_member.get("/app/schedule"))
 
     assert '<form method="get" action="/app/schedule"' in text
-    assert 'hx-get="/app/schedule" hx-target="#schedule-list" hx-push-url="true"' in text
+    assert (
+        'data-hx-get="/app/schedule" data-hx-target="#schedule-list" data-hx-push-url="true"'
+        in text
+    )
     assert '<div id="schedule-list">' in text
 
 
