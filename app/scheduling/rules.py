@@ -8,12 +8,12 @@ The services build on these; none of them writes.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_datetime, format_time
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.core.errors import DomainError
-from app.core.i18n import gym_today
+from app.core.i18n import gym_today, local_time
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
 from app.settings.services import gym_settings
@@ -109,8 +109,8 @@ def _refuse_overlap(slot: Slot, other: ClassSession) -> None:
     when = _(
         "%(day)s, %(start)s–%(end)s",
         day=format_datetime(other.starts_at, "EEE d MMM"),
-        start=format_time(other.starts_at, "short"),
-        end=format_time(other.ends_at, "short"),
+        start=local_time(other.starts_at),
+        end=local_time(other.ends_at),
     )
     if other.trainer_id == slot.trainer.id:
         raise SchedulingError(
