@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.core.errors import DomainError
-from app.core.i18n import gym_today, local_time
+from app.core.forms import LAST_YEAR
+from app.core.i18n import gym_today, gym_zone, local_time
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
 from app.settings.services import gym_settings
@@ -70,9 +71,6 @@ def check_capacity(capacity: int | None, room: Room) -> None:
 
 
 #: far-future dates overflow time-zone arithmetic; no gym plans that far
-LAST_YEAR = 2099
-
-
 def check_times(starts_at: datetime, ends_at: datetime | None) -> None:
     """Refuse dates past LAST_YEAR and an end that is not after the start."""
     if any(value and value.year > LAST_YEAR for value in (starts_at, ends_at)):
@@ -147,3 +145,22 @@ def horizon_end(today: date | None = None) -> date:
     """The last day the timetable has sessions for: `schedule_weeks_ahead` from today."""
     today = today or gym_today()
     return today + timedelta(weeks=gym_settings().schedule_weeks_ahead)
+
+
+def latest_schedule_day() -> date:
+    """The furthest day staff may put a class on: the horizon plus a year.
+
+    Anything later is a typo (2099 for 2029), refused before anyone is emailed.
+    """
+    return horizon_end() + timedelta(days=365)
+
+
+def check_within_schedule(starts_at: datetime, field: str = "starts_at") -> None:
+    """Refuse a class starting after `latest_schedule_day()`."""
+    from app.core.i18n import local_date as format_day
+
+    latest = latest_schedule_day()
+    if starts_at.astimezone(gym_zone()).date() > latest:
+        raise SchedulingError(
+            _("Choose a date on or before %(date)s.", date=format_day(latest)), field=field
+        )

@@ -25,6 +25,7 @@ from app.scheduling.rules import (
     check_capacity,
     check_no_overlap,
     check_times,
+    check_within_schedule,
     load_parties,
 )
 
@@ -68,6 +69,8 @@ def _plan(values: dict, *, editing: ClassSession | None = None):
     start_changed = editing is None or values["starts_at"] != editing.starts_at
     if start_changed and values["starts_at"] <= utc_now():
         raise SchedulingError(_("Choose a start in the future."), field="starts_at")
+    if start_changed:
+        check_within_schedule(values["starts_at"])
     class_type, trainer, room = load_parties(class_type.id, values["trainer_id"], values["room_id"])
     check_capacity(values["capacity"], room)
     slot = Slot(values["starts_at"], values["ends_at"], trainer, room, values["capacity"])
