@@ -323,6 +323,13 @@ def _coded(catalogue: dict[str, str]) -> list[tuple[str, str]]:
     return [BLANK] + [(code, f"{code} — {name}") for code, name in catalogue.items()]
 
 
+#: the legal name's hint when staff fill in a member's details
+LEGAL_NAME_ABOUT_MEMBER = _l(
+    "As on the member's tax certificate (constancia de situación fiscal). "
+    "Leave it empty to use the member's name."
+)
+
+
 class BillingProfileForm(FlaskForm):
     """Every rule is the service's (`save_billing_profile`): an unknown code
     comes back from it as a field error, so the selects accept any value."""
