@@ -43,6 +43,11 @@ INTERVAL_LABELS = {
     PlanInterval.YEAR: _l("Yearly"),
     PlanInterval.NONE: _l("One-off"),
 }
+#: the payment notes services store on a membership (plain English in the row), in words
+PAYMENT_NOTE_LABELS = {
+    "paid at desk": _l("Paid at the desk"),
+    "paid, see invoice": _l("Paid, see the invoice"),
+}
 KIND_LABELS = {
     PlanKind.UNLIMITED: _l("Unlimited classes"),
     PlanKind.CREDITS: _l("Credit pack"),

@@ -41,3 +41,23 @@ def test_staff_billing_details_hint_is_about_the_member(client, db, factories, l
     text = _visible(page_text(client.get(f"/admin/members/{member.id}/billing-details")))
 
     assert "the member's tax certificate" in text and "your tax certificate" not in text
+
+
+def test_a_plan_sold_through_billing_says_so_in_spanish(client, db, factories, login):
+    from app.core.db import transaction
+    from app.memberships.models import Plan, PlanInterval, PlanKind
+    from app.memberships.services.memberships import sell_plan
+
+    member = factories.member()
+    desk = factories.front_desk(language="es")
+    plan = Plan(name="Mensual", price_minor=90000, currency="MXN", interval=PlanInterval.MONTH)
+    plan.kind = PlanKind.UNLIMITED
+    db.session.add(plan)
+    db.session.commit()
+    with transaction():
+        sell_plan(member.id, plan.id, "paid, see invoice", actor=desk)
+    login(desk)
+
+    text = _visible(page_text(client.get(f"/admin/members/{member.id}/membership")))
+
+    assert "Pagado, ver la factura" in text and "paid, see invoice" not in text

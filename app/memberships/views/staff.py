@@ -19,7 +19,7 @@ from app.core.i18n import gym_today
 from app.core.inputs import page_arg
 from app.core.permissions import ADMIN, DESK, ensure, get_or_404, roles_required
 from app.memberships import queries
-from app.memberships.forms import AdjustForm, AssignForm, PlanForm
+from app.memberships.forms import PAYMENT_NOTE_LABELS, AdjustForm, AssignForm, PlanForm
 from app.memberships.ledger import format_credits
 from app.memberships.models import Membership, Plan
 from app.memberships.services import memberships as services
@@ -108,6 +108,7 @@ def _member_page(member: User, *, assign_form=None, adjust_form=None):
         assign_form=assign_form or _assign_form(),
         adjust_form=adjust_form or _adjust_form(),
         action_form=FlaskForm(),
+        payment_note_labels=PAYMENT_NOTE_LABELS,
     )
 
 
