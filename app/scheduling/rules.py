@@ -8,7 +8,7 @@ The services build on these; none of them writes.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -61,8 +61,10 @@ def check_capacity(capacity: int | None, room: Room) -> None:
         raise SchedulingError(_("Capacity must be at least 1."), field="capacity")
     if capacity > room.capacity:
         raise SchedulingError(
-            _(
+            ngettext(
+                "%(room)s holds at most %(capacity)d person.",
                 "%(room)s holds at most %(capacity)d people.",
+                room.capacity,
                 room=room.name,
                 capacity=room.capacity,
             ),

@@ -12,9 +12,7 @@ def _visible(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", main)
 
 
-def test_staff_member_page_in_spanish_says_the_member_has_no_credits(
-    client, db, factories, login
-):
+def test_staff_member_page_in_spanish_says_the_member_has_no_credits(client, db, factories, login):
     member = factories.member(name="Lucía Ramos")
     login(factories.front_desk(language="es"))
 

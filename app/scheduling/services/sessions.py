@@ -8,6 +8,7 @@ everyone with a hold, booking or waitlist place is emailed after commit.
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.core import audit
 from app.core.clock import local_date
@@ -141,7 +142,13 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
         taken = spots.spots_taken([cs.id])[cs.id]
         if values["capacity"] < taken:
             raise SchedulingError(
-                _("%(taken)d people are already in this class.", taken=taken), field="capacity"
+                ngettext(
+                    "%(taken)d person is already in this class.",
+                    "%(taken)d people are already in this class.",
+                    taken,
+                    taken=taken,
+                ),
+                field="capacity",
             )
         previous_start, grown = cs.starts_at, values["capacity"] > cs.capacity
         moved = (values["starts_at"], values["ends_at"]) != (cs.starts_at, cs.ends_at)
