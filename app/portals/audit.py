@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -201,7 +201,9 @@ def format_value(name: str, value, currency: str | None = None) -> str:
     if isinstance(value, int) and name.endswith("_cc"):
         credits = format_credits(value)
         count = 1 if abs(value) == 100 else 2  # 1.5 credits is plural
-        return ngettext("%(num)s credit", "%(num)s credits", count, num=credits)
+        # flask_babel's ngettext would put `count` in %(num)s; the text shows 1.5
+        words = get_translations().ngettext("%(num)s credit", "%(num)s credits", count)
+        return words % {"num": credits}
     if isinstance(value, list):
         return ", ".join(format_value(name, item, currency) for item in value) or "—"
     if isinstance(value, dict):
