@@ -15,7 +15,9 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.accounts.forms import ROLE_LABELS
 from app.accounts.models import User
+from app.billing.services.documents import METHOD_LABELS
 from app.core.audit import AuditEntry
 from app.core.i18n import local_date, local_datetime, local_time, money
 from app.extensions import db
@@ -116,6 +118,12 @@ RECORD_LABELS = {
 
 FIELD_LABELS = {
     "amount_minor": _l("Amount"),
+    "bookings": _l("Bookings"),
+    "memberships": _l("Memberships"),
+    "payments": _l("Payments"),
+    "sessions": _l("Sessions"),
+    "tendered_minor": _l("Amount handed over"),
+    "users": _l("Accounts"),
     "capacity": _l("Capacity"),
     "checked_in_at": _l("Checked in at"),
     "class_type_id": _l("Class type"),
@@ -158,6 +166,14 @@ FIELD_LABELS = {
     "valid_days": _l("Valid for (days)"),
 }
 
+#: fields whose value names an account: shown by name (loaded in one query)
+PERSON_FIELDS = ("member_id", "user_id", "staff_id")
+#: stored enum values shown in words, per field
+VALUE_LABELS = {
+    "method": {method.value: label for method, label in METHOD_LABELS.items()},
+    "role": {role.value: label for role, label in ROLE_LABELS.items()},
+}
+
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
@@ -190,10 +206,15 @@ def field_label(name: str) -> str:
     return str(label) if label else name.replace("_", " ").capitalize()
 
 
-def format_value(name: str, value, currency: str | None = None) -> str:
-    """One stored value as an owner reads it: money, credits, local times, words."""
+def format_value(name: str, value, currency: str | None = None, people=None) -> str:
+    """One stored value as an owner reads it: money, credits, local times,
+    words, and people by name (`people`: id -> User)."""
     if value is None or value == "":
         return "—"
+    if name in PERSON_FIELDS and isinstance(value, int) and value in (people or {}):
+        return _person(people[value])
+    if isinstance(value, str) and value in VALUE_LABELS.get(name, {}):
+        return str(VALUE_LABELS[name][value])
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
     if isinstance(value, int) and name.endswith("_minor"):
@@ -227,13 +248,13 @@ def _format_text(value: str) -> str:
     return value
 
 
-def _changes(entry: AuditEntry) -> list[Change]:
+def _changes(entry: AuditEntry, people: dict) -> list[Change]:
     before, after = entry.before or {}, entry.after or {}
     currency = after.get("currency") or before.get("currency")
     changes = []
     for name in [*before, *(k for k in after if k not in before)]:
-        old = format_value(name, before[name], currency) if name in before else None
-        new = format_value(name, after[name], currency) if name in after else None
+        old = format_value(name, before[name], currency, people) if name in before else None
+        new = format_value(name, after[name], currency, people) if name in after else None
         if entry.before is not None and entry.after is not None and old == new:
             continue  # unchanged fields of a before/after snapshot
         changes.append(Change(field_label(name), old, new))
@@ -249,9 +270,15 @@ def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
     user_ids = {
         int(e.entity_id) for e in entries if e.entity_type == "User" and _is_id(e.entity_id)
     }
-    users = {}
-    if user_ids:
-        users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    for entry in entries:
+        for snapshot in (entry.before or {}, entry.after or {}):
+            user_ids.update(
+                snapshot[name]
+                for name in PERSON_FIELDS
+                if isinstance(snapshot.get(name), int) and 0 < snapshot[name] < 2**31
+            )
+    # always one query (even for no ids), so the page's count never varies
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     rows = []
     for entry in entries:
         record = RECORD_LABELS.get(entry.entity_type)
@@ -272,7 +299,7 @@ def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
                 action=action_label(entry.action),
                 actor=_person(entry.actor),
                 subject=subject,
-                changes=_changes(entry),
+                changes=_changes(entry, users),
                 raw=raw,
             )
         )

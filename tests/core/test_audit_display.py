@@ -14,12 +14,9 @@ def _record(actor, action, entity, **changes):
 def test_actions_fields_and_values_in_spanish(client, db, factories, login):
     admin = factories.admin(language="es", name="Dueña Pérez")
     member = factories.member(name="José Núñez")
-    _record(
-        admin,
-        "payment.refunded",
-        member,
-        after={"amount_minor": 35000, "reason": "Lesión", "refunded_cc": 150, "credits_cc": 100},
-    )
+    after = {"amount_minor": 35000, "reason": "Lesión", "refunded_cc": 150, "credits_cc": 100}
+    after.update(method="transfer", member_id=member.id)
+    _record(admin, "payment.refunded", None, entity_type="Payment", after=after)
     _record(
         admin,
         "session.rescheduled",
@@ -30,9 +27,10 @@ def test_actions_fields_and_values_in_spanish(client, db, factories, login):
     page = html.unescape(client.get("/admin/audit").get_data(as_text=True))
     assert "Pago reembolsado" in page and "Clase movida" in page
     assert "Monto" in page and "$350.00" in page
+    assert "Método" in page and "Transferencia" in page  # a stored value in words
     assert "1.5 créditos" in page and "1 crédito" in page
     assert "Lesión" in page and "\\u00e9" not in page  # letters, not escapes
-    assert "José Núñez" in page and "Dueña Pérez" in page  # subject and actor named
+    assert "José Núñez (" in page and "Dueña Pérez (" in page  # member and actor named
     assert "<details>" in page and "payment.refunded" in page  # the raw entry, folded
     assert audit.verify() is None
 
