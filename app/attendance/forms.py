@@ -8,7 +8,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.attendance.models import ScanResult
 from app.booking.forms import StaffBookForm
-from app.core.forms import ChoiceField, IdField, IdSelectField, strip
+from app.core.forms import ChoiceField, DateBounds, IdField, IdSelectField, strip
+from app.core.i18n import gym_today
 from app.scheduling.forms.fields import LocalDateField
 
 #: a QR token is 27 characters, a short code 9; anything far longer is not ours
@@ -88,7 +89,7 @@ class ScanLogFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = LocalDateField(_l("Day"), validators=[Optional()])
+    day = LocalDateField(_l("Day"), validators=[Optional(), DateBounds(latest=gym_today)])
     result = ChoiceField(
         _l("Result"),
         coerce=str,

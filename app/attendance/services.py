@@ -10,7 +10,7 @@ own classes. Every scan, good or bad, is written to the scan log.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import format_date, format_time
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select
 
@@ -23,7 +23,7 @@ from app.core import audit
 from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.errors import DomainError, NotYours
-from app.core.i18n import gym_zone
+from app.core.i18n import gym_zone, local_time
 from app.core.models import utc_now
 from app.core.permissions import DESK, TRAINERS, require_role
 from app.extensions import db
@@ -66,7 +66,7 @@ def attended(booking_id: int) -> bool:
 
 
 def _time(instant: datetime) -> str:
-    return format_time(instant, "HH:mm")
+    return local_time(instant)
 
 
 def _refuse(result: ScanResult, message: str, booking: Booking | None = None, *, logged=None):

@@ -21,7 +21,17 @@ from app.billing.services.payments import MAX_PRICE_MINOR, Sale
 from app.billing.services.profiles import FIELDS, FISCAL_REGIMES, INVOICE_USES
 from app.booking.forms import StaffBookForm
 from app.core.errors import DomainError
-from app.core.forms import ChoiceField, IdField, IdSelectField, MoneyField, apply_error, strip
+from app.core.forms import (
+    ChoiceField,
+    DateBounds,
+    IdField,
+    IdSelectField,
+    MoneyField,
+    apply_error,
+    days_from_today,
+    strip,
+)
+from app.core.i18n import gym_today
 from app.scheduling.forms.fields import LocalDateField, WholeNumberField
 
 METHOD_LABELS = {
@@ -187,14 +197,18 @@ class RefundForm(FlaskForm):
     )
 
 
+#: a report looks back as far as the records go, and at most a year ahead
+_REPORT_DAYS = DateBounds(latest=days_from_today(366))
+
+
 class PaymentFilterForm(FlaskForm):
     """The payment list's filters (GET; a bad value is shown and ignored)."""
 
     class Meta:
         csrf = False
 
-    date_from = LocalDateField(_l("From"), validators=[Optional()])
-    date_to = LocalDateField(_l("Until"), validators=[Optional()])
+    date_from = LocalDateField(_l("From"), validators=[Optional(), _REPORT_DAYS])
+    date_to = LocalDateField(_l("Until"), validators=[Optional(), _REPORT_DAYS])
     method = ChoiceField(
         _l("Method"),
         choices=lambda: [("", _l("All methods"))] + _choices(METHOD_LABELS, PaymentMethod),
@@ -238,7 +252,7 @@ class DrawerPickForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = LocalDateField(_l("Day"), validators=[Optional()])
+    day = LocalDateField(_l("Day"), validators=[Optional(), DateBounds(latest=gym_today)])
     staff = IdSelectField(_l("Staff member"), invalid_message=_l("Choose someone."))
 
 
@@ -308,6 +322,13 @@ BLANK = ("", "—")
 
 def _coded(catalogue: dict[str, str]) -> list[tuple[str, str]]:
     return [BLANK] + [(code, f"{code} — {name}") for code, name in catalogue.items()]
+
+
+#: the legal name's hint when staff fill in a member's details
+LEGAL_NAME_ABOUT_MEMBER = _l(
+    "As on the member's tax certificate (constancia de situación fiscal). "
+    "Leave it empty to use the member's name."
+)
 
 
 class BillingProfileForm(FlaskForm):

@@ -1,12 +1,14 @@
 """Helpers shared by every domain's forms and views."""
 
 import re
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from app.core.errors import DomainError
+from app.core.i18n import gym_today, local_date
 from app.core.inputs import parse_id
 
 #: what `to_id` answers for a value that is not an id (no row has it)
@@ -148,3 +150,65 @@ class IdField(HiddenField):
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
+
+
+# ---- dates -------------------------------------------------------------------
+# Every date staff type goes through DateBounds: a year outside FIRST_YEAR..
+# LAST_YEAR is a typo (and would overflow time zone arithmetic), and each
+# field says how far into the past and future it may reach.
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+
+
+def days_from_today(days: int):
+    """A bound for DateBounds: the gym's today plus `days` (negative: in the past)."""
+
+    def bound() -> date:
+        return gym_today() + timedelta(days=days)
+
+    return bound
+
+
+class DateBounds:
+    """A validator: the field's date is a real year and within `earliest`..`latest`.
+
+    Each bound is a date, a callable giving one (so "today" is read at
+    validation, in the gym's zone) or None. A field's `saved_value` (the
+    date already stored, set by the form when editing) is always accepted,
+    so a record that started in the past can still be saved unchanged.
+    """
+
+    def __init__(self, earliest=None, latest=None):
+        self.earliest, self.latest = earliest, latest
+
+    def __call__(self, form, field):
+        day = field.data
+        if day is None:
+            return
+        day = day.date() if isinstance(day, datetime) else day
+        if day == getattr(field, "saved_value", None):
+            return
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(
+                str(
+                    _l(
+                        "Enter a date between the years %(first)d and %(last)d.",
+                        first=FIRST_YEAR,
+                        last=LAST_YEAR,
+                    )
+                )
+            )
+        earliest, latest = _bound(self.earliest), _bound(self.latest)
+        if earliest is not None and day < earliest:
+            if earliest == gym_today():
+                raise ValidationError(str(_l("Choose today or a later date.")))
+            message = _l("Choose a date on or after %(date)s.", date=local_date(earliest))
+            raise ValidationError(str(message))
+        if latest is not None and day > latest:
+            message = _l("Choose a date on or before %(date)s.", date=local_date(latest))
+            raise ValidationError(str(message))
+
+
+def _bound(value) -> date | None:
+    return value() if callable(value) else value

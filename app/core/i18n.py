@@ -66,24 +66,61 @@ def money(amount_minor: int, currency: str | None = None) -> str:
     )
 
 
+#: one clock per language, everywhere: English reads 12-hour ("7:00 PM"),
+#: Spanish 24-hour ("19:00"); forms still take "19:00" in both
+TIME_PATTERNS = {"en": "h:mm\u202fa", "es": "HH:mm"}  # CLDR: a narrow no-break space before AM
+#: named date parts of `local_datetime`; any other format is a Babel date pattern
+DATETIME_DATES = {"class": "EEE d MMM", "class_year": "EEE d MMM y"}
+
+
+def time_pattern() -> str:
+    """The Babel pattern of a time of day in the current language."""
+    return TIME_PATTERNS.get(str(get_locale()), "HH:mm")
+
+
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+    """A date and time in the gym's zone with the language's one clock.
+
+    `fmt` is "short", "medium", "long", "full" (the locale's date of that
+    length), "class" ("Wed 2 Dec, 7:00 PM") or "class_year" (with the year).
+    """
+    if not value:
+        return ""
+    locale = get_locale()
+    if fmt in DATETIME_DATES:
+        day = DATETIME_DATES[fmt]
+    elif fmt in locale.date_formats:
+        day = locale.date_formats[fmt].pattern
+    else:
+        raise ValueError(f"unknown date-time format {fmt!r}")
+    return format_datetime(value, f"{day}, {time_pattern()}")
 
 
 def local_date(value, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
-def local_time(value, fmt: str = "short") -> str:
-    return format_time(value, fmt) if value else ""
+def local_time(value) -> str:
+    """A time of day (a datetime in the gym's zone) with the language's one clock."""
+    return format_time(value, time_pattern()) if value else ""
 
 
 def short_datetime(value: datetime) -> str:
-    """ "Wed 2 Dec, 07:00": a class's time in a sentence."""
-    return format_datetime(value, "EEE d MMM, HH:mm")
+    """ "Wed 2 Dec, 7:00 PM" / "mié 2 dic, 19:00": a class's time in a sentence."""
+    return local_datetime(value, "class")
+
+
+def machine_time(value: datetime) -> str:
+    """A `<time datetime>` value: ISO 8601 to the second (HTML allows at most
+    three decimals, and nobody reads them)."""
+    return value.isoformat(timespec="seconds") if value else ""
 
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
-        money=money, datetime=local_datetime, date=local_date, time=local_time
+        money=money,
+        datetime=local_datetime,
+        date=local_date,
+        time=local_time,
+        machine_time=machine_time,
     )

@@ -20,7 +20,15 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import ChoiceField, IdSelectField, MoneyField, strip
+from app.core.forms import (
+    ChoiceField,
+    DateBounds,
+    IdSelectField,
+    MoneyField,
+    days_from_today,
+    strip,
+)
+from app.core.i18n import gym_today
 from app.memberships.models import (
     CC,
     EntryKind,
@@ -233,6 +241,10 @@ class GrantForm(FlaskForm):
     )
 
 
+#: credits added by hand last at most five years (a longer date is a typo)
+CREDITS_VALID_DAYS_MAX = 5 * 365
+
+
 class AdjustForm(FlaskForm):
     credits = CreditsField(
         _l("Credits"),
@@ -242,7 +254,10 @@ class AdjustForm(FlaskForm):
     )
     expires_on = LocalDateField(
         _l("Added credits valid until"),
-        validators=[Optional()],
+        validators=[
+            Optional(),
+            DateBounds(earliest=gym_today, latest=days_from_today(CREDITS_VALID_DAYS_MAX)),
+        ],
         description=_l("Only for credits you add."),
     )
     reason = TextAreaField(

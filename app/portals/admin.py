@@ -16,6 +16,7 @@ from app.core.permissions import ADMIN, DESK, roles_required
 from app.core.search import contains
 from app.extensions import db
 from app.portals import dashboard as queries
+from app.portals.audit import audit_rows
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -67,4 +68,6 @@ def audit_log():
         query = query.where(AuditEntry.at < until)
     page = page_arg()
     entries = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
-    return render_template("portals/admin/audit.html", entries=entries, args=args)
+    return render_template(
+        "portals/admin/audit.html", entries=entries, rows=audit_rows(entries.items), args=args
+    )

@@ -8,12 +8,13 @@ The services build on these; none of them writes.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_datetime, format_time
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.core.errors import DomainError
-from app.core.i18n import gym_today
+from app.core.forms import LAST_YEAR
+from app.core.i18n import gym_today, gym_zone, local_time
 from app.extensions import db
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus
 from app.settings.services import gym_settings
@@ -60,8 +61,10 @@ def check_capacity(capacity: int | None, room: Room) -> None:
         raise SchedulingError(_("Capacity must be at least 1."), field="capacity")
     if capacity > room.capacity:
         raise SchedulingError(
-            _(
+            ngettext(
+                "%(room)s holds at most %(capacity)d person.",
                 "%(room)s holds at most %(capacity)d people.",
+                room.capacity,
                 room=room.name,
                 capacity=room.capacity,
             ),
@@ -70,9 +73,6 @@ def check_capacity(capacity: int | None, room: Room) -> None:
 
 
 #: far-future dates overflow time-zone arithmetic; no gym plans that far
-LAST_YEAR = 2099
-
-
 def check_times(starts_at: datetime, ends_at: datetime | None) -> None:
     """Refuse dates past LAST_YEAR and an end that is not after the start."""
     if any(value and value.year > LAST_YEAR for value in (starts_at, ends_at)):
@@ -109,8 +109,8 @@ def _refuse_overlap(slot: Slot, other: ClassSession) -> None:
     when = _(
         "%(day)s, %(start)s–%(end)s",
         day=format_datetime(other.starts_at, "EEE d MMM"),
-        start=format_time(other.starts_at, "short"),
-        end=format_time(other.ends_at, "short"),
+        start=local_time(other.starts_at),
+        end=local_time(other.ends_at),
     )
     if other.trainer_id == slot.trainer.id:
         raise SchedulingError(
@@ -147,3 +147,22 @@ def horizon_end(today: date | None = None) -> date:
     """The last day the timetable has sessions for: `schedule_weeks_ahead` from today."""
     today = today or gym_today()
     return today + timedelta(weeks=gym_settings().schedule_weeks_ahead)
+
+
+def latest_schedule_day() -> date:
+    """The furthest day staff may put a class on: the horizon plus a year.
+
+    Anything later is a typo (2099 for 2029), refused before anyone is emailed.
+    """
+    return horizon_end() + timedelta(days=365)
+
+
+def check_within_schedule(starts_at: datetime, field: str = "starts_at") -> None:
+    """Refuse a class starting after `latest_schedule_day()`."""
+    from app.core.i18n import local_date as format_day
+
+    latest = latest_schedule_day()
+    if starts_at.astimezone(gym_zone()).date() > latest:
+        raise SchedulingError(
+            _("Choose a date on or before %(date)s.", date=format_day(latest)), field=field
+        )

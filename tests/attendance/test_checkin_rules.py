@@ -39,7 +39,7 @@ def _scan(text, actor, **kw):
 
 @pytest.fixture
 def later(door):
-    """A class at 11:00 local (ends 12:00): check-in opens at 10:00."""
+    """A class at 11:00 local (ends 12:00): check-in opens at 10:00 AM."""
     return door.booked(starts_in=timedelta(hours=2))
 
 
@@ -58,7 +58,7 @@ def test_scan_a_second_before_check_in_opens_is_too_early(later, desk, clock):
     clock(cs.starts_at - timedelta(minutes=60) - SECOND)
     outcome = _scan(tokens.qr_token(booking.id), desk)
     assert outcome.result is ScanResult.TOO_EARLY
-    assert outcome.message == "Too early: check-in opens at 10:00."
+    assert outcome.message == "Too early: check-in opens at 10:00 AM."
     assert count(CheckIn) == 0
 
 
@@ -75,7 +75,7 @@ def test_scan_at_the_end_has_expired(later, desk, clock):
     clock(cs.ends_at)
     outcome = _scan(tokens.short_code(booking.id), desk)
     assert outcome.result is ScanResult.EXPIRED
-    assert outcome.message == "Expired: this class ended at 12:00."
+    assert outcome.message == "Expired: this class ended at 12:00 PM."
     assert count(CheckIn) == 0
 
 
@@ -159,7 +159,7 @@ def test_second_scan_is_already_with_the_time_of_the_first(door, desk, clock):
     clock(NOW + timedelta(minutes=7))
     again = _scan(tokens.qr_token(booking.id), desk)
     assert again.result is ScanResult.ALREADY and not again.ok
-    assert again.message == "Already checked in at 09:02."
+    assert again.message == "Already checked in at 9:02 AM."
     assert again.booking.id == booking.id
     assert count(CheckIn) == 1
     assert check_in_of(booking.id).checked_in_at == NOW + timedelta(minutes=2)
@@ -181,7 +181,7 @@ def test_qr_then_short_code_of_the_same_booking_is_already(door, desk):
 def test_list_check_in_after_a_scan_is_refused_as_already(door, desk):
     cs, member, booking = door.booked()
     _scan(tokens.short_code(booking.id), desk)
-    with pytest.raises(CheckInError, match="Already checked in at 09:00.") as refused:
+    with pytest.raises(CheckInError, match="Already checked in at 9:00 AM.") as refused:
         services.check_in(booking.id, actor=desk)
     assert refused.value.result is ScanResult.ALREADY
     assert count(CheckIn) == 1
@@ -204,7 +204,7 @@ def test_scan_for_another_class_is_wrong_session_and_writes_only_the_attempt(doo
     before = written()
     outcome = _scan(tokens.qr_token(booking.id), desk, session_id=other.id)
     assert outcome.result is ScanResult.WRONG_SESSION
-    assert outcome.message == f"Wrong class: this booking is for {cs.class_type.name} at 09:30."
+    assert outcome.message == f"Wrong class: this booking is for {cs.class_type.name} at 9:30 AM."
     assert written() == dict(before, scan_attempts=before["scan_attempts"] + 1)
     (attempt,) = attempts()
     assert (attempt.session_id, attempt.booking_id) == (other.id, booking.id)
@@ -412,7 +412,7 @@ def test_a_long_device_name_is_cut_to_fit(door, desk):
 
 def test_list_check_in_before_check_in_opens_is_refused(door, desk):
     cs, member, booking = door.booked(starts_in=timedelta(hours=2))
-    with pytest.raises(CheckInError, match="Too early: check-in opens at 10:00.") as refused:
+    with pytest.raises(CheckInError, match="Too early: check-in opens at 10:00 AM.") as refused:
         services.check_in(booking.id, actor=desk)
     assert refused.value.result is ScanResult.TOO_EARLY
     assert count(CheckIn) == 0

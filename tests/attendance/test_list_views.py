@@ -227,7 +227,7 @@ def test_htmx_check_in_returns_the_row_and_the_counts(door, client, login, db):
         f'<li class="list-group-item px-3 py-2" id="booking-{booking.id}"'
     )
     assert row_status(response, booking) == "present"
-    assert "Present at 09:00" in html  # NOW in the gym's time zone (Mexico City)
+    assert "Present at 9:00 AM" in html  # NOW in the gym's time zone (Mexico City)
     assert f'aria-label="Undo the check-in of {member.name}"' in html
     assert 'id="attendance-counts" data-hx-swap-oob="true"' in html
     assert count(response, "present") == 1

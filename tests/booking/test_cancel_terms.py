@@ -123,16 +123,16 @@ def test_a_late_cancel_on_an_unlimited_plan_loses_nothing_but_says_the_block_it_
 
     assert before == (
         "Your plan covers this class: you lose no credits. It counts as a late cancellation: "
-        "strike 2 of 2 in 30 days, so you can't book again until Tue 8 Dec, 09:00."
+        "strike 2 of 2 in 30 days, so you can't book again until Tue 8 Dec, 9:00\u202fAM."
     )
     assert after == [
         "Your booking is cancelled.",
         "Your plan covered it: no credits were used. It was recorded as a late cancellation, "
-        "strike 2 of 2 in 30 days: you can book again from Tue 8 Dec, 09:00.",
+        "strike 2 of 2 in 30 days: you can book again from Tue 8 Dec, 9:00\u202fAM.",
     ]
     assert strikes(db, member) == [StrikeKind.LATE_CANCEL, StrikeKind.LATE_CANCEL]
     assert ledger_kinds(db, member) == []
-    with pytest.raises(BookingError, match="you can book again from Tue 8 Dec, 09:00"):
+    with pytest.raises(BookingError, match="you can book again from Tue 8 Dec, 9:00\u202fAM"):
         book_now(booker.session().id, member, actor=member)
 
 

@@ -151,7 +151,7 @@ def test_booking_before_the_window_opens_says_when_it_opens(booker, member, clie
 
     response = act(client, f"/app/sessions/{cs.id}/book")
 
-    assert said(response) == ["Booking for this class opens on Fri 4 Dec, 09:00."]
+    assert said(response) == ["Booking for this class opens on Fri 4 Dec, 9:00 AM."]
     assert bookings(db, member) == []
 
 

@@ -144,7 +144,7 @@ def test_a_class_not_yet_open_says_when_it_opens(booker, member, client):
     response = client.get("/app/schedule?date=2026-12-11")
 
     assert card_state(response, cs.id) == "not_open"
-    assert "Booking opens Fri 4 Dec, 09:00" in card_actions(response, cs.id)
+    assert "Booking opens Fri 4 Dec, 9:00 AM" in card_actions(response, cs.id)
 
 
 def test_past_classes_have_no_booking_buttons(booker, member, client, clock):

@@ -141,7 +141,10 @@ def test_new_session_form_starts_on_the_day_the_calendar_asked_for(as_admin, par
     [
         ({"ends_at": "17:00"}, "ends_at", "The end must be after the start."),
         ({"ends_at": "18:00"}, "ends_at", "The end must be after the start."),
-        ({"day": "2026-11-30"}, "starts_at", "Choose a start in the future."),
+        ({"day": "2026-11-30"}, "day", "Choose today or a later date."),
+        ({"day": "2099-12-03"}, "day", "Choose a date on or before Jan 26, 2028."),
+        ({"day": "2100-01-01"}, "day", "Enter a date between the years 2000 and 2099."),
+        ({"day": "2026-12-01", "starts_at": "08:00"}, "starts_at", "Choose a start in the future."),
         ({"day": ""}, "day", "Enter the date."),
         ({"day": "3 Dec"}, "day", "Enter a date."),
         ({"starts_at": ""}, "starts_at", "Enter the start time."),
@@ -258,7 +261,10 @@ def test_edit_session_keeps_the_exact_start_when_the_time_is_unchanged(
         ({"capacity": "4"}, "capacity", "5 people are already in this class."),
         ({"trainer_id": "424242"}, "trainer_id", "Choose an active trainer."),
         ({"room_id": "x"}, "room_id", "Choose an active room."),
-        ({"day": "2026-11-30"}, "starts_at", "Choose a start in the future."),
+        ({"day": "2026-11-30"}, "day", "Choose today or a later date."),
+        ({"day": "2099-12-03"}, "day", "Choose a date on or before Jan 26, 2028."),
+        ({"day": "2100-01-01"}, "day", "Enter a date between the years 2000 and 2099."),
+        ({"day": "2026-12-01", "starts_at": "08:00"}, "starts_at", "Choose a start in the future."),
         ({"reason": "x" * 501}, "reason", "Use at most 500 characters."),
     ],
 )
@@ -340,14 +346,19 @@ def test_reschedule_moves_the_session_and_emails_everyone_in_it(
         ({"reason": ""}, "reason", "Give a reason; it is sent to the people in the class."),
         ({"reason": "   "}, "reason", "Give a reason; it is sent to the people in the class."),
         ({"reason": "x" * 501}, "reason", "Use at most 500 characters."),
-        ({"day": "2026-11-30"}, "starts_at", "Choose a start in the future."),
+        ({"day": "2026-11-30"}, "day", "Choose today or a later date."),
+        ({"day": "2099-12-03"}, "day", "Choose a date on or before Jan 26, 2028."),
+        ({"day": "2100-01-01"}, "day", "Enter a date between the years 2000 and 2099."),
+        ({"day": "2026-12-01", "starts_at": "08:00"}, "starts_at", "Choose a start in the future."),
         ({"day": "tomorrow"}, "day", "Enter a date."),
         ({"starts_at": "7"}, "starts_at", "Enter a time such as 07:30."),
     ],
 )
 def test_reschedule_shows_field_error_and_changes_nothing_when_input_is_bad(
-    as_admin, db, upcoming, data, field, message
+    as_admin, db, upcoming, factories, monkeypatch, data, field, message
 ):
+    member = factories.member(name="Marta Gómez")
+    swap_receivers(monkeypatch, signals.people_on_session, lambda cs: [member])
     form = {"day": "2026-12-04", "starts_at": "07:30", "reason": "Trainer is ill.", **data}
 
     response = post_form(as_admin, f"/admin/sessions/{upcoming.id}/reschedule", form)
@@ -356,6 +367,7 @@ def test_reschedule_shows_field_error_and_changes_nothing_when_input_is_bad(
     assert field_error(response, field) == message
     assert fresh(db, ClassSession, upcoming.id).starts_at == local(THURSDAY, time(18))
     assert count(db, AuditEntry) == 0
+    assert count(db, SentEmail) == 0  # refused before anyone is told
 
 
 def test_reschedule_refuses_a_time_the_trainer_is_busy(as_admin, db, parties, upcoming):

@@ -121,6 +121,25 @@ def test_edit_entry_moves_free_sessions_and_lists_the_ones_with_people(
     assert "3 of 12" in kept_card
 
 
+def test_edit_entry_that_started_in_the_past_keeps_its_first_date(
+    as_admin, db, parties, schedule
+):
+    change = schedule.entry(
+        class_type=parties["class_type"].id,
+        trainer=parties["trainer"].id,
+        room=parties["room"].id,
+        starts_on=date(2026, 11, 2),
+    )
+    page = f"/admin/timetable/{change.entry.id}"
+
+    saved = post_form(as_admin, page, entry_form(parties, starts_on="2026-11-02", capacity="10"))
+    moved = post_form(as_admin, page, entry_form(parties, starts_on="2026-11-09"))
+
+    assert saved.status_code == 302  # the stored past date is not a typo
+    assert field_error(moved, "starts_on") == "Choose today or a later date."
+    assert fresh(db, TimetableEntry, change.entry.id).starts_on == date(2026, 11, 2)
+
+
 def test_entry_page_lists_only_its_own_sessions_named_in_kept(as_admin, db, parties, schedule):
     mine = schedule.entry(
         class_type=parties["class_type"].id,
@@ -162,7 +181,16 @@ def test_stopping_an_entry_removes_its_empty_future_sessions(as_admin, db, parti
         ({"starts_on": "01/12/2026"}, "starts_on", "Enter a date."),
         ({"starts_on": "1999-12-01"}, "starts_on", "Enter a date between the years 2000 and 2099."),
         ({"ends_on": "9999-12-31"}, "ends_on", "Enter a date between the years 2000 and 2099."),
-        ({"ends_on": "2026-11-30"}, "ends_on", "The last date must not be before the first."),
+        (
+            {"starts_on": "2026-12-10", "ends_on": "2026-12-09"},
+            "ends_on",
+            "The last date must not be before the first.",
+        ),
+        ({"starts_on": "2026-11-30"}, "starts_on", "Choose today or a later date."),
+        ({"ends_on": "2026-11-30"}, "ends_on", "Choose today or a later date."),
+        ({"starts_on": "2099-12-01"}, "starts_on", "Choose a date on or before Jan 26, 2028."),
+        ({"ends_on": "2029-01-01"}, "ends_on", "Choose a date on or before Jan 26, 2028."),
+        ({"starts_on": "1 Dec"}, "starts_on", "Enter a date."),
         ({"capacity": "0"}, "capacity", "Capacity must be at least 1."),
         ({"capacity": "21"}, "capacity", "Studio A holds at most 20 people."),
         ({"capacity": "lots"}, "capacity", "Enter a whole number."),

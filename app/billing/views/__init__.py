@@ -16,7 +16,7 @@ from flask import Blueprint, flash, redirect, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.billing.forms import BillingProfileForm
+from app.billing.forms import LEGAL_NAME_ABOUT_MEMBER, BillingProfileForm
 from app.billing.models import Invoice
 from app.billing.queries.payments import billing_profile
 from app.billing.services import documents
@@ -57,6 +57,8 @@ def edit_billing_profile(user, template: str, done_url: str):
     with errors. Both pages call `save_billing_profile`, whose refusals come
     back as field errors; the details go on invoices issued after they are saved."""
     form = BillingProfileForm(obj=billing_profile(user.id))
+    if user.id != current_user.id:  # staff read about the member, not to them
+        form.legal_name.description = LEGAL_NAME_ABOUT_MEMBER
     if form.validate_on_submit():
         try:
             save_billing_profile(user.id, form.values(), actor=current_user._get_current_object())

@@ -175,6 +175,11 @@ def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False
         try:
             ledger.spend(member.id, needed, booking_id=booking.id, actor=actor)
         except ledger.CreditError as exc:
+            if by_staff:  # the ledger's message speaks to the member
+                name = member.name
+                raise BookingError(
+                    _("%(name)s does not have enough credits for this class.", name=name)
+                ) from exc
             raise BookingError(str(exc)) from exc
     if hold is not None:
         hold.status = HoldStatus.CONFIRMED

@@ -14,7 +14,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -33,6 +32,7 @@ from app.booking.services.bookings import (
     place_hold,
     release_hold,
 )
+from app.core.i18n import local_time
 from app.core.idempotency.views import idempotent
 from app.core.inputs import page_arg
 from app.core.limits import write_limit
@@ -91,7 +91,7 @@ def _read(form: BookingActionForm) -> bool:
 
 
 def _until(instant) -> str:
-    return format_time(instant, "short")
+    return local_time(instant)
 
 
 def _overlap_params(form: BookingActionForm) -> dict:

@@ -8,6 +8,7 @@ engine's: these views load, call one service and show what it said.
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.booking.forms import NoShowForm, StaffBookForm, StaffCancelForm
@@ -20,6 +21,7 @@ from app.core.models import utc_now
 from app.core.navigation import safe_next
 from app.core.permissions import DESK, get_or_404, roles_required
 from app.memberships.ledger import format_credits
+from app.memberships.models import CC
 from app.scheduling.models import ClassSession
 from app.scheduling.views.staff import scheduling_labels
 
@@ -95,8 +97,10 @@ def cancel(booking_id: int):
 def _cancelled_message(booking: Booking) -> str:
     name = booking.member.name
     if booking.refunded_cc:
-        return _(
+        return ngettext(
+            "%(name)s's booking is cancelled; %(credits)s credit given back.",
             "%(name)s's booking is cancelled; %(credits)s credits given back.",
+            1 if booking.refunded_cc == CC else 2,  # 1.5 credits is plural
             name=name,
             credits=format_credits(booking.refunded_cc),
         )

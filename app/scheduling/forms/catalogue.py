@@ -12,7 +12,8 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import ColorInput
 
-from app.core.forms import ChoiceField, IdSelectField, strip
+from app.core.forms import ChoiceField, DateBounds, IdSelectField, strip
+from app.core.i18n import gym_today
 from app.scheduling import queries
 from app.scheduling.forms.fields import (
     LENGTH,
@@ -26,6 +27,7 @@ from app.scheduling.forms.fields import (
     party_fields,
 )
 from app.scheduling.models import Difficulty
+from app.scheduling.rules import latest_schedule_day
 
 DIFFICULTY_LABELS = {
     Difficulty.ALL_LEVELS: _l("All levels"),
@@ -158,6 +160,10 @@ class ClassTypeForm(FlaskForm):
 # ---- the timetable ----------------------------------------------------------
 
 
+#: a timetable runs from today to the schedule's horizon plus a year
+_SCHEDULE_DAYS = DateBounds(earliest=gym_today, latest=latest_schedule_day)
+
+
 class TimetableEntryForm(FlaskForm):
     class_type_id = IdSelectField(
         _l("Class type"), invalid_message=_l("Choose an active class type.")
@@ -173,14 +179,19 @@ class TimetableEntryForm(FlaskForm):
         _l("Capacity"), required=False, description=_l("Leave blank for the class type's.")
     )
     starts_on = LocalDateField(
-        _l("First date"), validators=[InputRequired(_l("Enter the first date."))]
+        _l("First date"),
+        validators=[InputRequired(_l("Enter the first date.")), _SCHEDULE_DAYS],
     )
     ends_on = LocalDateField(
-        _l("Last date"), validators=[Optional()], description=_l("Leave blank to keep it going.")
+        _l("Last date"),
+        validators=[Optional(), _SCHEDULE_DAYS],
+        description=_l("Leave blank to keep it going."),
     )
     is_active = BooleanField(_l("Running (sessions are generated)"), default=True)
 
     def load_options(self, entry=None) -> None:
+        if entry is not None:  # dates already stored (a start in the past) may stay
+            self.starts_on.saved_value, self.ends_on.saved_value = entry.starts_on, entry.ends_on
         self.weekdays.set_day_names()
         self.class_type_id.set_options(queries.class_type_options(entry and entry.class_type_id))
         self.trainer_id.set_options(queries.trainer_options(entry and entry.trainer_id))

@@ -27,13 +27,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import IdSelectField, to_id
-from app.scheduling.rules import LAST_YEAR
+from app.core.forms import DateBounds, IdSelectField, to_id
 
 MAX_TAGS = 10
 TAG_MAX_LENGTH = 30
-#: dates outside FIRST_YEAR..LAST_YEAR are typos (and would overflow time zone arithmetic)
-FIRST_YEAR = 2000
 WHOLE_NUMBER = _l("Enter a whole number.")
 MAX_CAPACITY = 1000
 CAPACITY_TOO_SMALL = _l("Capacity must be at least 1.")
@@ -78,21 +75,15 @@ class WholeNumberField(_OwnParseMessage, IntegerField):
 
 
 class LocalDateField(_OwnParseMessage, DateField):
+    """A typed date; without a `DateBounds` of its own it gets the plain one
+    (a real year), so no date field goes unbounded."""
+
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("invalid_message", _l("Enter a date."))
+        validators = list(validators or [])
+        if not any(isinstance(v, DateBounds) for v in validators):
+            validators.append(DateBounds())
         super().__init__(label, validators, **kwargs)
-
-    def post_validate(self, form, validation_stopped):
-        if self.data and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
-            self.errors.append(
-                str(
-                    _l(
-                        "Enter a date between the years %(first)d and %(last)d.",
-                        first=FIRST_YEAR,
-                        last=LAST_YEAR,
-                    )
-                )
-            )
 
 
 class LocalTimeField(_OwnParseMessage, TimeField):

@@ -14,11 +14,10 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.clock import local_to_utc, week_start
-from app.core.forms import ChoiceField, IdSelectField, strip
-from app.core.i18n import gym_zone
+from app.core.forms import FIRST_YEAR, LAST_YEAR, ChoiceField, DateBounds, IdSelectField, strip
+from app.core.i18n import gym_today, gym_zone
 from app.scheduling import queries
 from app.scheduling.forms.fields import (
-    FIRST_YEAR,
     LENGTH,
     LocalDateField,
     LocalTimeField,
@@ -27,7 +26,7 @@ from app.scheduling.forms.fields import (
     party_fields,
 )
 from app.scheduling.models import SessionState, SessionStatus
-from app.scheduling.rules import LAST_YEAR
+from app.scheduling.rules import latest_schedule_day
 from app.scheduling.services.sessions import REASON_MAX
 
 STATUS_LABELS = {
@@ -68,7 +67,13 @@ def _local_instant(day: date | None, at: time | None) -> datetime | None:
 class _WhenFields(FlaskForm):
     """A local day with start and end times; errors land on `starts_at`/`ends_at`."""
 
-    day = LocalDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    day = LocalDateField(
+        _l("Date"),
+        validators=[
+            InputRequired(_l("Enter the date.")),
+            DateBounds(earliest=gym_today, latest=latest_schedule_day),
+        ],
+    )
     starts_at = LocalTimeField(
         _l("Start time"), validators=[InputRequired(_l("Enter the start time."))]
     )
@@ -148,6 +153,8 @@ class SessionEditForm(_WhenFields):
     reason = _reason_field(required=False)
 
     def load_options(self, session) -> None:
+        # the day it is on may be today or past once started; unchanged, it is kept
+        self.day.saved_value = session.starts_at.astimezone(gym_zone()).date()
         self.trainer_id.set_options(queries.trainer_options(session.trainer_id))
         self.room_id.set_options(queries.room_options(session.room_id))
 
@@ -175,14 +182,18 @@ class CancelForm(FlaskForm):
 # ---- filters ----------------------------------------------------------------
 
 
+#: no class exists past the schedule's reach
+_LISTED_DAYS = DateBounds(latest=latest_schedule_day)
+
+
 class SessionFilterForm(FlaskForm):
     """The session list's filters (GET; a bad value is shown and ignored)."""
 
     class Meta:
         csrf = False
 
-    date_from = LocalDateField(_l("From"), validators=[Optional()])
-    date_to = LocalDateField(_l("Until"), validators=[Optional()])
+    date_from = LocalDateField(_l("From"), validators=[Optional(), _LISTED_DAYS])
+    date_to = LocalDateField(_l("Until"), validators=[Optional(), _LISTED_DAYS])
     trainer = IdSelectField(
         _l("Trainer"), blank_label=_l("All trainers"), invalid_message=_l("Choose a trainer.")
     )

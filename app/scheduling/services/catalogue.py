@@ -160,8 +160,10 @@ def _check_defaults(values: dict) -> None:
             raise SchedulingError(_("Choose an active room."), field="default_room_id")
         if values.get("default_capacity", 0) > room.capacity:
             raise SchedulingError(
-                _(
+                ngettext(
+                    "%(room)s holds at most %(capacity)d person.",
                     "%(room)s holds at most %(capacity)d people.",
+                    room.capacity,
                     room=room.name,
                     capacity=room.capacity,
                 ),

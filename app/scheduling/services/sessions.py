@@ -8,6 +8,7 @@ everyone with a hold, booking or waitlist place is emailed after commit.
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.core import audit
 from app.core.clock import local_date
@@ -25,6 +26,7 @@ from app.scheduling.rules import (
     check_capacity,
     check_no_overlap,
     check_times,
+    check_within_schedule,
     load_parties,
 )
 
@@ -68,6 +70,8 @@ def _plan(values: dict, *, editing: ClassSession | None = None):
     start_changed = editing is None or values["starts_at"] != editing.starts_at
     if start_changed and values["starts_at"] <= utc_now():
         raise SchedulingError(_("Choose a start in the future."), field="starts_at")
+    if start_changed:
+        check_within_schedule(values["starts_at"])
     class_type, trainer, room = load_parties(class_type.id, values["trainer_id"], values["room_id"])
     check_capacity(values["capacity"], room)
     slot = Slot(values["starts_at"], values["ends_at"], trainer, room, values["capacity"])
@@ -138,7 +142,13 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
         taken = spots.spots_taken([cs.id])[cs.id]
         if values["capacity"] < taken:
             raise SchedulingError(
-                _("%(taken)d people are already in this class.", taken=taken), field="capacity"
+                ngettext(
+                    "%(taken)d person is already in this class.",
+                    "%(taken)d people are already in this class.",
+                    taken,
+                    taken=taken,
+                ),
+                field="capacity",
             )
         previous_start, grown = cs.starts_at, values["capacity"] > cs.capacity
         moved = (values["starts_at"], values["ends_at"]) != (cs.starts_at, cs.ends_at)
