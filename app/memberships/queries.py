@@ -136,13 +136,10 @@ class Snapshot:
     renewal_due: bool = False
 
 
-def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
-    """What the member holds today: main plan, status, renewal, perks,
-    entitlements (of every membership covering today, or past due inside its
-    grace) and credit balance. An active unlimited membership comes first,
-    then a past-due one, so a member who must renew sees it."""
-    today = today or gym_today()
-    recent = memberships_of(member_id)
+def _holding(recent: list[Membership], today: date):
+    """Each membership's status today, and those the member holds today
+    (covering it, or past due inside its grace), the one that counts first:
+    unlimited before packs, active before past due, the latest end first."""
     statuses = {m.id: effective_status(m, today) for m in recent}
     holding = [
         m
@@ -157,6 +154,17 @@ def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
             -m.period_end.toordinal(),
         )
     )
+    return statuses, holding
+
+
+def member_snapshot(member_id: int, today: date | None = None) -> Snapshot:
+    """What the member holds today: main plan, status, renewal, perks,
+    entitlements (of every membership covering today, or past due inside its
+    grace) and credit balance. An active unlimited membership comes first,
+    then a past-due one, so a member who must renew sees it."""
+    today = today or gym_today()
+    recent = memberships_of(member_id)
+    statuses, holding = _holding(recent, today)
     main = holding[0] if holding else (recent[0] if recent else None)
     perks, entitlements = [], []
     for membership in holding:
@@ -281,20 +289,6 @@ def plan_badges(member_ids: list[int], today: date | None = None) -> dict[int, P
 
 
 def _badge(recent: list[Membership], today: date) -> PlanBadge:
-    # the same choice as member_snapshot: unlimited, active, latest end first
-    statuses = {m.id: effective_status(m, today) for m in recent}
-    holding = [
-        m
-        for m in recent
-        if m.period_start <= today
-        and (m.covers(today) or statuses[m.id] is MembershipStatus.PAST_DUE)
-    ]
-    holding.sort(
-        key=lambda m: (
-            m.plan.kind is not PlanKind.UNLIMITED,
-            statuses[m.id] is not MembershipStatus.ACTIVE,
-            -m.period_end.toordinal(),
-        )
-    )
+    statuses, holding = _holding(recent, today)
     main = holding[0] if holding else recent[0]
     return PlanBadge(plan_name=main.plan.name, status=statuses[main.id])
