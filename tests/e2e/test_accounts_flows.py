@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD, MEMBER_COUNT
+from tests.e2e.support import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -17,14 +18,6 @@ ADMIN = "admin@cupo.demo"
 MEMBER = "member1@cupo.demo"
 PHONE = {"width": 375, "height": 812}
 TEMP_PASSWORD = re.compile(r"[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}")
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main form:not(.language-switcher) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
 
 
 def sign_out(page: Page) -> None:

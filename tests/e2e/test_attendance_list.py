@@ -25,8 +25,8 @@ from app.memberships.models import CC, LotSource
 from app.scheduling.models import ClassSession, ClassType, Room
 from app.settings.models import DEFAULTS
 from app.trainers.models import Trainer
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_booking_flow import sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
@@ -27,6 +27,7 @@ from app.memberships.models import CC, LotSource
 from app.scheduling.models import ClassSession, ClassType, Room
 from app.settings.models import DEFAULTS
 from app.trainers.models import Trainer
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
 
 pytestmark = pytest.mark.e2e
@@ -73,14 +74,6 @@ def last_spot(live_app):
         info = {"session_id": cs.id, "day": cs.occurs_on.isoformat(), "members": (first, second)}
         db.session.remove()
     return info
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("main form:not(.language-switcher) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
 
 
 def test_last_spot_waitlist_cancel_and_priority_hold(live_app, last_spot, new_context, screenshot):

@@ -31,8 +31,8 @@ from app.scheduling.models import ClassSession, ClassType, Room
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.models import Trainer
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_booking_flow import sign_in
 
 pytestmark = pytest.mark.e2e
 

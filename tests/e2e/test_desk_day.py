@@ -15,8 +15,9 @@ from sqlalchemy import select
 from app.accounts.models import Role, User
 from app.accounts.services.photos import change_member_photo
 from app.extensions import db
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_desk_payment import DESK, sign_in
+from tests.e2e.test_desk_payment import DESK
 from tests.trainers.support import file_storage, image_bytes
 
 pytestmark = pytest.mark.e2e

@@ -10,21 +10,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.demo import DEMO_PASSWORD
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
 
 pytestmark = pytest.mark.e2e
 
 DESK = "recepcion@cupo.demo"
 MEMBER = "member1@cupo.demo"
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("main form:not(.language-switcher) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
 
 
 def assert_accessible(page: Page) -> None:

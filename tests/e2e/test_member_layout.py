@@ -4,7 +4,8 @@ once left the last class card under the navigation)."""
 
 import pytest
 
-from tests.e2e.test_booking_flow import PHONE, sign_in
+from tests.e2e.support import sign_in
+from tests.e2e.test_booking_flow import PHONE
 
 pytestmark = pytest.mark.e2e
 

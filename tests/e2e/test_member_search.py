@@ -10,8 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_desk_payment import DESK, sign_in
+from tests.e2e.test_desk_payment import DESK
 
 pytestmark = pytest.mark.e2e
 

@@ -20,8 +20,9 @@ from app.core.db import transaction
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.memberships.models import Plan, PlanInterval, PlanKind
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_booking_flow import PHONE, sign_in
+from tests.e2e.test_booking_flow import PHONE
 
 pytestmark = pytest.mark.e2e
 

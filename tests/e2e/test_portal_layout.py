@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.demo import DEMO_PASSWORD
+from tests.e2e.support import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -29,14 +29,6 @@ CLIPPED_BUTTONS = """() => [...document.querySelectorAll('main button, main .btn
         return box.left < 0 || box.right > Math.min(limit, innerWidth) + 1;
     })
     .map(el => el.textContent.trim() || el.outerHTML.slice(0, 80))"""
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("main form:not(.language-switcher) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
 
 
 def assert_no_sideways_scroll(page: Page) -> None:

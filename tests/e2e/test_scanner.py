@@ -34,8 +34,8 @@ from app.memberships.models import CC, LotSource
 from app.scheduling.models import ClassSession, ClassType, Room
 from app.trainers.models import Trainer
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_booking_flow import sign_in
 
 pytestmark = pytest.mark.e2e
 

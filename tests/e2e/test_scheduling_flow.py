@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.demo import DEMO_PASSWORD
+from tests.e2e.support import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +25,6 @@ ROOM = "Estudio"
 TRAINER = "Diego Ramírez"
 EVERY_DAY = range(7)  # Monday..Sunday: sessions this week (today on) and next
 COLOUR, COLOUR_RGB = "#d6336c", "rgb(214, 51, 108)"  # the new class type's
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main form:not(.language-switcher) button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
 
 
 def create_class_type(page: Page, name: str) -> int:

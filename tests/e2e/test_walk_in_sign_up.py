@@ -16,8 +16,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.extensions import db
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.e2e.support import sign_in
 from tests.e2e.test_accessibility import describe, run_axe
-from tests.e2e.test_booking_flow import sign_in
 
 pytestmark = pytest.mark.e2e
 
