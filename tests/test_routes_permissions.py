@@ -113,6 +113,9 @@ GET_EXPECTED = {
     "settings.remove_logo": everyone(405),
     #: public: the public pages show it
     "branding.logo": everyone(200),
+    "branding.manifest": everyone(200),
+    #: name: path_for's "not-a-token", no such icon
+    "branding.app_icon": everyone(404),
     "users_admin.index": ADMIN_ONLY,
     "users_admin.create": ADMIN_ONLY,
     "users_admin.edit": ADMIN_ONLY,

@@ -224,7 +224,56 @@ def store_logo(upload) -> StoredFile:
         log.info("logo could not be converted: %s", exc)
         raise UploadError(_("This image could not be read. Choose another file.")) from exc
     png = out.getvalue()
-    return StoredFile(_write(LOGOS, ".png", png), PNG, len(png))
+    stored = StoredFile(_write(LOGOS, ".png", png), PNG, len(png))
+    try:
+        _write_app_icons(stored.path, logo)
+    except BaseException:
+        delete_logo(stored.path)
+        raise
+    return stored
+
+
+#: the installed app's icons made from a logo: name suffix -> (side, maskable)
+APP_ICONS = {"192": (192, False), "512": (512, False), "maskable": (512, True)}
+#: a maskable icon's picture stays inside the middle 80% (the "safe zone")
+MASKABLE_SAFE = 0.8
+
+
+def app_icon_path(logo_path: str, name: str) -> str:
+    """Where the app icon `name` made from `logo_path` is kept ("logos/x-192.png")."""
+    return f"{logo_path.removesuffix('.png')}-{name}.png"
+
+
+def app_icon(logo: Image.Image, side: int, maskable: bool) -> Image.Image:
+    """The logo centred on a white square (home screens show no transparency);
+    a maskable one keeps it inside the safe zone, which the launcher may crop to."""
+    room = side * (MASKABLE_SAFE * 0.85 if maskable else 0.9)
+    picture = logo.copy()
+    scale = room / max(picture.size)
+    picture = picture.resize(
+        (max(1, round(picture.width * scale)), max(1, round(picture.height * scale))),
+        Image.Resampling.LANCZOS,
+    )
+    icon = Image.new("RGB", (side, side), "white")
+    at = ((side - picture.width) // 2, (side - picture.height) // 2)
+    icon.paste(picture, at, picture if picture.mode == "RGBA" else None)
+    return icon
+
+
+def _write_app_icons(logo_path: str, logo: Image.Image) -> None:
+    for name, (side, maskable) in APP_ICONS.items():
+        out = BytesIO()
+        app_icon(logo, side, maskable).save(out, "PNG", optimize=True)
+        target = absolute_path(app_icon_path(logo_path, name))
+        target.write_bytes(out.getvalue())
+
+
+def delete_logo(relative: str | None) -> None:
+    """Remove a logo and the app icons made from it."""
+    if relative:
+        for name in APP_ICONS:
+            delete_file(app_icon_path(relative, name))
+    delete_file(relative)
 
 
 def store_document(upload, kind: str = CERTIFICATIONS) -> StoredFile:
@@ -255,16 +304,21 @@ def delete_file(relative: str | None) -> None:
         log.exception("could not delete upload %s", relative)
 
 
-def swap_in(stored: StoredFile, write: Callable[[], str | None]) -> None:
+def swap_in(
+    stored: StoredFile,
+    write: Callable[[], str | None],
+    delete: Callable[[str | None], None] = delete_file,
+) -> None:
     """Put a newly stored file in place of an old one.
 
     `write` runs the transaction that records `stored.path` and returns the
     path it replaced. If it fails, the new file is deleted (nothing points at
-    it); once it has committed, the old file is.
+    it); once it has committed, the old file is, with `delete` (a logo's
+    takes its app icons along).
     """
     try:
         old = write()
     except BaseException:
-        delete_file(stored.path)
+        delete(stored.path)
         raise
-    delete_file(old)
+    delete(old)

@@ -133,7 +133,7 @@ def change_logo(upload, *, actor) -> GymSettings:
             )
         return old
 
-    uploads.swap_in(stored, write)
+    uploads.swap_in(stored, write, delete=uploads.delete_logo)
     g.pop("gym_settings", None)
     return gym_settings()
 
@@ -157,6 +157,6 @@ def remove_logo(*, actor) -> GymSettings:
                 before={"logo_path": old},
                 after={"logo_path": None},
             )
-    uploads.delete_file(old)
+    uploads.delete_logo(old)
     g.pop("gym_settings", None)
     return settings

@@ -1,9 +1,14 @@
-"""The admin settings page, and the gym's logo (/logo, public)."""
+"""The admin settings page, the gym's logo (/logo, public) and the member
+app's manifest and home-screen icons (/app/manifest.webmanifest, public)."""
+
+from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     send_from_directory,
@@ -18,7 +23,7 @@ from app.core.forms import apply_error
 from app.core.headers import shared_file
 from app.core.limits import upload_limit
 from app.core.permissions import ADMIN, roles_required
-from app.core.uploads import LOGOS, upload_root
+from app.core.uploads import APP_ICONS, LOGOS, app_icon_path, upload_root
 from app.settings.forms import LogoForm, SettingsForm
 from app.settings.services import (
     EDITABLE,
@@ -116,4 +121,102 @@ def logo():
         upload_root() / LOGOS, path.removeprefix(f"{LOGOS}/"), max_age=LOGO_MAX_AGE
     )
     response.cache_control.public = True
+    return response
+
+
+#: the app's colour in the browser's and the home screen's chrome (the icon's blue)
+THEME_COLOUR = "#206bc4"
+#: the installed app's icons without a logo (static/icons/), by name
+DEFAULT_APP_ICONS = {
+    "192": "app-192.png",
+    "512": "app-512.png",
+    "maskable": "app-maskable.png",
+    "apple-touch": "apple-touch-icon.png",
+}
+
+
+@branding_bp.app_context_processor
+def _theme_colour() -> dict:
+    return {"theme_colour": THEME_COLOUR}
+
+
+#: a home screen label longer than this is cut at a word
+SHORT_NAME_MAX = 12
+
+
+def short_name(name: str) -> str:
+    """The gym's name for under a home-screen icon: whole if short, else its first words."""
+    if len(name) <= SHORT_NAME_MAX:
+        return name
+    words, kept = name.split(), ""
+    for word in words:
+        if len(f"{kept} {word}".strip()) > SHORT_NAME_MAX:
+            break
+        kept = f"{kept} {word}".strip()
+    return kept or name[:SHORT_NAME_MAX]
+
+
+@branding_bp.app_template_global()
+def app_icon_url(name: str) -> str:
+    """An app icon's URL, changing with each logo (the icons are cached a day)."""
+    path = gym_settings().logo_path
+    version = path.rsplit("/", 1)[-1].removesuffix(".png")[:12] if path else "default"
+    return url_for("branding.app_icon", name=name, v=version)
+
+
+@branding_bp.get("/app/manifest.webmanifest", endpoint="manifest")
+def manifest():
+    """The member app's web manifest: public (browsers fetch it without
+    cookies), in the gym's name and default language."""
+    gym = gym_settings()
+    icons = [
+        {"src": app_icon_url("192"), "sizes": "192x192", "type": "image/png"},
+        {"src": app_icon_url("512"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": app_icon_url("maskable"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    body = {
+        "name": gym.gym_name,
+        "short_name": short_name(gym.gym_name),
+        "id": "/app/",
+        "start_url": "/app/",
+        "scope": "/app/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "lang": gym.default_language,
+        "dir": "ltr",
+        "icons": icons,
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    response.cache_control.no_cache = True
+    return response
+
+
+@branding_bp.get("/app/icons/<name>.png", endpoint="app_icon")
+@shared_file
+def app_icon(name: str):
+    """An installed app icon: made from the gym's logo when it has one."""
+    if name not in DEFAULT_APP_ICONS:
+        abort(404)
+    path = gym_settings().logo_path
+    if path and path.startswith(f"{LOGOS}/"):
+        made = "maskable" if name == "apple-touch" else name  # iOS shows no transparency
+        if made in APP_ICONS:
+            stored = app_icon_path(path, made).removeprefix(f"{LOGOS}/")
+            if (upload_root() / LOGOS / stored).is_file():
+                return _public(send_from_directory(upload_root() / LOGOS, stored))
+    return _public(
+        send_from_directory(Path(current_app.static_folder) / "icons", DEFAULT_APP_ICONS[name])
+    )
+
+
+def _public(response):
+    response.cache_control.public = True
+    response.cache_control.max_age = LOGO_MAX_AGE
     return response

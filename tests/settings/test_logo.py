@@ -10,6 +10,7 @@ from app.billing.models import Invoice
 from app.billing.services import documents
 from app.core import audit
 from app.core.audit import AuditEntry
+from app.core.uploads import APP_ICONS, app_icon_path
 from app.settings.models import GymSettings
 from app.settings.services import change_logo, remove_logo
 from tests.accounts.support import field_error, flashes
@@ -51,6 +52,12 @@ def as_admin(client, login, admin):
 
 def _logo_path(db) -> str | None:
     return db.session.scalar(select(GymSettings.logo_path).where(GymSettings.id == 1))
+
+
+def logo_files(folder, logo_path: str) -> list:
+    """A logo's file and the app icons made from it, as `stored_files` lists them."""
+    names = [logo_path, *(app_icon_path(logo_path, name) for name in APP_ICONS)]
+    return sorted(folder / name for name in names)
 
 
 def _audit(db, action: str) -> list[AuditEntry]:
@@ -101,7 +108,7 @@ def test_replacing_the_logo_deletes_the_old_file(as_admin, db, uploads_dir):
 
     second = _logo_path(db)
     assert second != first
-    assert stored_files(uploads_dir) == [uploads_dir / second]
+    assert stored_files(uploads_dir) == logo_files(uploads_dir, second)
     assert [e.before for e in _audit(db, "settings.logo_changed")] == [
         {"logo_path": None},
         {"logo_path": first},
@@ -199,7 +206,7 @@ def test_logo_upload_and_removal_are_refused_to_everyone_but_admins(
 
     assert (uploaded.status_code, removed.status_code) == (403, 403)
     assert _logo_path(db) == kept
-    assert stored_files(uploads_dir) == [uploads_dir / kept]
+    assert stored_files(uploads_dir) == logo_files(uploads_dir, kept)
 
 
 # --- /logo and the layouts --------------------------------------------------------

@@ -1,0 +1,50 @@
+"""Chromium's own installability check passes on the member app: the
+manifest, its icons and the page are what the browser wants to install.
+
+A persistent profile, as on a phone: Chromium never offers to install an app
+from an incognito (throwaway) context.
+"""
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.support import sign_in
+from tests.e2e.test_booking_flow import PHONE
+
+pytestmark = pytest.mark.e2e
+
+MEMBER = "member1@cupo.demo"
+
+
+@pytest.fixture
+def phone(playwright, live_server, tmp_path):
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        base_url=live_server,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(10_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def test_chromium_finds_nothing_stopping_the_member_app_being_installed(phone, screenshot):
+    page = phone.pages[0] if phone.pages else phone.new_page()
+    sign_in(page, MEMBER)
+    page.goto("/app/")
+    page.wait_for_load_state("networkidle")
+
+    cdp = phone.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+
+    assert manifest["url"].endswith("/app/manifest.webmanifest")
+    assert not manifest.get("errors"), manifest["errors"]
+    assert errors == [], errors
+    screenshot(page)
