@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.portals.member_search import bp as member_search_bp
     from app.portals.members import bp as members_bp
     from app.portals.public import bp as public_bp
+    from app.portals.pwa import bp as pwa_bp
     from app.portals.schedule import bp as schedule_bp
     from app.portals.trainers import bp as trainers_bp
     from app.scheduling.views.public import bp as ical_bp
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         member_photos_bp,
         member_search_bp,
         member_page_bp,
+        pwa_bp,
         scanner_bp,
         scan_log_bp,
         attendance_bp,

@@ -116,6 +116,8 @@ GET_EXPECTED = {
     "branding.manifest": everyone(200),
     #: name: path_for's "not-a-token", no such icon
     "branding.app_icon": everyone(404),
+    "pwa.service_worker": everyone(200),
+    "pwa.offline": everyone(200),
     "users_admin.index": ADMIN_ONLY,
     "users_admin.create": ADMIN_ONLY,
     "users_admin.edit": ADMIN_ONLY,

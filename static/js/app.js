@@ -120,3 +120,8 @@ document.addEventListener("keydown", (event) => {
     else rows[Math.min(next, rows.length - 1)].focus();
   }
 });
+
+// The member app's service worker (its scope is /app/): member pages only.
+if ("serviceWorker" in navigator && location.pathname.startsWith("/app/")) {
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
+}

@@ -48,3 +48,23 @@ def test_chromium_finds_nothing_stopping_the_member_app_being_installed(phone, s
     assert not manifest.get("errors"), manifest["errors"]
     assert errors == [], errors
     screenshot(page)
+
+
+def test_the_worker_activates_and_precaches_the_shell(phone):
+    page = phone.pages[0] if phone.pages else phone.new_page()
+    sign_in(page, MEMBER)
+    page.goto("/app/")
+
+    state = page.evaluate(
+        "navigator.serviceWorker.ready.then(r => [r.active.state, r.active.scriptURL, r.scope])"
+    )
+    cached = page.evaluate(
+        """caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)
+            .then(c => c.keys()).then(rs => rs.map(r => new URL(r.url).pathname)))))
+            .then(lists => lists.flat())"""
+    )
+
+    assert state[0] == "activated"
+    assert state[1].endswith("/app/sw.js") and state[2].endswith("/app/")
+    assert any(path.startswith("/static/css/app.") for path in cached), cached
+    assert "/app/offline" in cached
