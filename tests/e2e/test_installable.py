@@ -55,8 +55,13 @@ def test_the_worker_activates_and_precaches_the_shell(phone):
     sign_in(page, MEMBER)
     page.goto("/app/")
 
+    # `ready` may answer while the worker is still activating: wait for the end of it
     state = page.evaluate(
-        "navigator.serviceWorker.ready.then(r => [r.active.state, r.active.scriptURL, r.scope])"
+        """navigator.serviceWorker.ready
+            .then(r => r.active.state === 'activated' ? r : new Promise(done =>
+                r.active.addEventListener('statechange', () =>
+                    r.active.state === 'activated' && done(r))))
+            .then(r => [r.active.state, r.active.scriptURL, r.scope])"""
     )
     cached = page.evaluate(
         """caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)
