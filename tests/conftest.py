@@ -92,6 +92,15 @@ def _fresh_limits(app):
 
 
 @pytest.fixture
+def uploads_dir(app, tmp_path, monkeypatch):
+    """UPLOAD_FOLDER for this test only; starts empty. Modules that store
+    files use it for every test: `pytestmark = pytest.mark.usefixtures("uploads_dir")`."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.fixture
 def factories(db):
     return Factories(db)
 

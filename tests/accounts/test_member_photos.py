@@ -19,20 +19,14 @@ from tests.trainers.support import (
     upload,
 )
 
+pytestmark = pytest.mark.usefixtures("uploads_dir")
+
 PROFILE = "/app/profile"
 
 
 def desk_page(member) -> str:
     """The staff member page, where the desk's photo card lives."""
     return f"/admin/members/{member.id}"
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(app, tmp_path, monkeypatch):
-    """UPLOAD_FOLDER for this test only; starts empty."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
 
 
 @pytest.fixture

@@ -15,14 +15,9 @@ from tests.accounts.support import field_error, flashes, page_text, user_by_emai
 from tests.conftest import post_form
 from tests.trainers.support import image_bytes, noisy_png, over, stored_files, upload
 
+pytestmark = pytest.mark.usefixtures("uploads_dir")
+
 NEW = "/admin/members/new"
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(app, tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
 
 
 @pytest.fixture

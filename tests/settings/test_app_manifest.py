@@ -13,14 +13,9 @@ from app.settings.views import short_name
 from tests.settings.test_logo import logo_files
 from tests.trainers.support import file_storage, image_bytes, stored_files
 
+pytestmark = pytest.mark.usefixtures("uploads_dir")
+
 MANIFEST = "/app/manifest.webmanifest"
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(app, tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
 
 
 def _icon(client, src: str) -> Image.Image:

@@ -26,17 +26,11 @@ from tests.trainers.support import (
     upload,
 )
 
+pytestmark = pytest.mark.usefixtures("uploads_dir")
+
 PAGE = "/admin/settings/"
 UPLOAD = "/admin/settings/logo"
 REMOVE = "/admin/settings/logo/remove"
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(app, tmp_path, monkeypatch):
-    """UPLOAD_FOLDER for this test only; starts empty."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
 
 
 @pytest.fixture

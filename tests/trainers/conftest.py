@@ -6,11 +6,8 @@ from tests.accounts.support import new_client
 
 
 @pytest.fixture(autouse=True)
-def uploads_dir(app, tmp_path, monkeypatch):
-    """UPLOAD_FOLDER for this test only; starts empty."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
+def _own_upload_folder(uploads_dir):
+    """Every trainers test stores its files under its own UPLOAD_FOLDER."""
 
 
 @pytest.fixture
