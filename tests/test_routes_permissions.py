@@ -118,6 +118,7 @@ GET_EXPECTED = {
     "branding.app_icon": everyone(404),
     "pwa.service_worker": everyone(200),
     "pwa.offline": everyone(200),
+    "pwa.offline_plan": MEMBER_ONLY,
     "users_admin.index": ADMIN_ONLY,
     "users_admin.create": ADMIN_ONLY,
     "users_admin.edit": ADMIN_ONLY,

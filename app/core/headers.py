@@ -9,6 +9,12 @@
   computer's back button or cache shows nothing after they leave; static
   assets and views marked `@shared_file` (the same for everyone: the gym's
   logo) keep their caching;
+- `Cache-Control: private, no-cache` instead on the member app's pages marked
+  `@offline_ready` (home, "My bookings", passes and their QR images): the
+  member app's worker may keep a copy to show at the door without a
+  connection, and the browser asks the server each time it is online. Those
+  copies are the member's own: signing out, or another member signing in,
+  deletes them (static/js/app.js, templates/portals/pwa/sw.js);
 - Strict-Transport-Security when the config sets `HSTS` (production).
 
 Static files are served by WhiteNoise before Flask (app/core/assets.py),
@@ -39,7 +45,8 @@ def init_app(app) -> None:
     def security_headers(response):
         add_basic_headers(response.headers, hsts)
         if _private(response):
-            response.headers["Cache-Control"] = "private, no-store"
+            ready = getattr(_view(), "offline_ready", False)
+            response.headers["Cache-Control"] = "private, " + ("no-cache" if ready else "no-store")
         return response
 
 
@@ -61,11 +68,22 @@ def shared_file(view):
     return view
 
 
+def offline_ready(view):
+    """Mark a member page the member app may keep for offline use: sent
+    `private, no-cache` rather than `private, no-store` (see above)."""
+    view.offline_ready = True
+    return view
+
+
+def _view():
+    return current_app.view_functions.get(request.endpoint)
+
+
 def _private(response) -> bool:
     """Sent to a signed-in person, and neither a static asset nor a shared file."""
     if request.endpoint == "static":
         return False
-    view = current_app.view_functions.get(request.endpoint)
+    view = _view()
     if getattr(view, "shared_file", False):
         return False
     return bool(current_user and current_user.is_authenticated)

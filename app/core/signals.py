@@ -39,6 +39,7 @@ def answers(signal, sender, **kwargs):
     """What the receivers of `signal` answered for `sender`, skipping None."""
     return [value for _receiver, value in signal.send(sender, **kwargs) if value is not None]
 
+
 #: sent by the ledger's own audit (`memberships.ledger.check_ledger`); each
 #: receiver returns the breaches it finds in what it keeps beside the ledger
 #: (booking: every booking that spent credits has exactly one spend entry)

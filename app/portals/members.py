@@ -10,6 +10,7 @@ from app.attendance.queries import checkin_pass, next_booking
 from app.booking.queries.member import waitlist_offers
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.headers import offline_ready
 from app.core.limits import upload_limit
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
@@ -19,6 +20,7 @@ bp = Blueprint("members", __name__, url_prefix="/app")
 
 
 @bp.get("/")
+@offline_ready
 @roles_required(*MEMBERS)
 def home():
     """Greets the member; a spot the waitlist offers them comes first (it

@@ -125,3 +125,121 @@ document.addEventListener("keydown", (event) => {
 if ("serviceWorker" in navigator && location.pathname.startsWith("/app/")) {
   navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
 }
+
+// Offline copies (templates/portals/pwa/sw.js keeps them in "cupo-pages-<member>").
+// Every page says whose it is in <meta name="cupo-member">: empty when no
+// member is signed in, so signing out (or another member signing in) deletes
+// every stored page and pass at once. Member pages ask the worker to bring
+// the copies up to date: "My bookings" and home always, others once a minute.
+const MEMBER_CACHES = "cupo-pages-";
+const SYNC_EVERY_MS = 60 * 1000;
+function forgetOtherMembers(member) {
+  if (!("caches" in window)) return Promise.resolve();
+  return caches.keys().then((keys) => Promise.all(keys
+    .filter((key) => key.startsWith(MEMBER_CACHES) && key !== MEMBER_CACHES + member)
+    .map((key) => caches.delete(key))));
+}
+function askForSync(member) {
+  if (!("serviceWorker" in navigator) || !location.pathname.startsWith("/app/")) return;
+  let last = 0;
+  try {
+    last = Number(sessionStorage.getItem("cupo.offline.asked")) || 0;
+    if (!["/app/", "/app/bookings"].includes(location.pathname) && Date.now() - last < SYNC_EVERY_MS) return;
+    sessionStorage.setItem("cupo.offline.asked", String(Date.now()));
+  } catch (error) {
+    // no session storage: ask every time
+  }
+  navigator.serviceWorker.ready.then((registration) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => {
+      document.documentElement.dataset.offlineSynced = event.data && event.data.ok ? "ok" : "failed";
+    };
+    registration.active.postMessage({ type: "sync", member, skip: location.pathname }, [channel.port2]);
+  });
+}
+const memberMeta = document.querySelector('meta[name="cupo-member"]');
+if (memberMeta) {
+  const member = memberMeta.content;
+  forgetOtherMembers(member).then(() => {
+    document.documentElement.dataset.offlineCleared = "true";
+    if (member) askForSync(member);
+  });
+}
+
+// Offline: a copy from the phone (the worker marks it data-served="cache") or
+// a lost connection shows "You're offline — updated 10:42" and disables
+// every button and link that needs the server (booking, cancelling, paying).
+function connectionNeeded(offline) {
+  const notice = document.querySelector("[data-offline-notice]");
+  if (!notice) return;
+  notice.hidden = !offline;
+  document.querySelectorAll("main form button, main form input[type=submit], [data-needs-connection]").forEach((control) => {
+    if (control.closest("[data-offline-notice]")) return;
+    if (offline) {
+      control.dataset.offlineDisabled = "true";
+      control.setAttribute("aria-disabled", "true");
+      control.title = notice.dataset.reason || "";
+      if (control.tagName === "A") control.classList.add("disabled");
+      else control.disabled = true;
+    } else if (control.dataset.offlineDisabled) {
+      delete control.dataset.offlineDisabled;
+      control.removeAttribute("aria-disabled");
+      control.removeAttribute("title");
+      if (control.tagName === "A") control.classList.remove("disabled");
+      else control.disabled = false;
+    }
+  });
+}
+function servedFromPhone() {
+  const notice = document.querySelector("[data-offline-notice]");
+  return Boolean(notice && notice.dataset.served === "cache");
+}
+document.addEventListener("DOMContentLoaded", () => {
+  connectionNeeded(servedFromPhone() || navigator.onLine === false);
+});
+window.addEventListener("offline", () => connectionNeeded(true));
+window.addEventListener("online", () => {
+  if (servedFromPhone()) location.reload();
+  else connectionNeeded(false);
+});
+// A link to a disabled (offline) action goes nowhere.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-offline-disabled]");
+  if (link) event.preventDefault();
+}, true);
+
+// The pass's QR full screen, for the door: white, large, the short code under
+// it; Escape or the close button returns. Works offline (nothing is fetched).
+function closeFullQr() {
+  const open = document.querySelector(".checkin-qr.is-full");
+  if (!open) return;
+  open.classList.remove("is-full");
+  document.body.classList.remove("has-full-qr");
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  const opener = open.parentElement.querySelector("[data-qr-full]");
+  if (opener) opener.focus();
+}
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest && event.target.closest("[data-qr-full]");
+  if (opener) {
+    const qr = document.getElementById(opener.getAttribute("aria-controls"));
+    if (!qr) return;
+    qr.classList.add("is-full");
+    document.body.classList.add("has-full-qr");
+    if (qr.requestFullscreen) qr.requestFullscreen().catch(() => {});
+    qr.querySelector("[data-qr-close]")?.focus();
+    return;
+  }
+  if (event.target.closest && event.target.closest("[data-qr-close]")) closeFullQr();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeFullQr();
+});
+document.addEventListener("fullscreenchange", () => {
+  if (!document.fullscreenElement) closeFullQr();
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-qr-full]").forEach((button) => {
+    button.hidden = false;
+  });
+});

@@ -144,6 +144,7 @@ def test_sign_out_ends_the_session_when_posted_with_csrf(client, member):
 
     assert response.status_code == 302
     assert response.location == "/login"
+    assert response.headers["Clear-Site-Data"] == '"cache"'  # the private pages it kept
     assert flashes(client.get("/login")) == ["You have signed out."]
     assert client.get("/app/").location.startswith("/login")
 

@@ -76,9 +76,7 @@ def test_book_anyway_books_the_overlapping_class(booker, member, yoga, client, d
     assert ledger.balance(member.id) == 100
 
 
-def test_holding_an_overlapping_class_asks_and_a_live_hold_counts_too(
-    booker, member, client, db
-):
+def test_holding_an_overlapping_class_asks_and_a_live_hold_counts_too(booker, member, client, db):
     yoga = booker.session(name="Yoga")
     place_hold(yoga.id, member, actor=member)
     spin = booker.session(starts_in=LATER, name="Spinning")

@@ -94,7 +94,7 @@ def test_static_files_keep_nosniff_and_are_not_no_store_when_signed_in(
     response = client.get(_hashed_url(app, STYLESHEET))
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" not in response.headers["Cache-Control"]
-    assert client.get("/app/").headers["Cache-Control"] == "private, no-store"
+    assert client.get("/app/profile").headers["Cache-Control"] == "private, no-store"
 
 
 def test_a_missing_static_file_is_a_404(client):

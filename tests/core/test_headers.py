@@ -20,10 +20,27 @@ def test_every_response_carries_the_policy_in_report_only_mode(client):
 
 def test_signed_in_pages_are_never_stored(client, login, factories):
     login(factories.member())
-    for path in ("/app/", "/app/profile", "/app/bookings", "/no-such-page"):
+    for path in ("/app/profile", "/app/schedule", "/app/offline.json", "/no-such-page"):
         response = client.get(path)
         assert response.status_code in (200, 404), path
         assert response.headers["Cache-Control"] == "private, no-store", path
+
+
+def test_the_pages_the_member_app_keeps_offline_are_private_and_revalidated(
+    client, login, factories
+):
+    login(factories.member())
+    for path in ("/app/", "/app/bookings"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-cache", path
+
+
+def test_an_offline_ready_page_for_someone_signed_out_is_a_redirect_not_a_copy(client):
+    response = client.get("/app/bookings")
+
+    assert response.status_code == 302
+    assert "no-cache" not in response.headers.get("Cache-Control", "")
 
 
 def test_a_private_file_is_never_stored(client, login, factories, app, tmp_path, monkeypatch):

@@ -29,9 +29,7 @@ def _juans_one_with_a_photo(live_app) -> tuple[int, str]:
     """Two or more demo members are called Juan; give one of them a photo."""
     with live_app.app_context():
         juans = db.session.scalars(
-            select(User)
-            .where(User.role == Role.MEMBER, User.name.like("Juan %"))
-            .order_by(User.id)
+            select(User).where(User.role == Role.MEMBER, User.name.like("Juan %")).order_by(User.id)
         ).all()
         assert len(juans) >= 2, "the demo gym has several Juans"
         clerk = db.session.scalar(select(User).where(User.email == DESK))

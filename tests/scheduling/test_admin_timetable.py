@@ -121,9 +121,7 @@ def test_edit_entry_moves_free_sessions_and_lists_the_ones_with_people(
     assert "3 of 12" in kept_card
 
 
-def test_edit_entry_that_started_in_the_past_keeps_its_first_date(
-    as_admin, db, parties, schedule
-):
+def test_edit_entry_that_started_in_the_past_keeps_its_first_date(as_admin, db, parties, schedule):
     change = schedule.entry(
         class_type=parties["class_type"].id,
         trainer=parties["trainer"].id,

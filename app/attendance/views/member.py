@@ -19,6 +19,7 @@ from app.attendance.queries import (
     scannable,
 )
 from app.attendance.tokens import qr_png
+from app.core.headers import offline_ready
 from app.core.inputs import page_arg
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, ensure, roles_required
@@ -58,6 +59,7 @@ def history_context(member_id: int) -> dict:
 
 
 @bp.get("/bookings/<int:booking_id>")
+@offline_ready
 @roles_required(*MEMBERS)
 def booking_pass(booking_id: int):
     booking = own_booking(current_user.id, booking_id)
@@ -67,13 +69,14 @@ def booking_pass(booking_id: int):
 
 
 @bp.get("/bookings/<int:booking_id>/qr.png")
+@offline_ready
 @roles_required(*MEMBERS)
 def booking_qr(booking_id: int):
     booking = own_booking(current_user.id, booking_id)
     ensure(scannable(booking, utc_now()))
     response = make_response(qr_png(booking.id))
     response.headers["Content-Type"] = "image/png"
-    return response  # not cached: app.core.headers sends no-store to the signed-in
+    return response  # private, no-cache: the member app keeps it for the door (offline_ready)
 
 
 @bp.get("/history")

@@ -10,7 +10,7 @@ only say beforehand what a click would most likely meet.
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
@@ -275,4 +275,24 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
         past=past,
         balance_cc=ledger.balance(member_id, now),
         unlimited=unlimited_membership_on(member_id, local_date(now, gym_zone())),
+    )
+
+
+def bookings_ahead(member_id: int, now: datetime, *, days: int) -> list[Booking]:
+    """The member's confirmed bookings of classes that have not ended and
+    start within `days` days: the passes the member app keeps for offline use."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(ClassSession, ClassSession.id == Booking.session_id)
+            .options(contains_eager(Booking.session))
+            .where(
+                Booking.member_id == member_id,
+                Booking.status == BookingStatus.CONFIRMED,
+                ClassSession.status != SessionStatus.CANCELLED,
+                ClassSession.ends_at > now,
+                ClassSession.starts_at < now + timedelta(days=days),
+            )
+            .order_by(ClassSession.starts_at, Booking.id)
+        )
     )

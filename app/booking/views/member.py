@@ -32,6 +32,7 @@ from app.booking.services.bookings import (
     place_hold,
     release_hold,
 )
+from app.core.headers import offline_ready
 from app.core.i18n import local_time
 from app.core.idempotency.views import idempotent
 from app.core.inputs import page_arg
@@ -274,6 +275,7 @@ def leave_waitlist(entry_id: int):
 
 
 @bp.get("/bookings")
+@offline_ready
 @roles_required(*MEMBERS)
 def my_bookings():
     page = page_arg()
