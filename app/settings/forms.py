@@ -118,7 +118,33 @@ class BillingSettingsForm(FlaskForm):
     renewal_grace_days = _whole(_l("Days a membership stays past due before it expires"), 0, 60)
 
 
-class SettingsForm(GeneralSettingsForm, BookingRulesForm, BillingSettingsForm):
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+class MemberAppSettingsForm(FlaskForm):
+    """How the installed member app looks (part of the settings page)."""
+
+    theme_colour = StringField(
+        _l("Theme colour"),
+        description=_l(
+            "Colours the phone's status bar and the app's title bar when members "
+            "open the installed app."
+        ),
+        filters=[strip, _lower],
+        validators=[
+            InputRequired(_l("Choose a colour.")),
+            Regexp(
+                r"^#[0-9a-f]{6}$",
+                message=_l("Enter a colour as # and six hexadecimal digits, e.g. #206bc4."),
+            ),
+        ],
+    )
+
+
+class SettingsForm(
+    GeneralSettingsForm, BookingRulesForm, BillingSettingsForm, MemberAppSettingsForm
+):
     """The whole settings page."""
 
 
