@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import ColorInput
 
 from app.core.forms import strip
 from app.core.i18n import LANGUAGE_NAMES
@@ -131,13 +132,11 @@ class MemberAppSettingsForm(FlaskForm):
             "Colours the phone's status bar and the app's title bar when members "
             "open the installed app."
         ),
+        widget=ColorInput(),
         filters=[strip, _lower],
         validators=[
             InputRequired(_l("Choose a colour.")),
-            Regexp(
-                r"^#[0-9a-f]{6}$",
-                message=_l("Enter a colour as # and six hexadecimal digits, e.g. #206bc4."),
-            ),
+            Regexp(r"^#[0-9a-f]{6}$", message=_l("Use a colour written like #1a2b3c.")),
         ],
     )
 

@@ -84,10 +84,7 @@ def update_settings(values: dict, *, actor) -> GymSettings:
     if "theme_colour" in values:
         colour = values["theme_colour"]
         if not isinstance(colour, str) or not COLOUR.fullmatch(colour.strip().lower()):
-            raise SettingsError(
-                _("Enter a colour as # and six hexadecimal digits, e.g. #206bc4."),
-                field="theme_colour",
-            )
+            raise SettingsError(_("Use a colour written like #1a2b3c."), field="theme_colour")
         values = {**values, "theme_colour": colour.strip().lower()}
     if values.get("partial_refund_hours", 0) > values.get("full_refund_hours", 0):
         raise SettingsError(

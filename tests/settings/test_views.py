@@ -183,4 +183,4 @@ def test_a_spanish_admin_reads_the_colour_error_in_spanish(client, db, factories
     )
 
     assert "Color del tema" in html
-    assert "seis dígitos hexadecimales" in html
+    assert "Usa un color escrito como #1a2b3c." in html
