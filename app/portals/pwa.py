@@ -43,6 +43,7 @@ SHELL = (
     "vendor/tabler/tabler.min.js",
     "vendor/htmx/htmx.min.js",
     "js/app.js",
+    "js/install_card.js",
     "icons/icon.svg",
     "icons/favicon-32.png",
     "icons/app-192.png",

@@ -15,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import ColorInput
 
 from app.core.forms import strip
 from app.core.i18n import LANGUAGE_NAMES
@@ -118,7 +119,31 @@ class BillingSettingsForm(FlaskForm):
     renewal_grace_days = _whole(_l("Days a membership stays past due before it expires"), 0, 60)
 
 
-class SettingsForm(GeneralSettingsForm, BookingRulesForm, BillingSettingsForm):
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+class MemberAppSettingsForm(FlaskForm):
+    """How the installed member app looks (part of the settings page)."""
+
+    theme_colour = StringField(
+        _l("Theme colour"),
+        description=_l(
+            "Colours the phone's status bar and the app's title bar when members "
+            "open the installed app."
+        ),
+        widget=ColorInput(),
+        filters=[strip, _lower],
+        validators=[
+            InputRequired(_l("Choose a colour.")),
+            Regexp(r"^#[0-9a-f]{6}$", message=_l("Use a colour written like #1a2b3c.")),
+        ],
+    )
+
+
+class SettingsForm(
+    GeneralSettingsForm, BookingRulesForm, BillingSettingsForm, MemberAppSettingsForm
+):
     """The whole settings page."""
 
 

@@ -31,6 +31,7 @@ DEFAULTS = {
     "invoice_series": "A",
     "credit_note_series": "NC",
     "renewal_grace_days": 5,
+    "theme_colour": "#206bc4",
 }
 
 
@@ -93,6 +94,8 @@ class GymSettings(db.Model):
     )
     #: days a membership stays past due (still booking) before it expires
     renewal_grace_days: Mapped[int] = mapped_column(default=DEFAULTS["renewal_grace_days"])
+    #: the installed member app's colour (browser bar, splash screen): "#rrggbb", lower case
+    theme_colour: Mapped[str] = mapped_column(String(7), default=DEFAULTS["theme_colour"])
     #: the gym's logo under UPLOAD_FOLDER ("logos/….png"); None: the app's icon
     logo_path: Mapped[str | None] = mapped_column(String(255))
 

@@ -1,6 +1,7 @@
 """Read and change the gym's settings."""
 
 import logging
+import re
 
 from flask import g, has_app_context
 from flask_babel import gettext as _
@@ -41,7 +42,11 @@ EDITABLE = [
     "invoice_series",
     "credit_note_series",
     "renewal_grace_days",
+    "theme_colour",
 ]
+
+#: a colour as the settings keep it (and as `<input type="color">` sends it)
+COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 
 class SettingsError(DomainError):
@@ -76,6 +81,11 @@ def update_settings(values: dict, *, actor) -> GymSettings:
     require_role(actor, *ADMIN)
     if not 0 <= values.get("tax_rate_bp", 0) <= 10000:
         raise SettingsError(_("The tax rate must be between 0 and 100 %."), field="tax_rate")
+    if "theme_colour" in values:
+        colour = values["theme_colour"]
+        if not isinstance(colour, str) or not COLOUR.fullmatch(colour.strip().lower()):
+            raise SettingsError(_("Use a colour written like #1a2b3c."), field="theme_colour")
+        values = {**values, "theme_colour": colour.strip().lower()}
     if values.get("partial_refund_hours", 0) > values.get("full_refund_hours", 0):
         raise SettingsError(
             _("The partial refund must start later than the full refund."),

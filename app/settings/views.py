@@ -124,8 +124,6 @@ def logo():
     return response
 
 
-#: the app's colour in the browser's and the home screen's chrome (the icon's blue)
-THEME_COLOUR = "#206bc4"
 #: the installed app's icons without a logo (static/icons/), by name
 DEFAULT_APP_ICONS = {
     "192": "app-192.png",
@@ -137,7 +135,8 @@ DEFAULT_APP_ICONS = {
 
 @branding_bp.app_context_processor
 def _theme_colour() -> dict:
-    return {"theme_colour": THEME_COLOUR}
+    """The gym's colour for the browser's chrome (`<meta name="theme-color">`)."""
+    return {"theme_colour": gym_settings().theme_colour}
 
 
 #: a home screen label longer than this is cut at a word
@@ -187,7 +186,7 @@ def manifest():
         "scope": "/app/",
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": THEME_COLOUR,
+        "theme_color": gym.theme_colour,
         "lang": gym.default_language,
         "dir": "ltr",
         "icons": icons,

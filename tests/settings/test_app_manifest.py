@@ -97,8 +97,24 @@ def test_the_member_layout_links_the_manifest_theme_and_touch_icon(client, db, f
     page = client.get("/app/").get_data(as_text=True)
 
     assert f'<link rel="manifest" href="{MANIFEST}">' in page
-    assert '<meta name="theme-color" content="#' in page
+    assert '<meta name="theme-color" content="#206bc4">' in page  # the default
     assert 'rel="apple-touch-icon" href="/app/icons/apple-touch.png' in page
+
+
+def test_the_manifest_and_the_member_layout_take_the_gyms_theme_colour(
+    client, db, factories, login
+):
+    assert client.get(MANIFEST).get_json()["theme_color"] == "#206bc4"
+    db.session.add(GymSettings(id=1, theme_colour="#0b7a3e"))
+    db.session.commit()
+    login(factories.member())
+
+    manifest = client.get(MANIFEST).get_json()
+    page = client.get("/app/").get_data(as_text=True)
+
+    assert manifest["theme_color"] == "#0b7a3e"
+    assert manifest["background_color"] == "#ffffff"  # the icons' own white, behind them
+    assert '<meta name="theme-color" content="#0b7a3e">' in page
 
 
 @pytest.mark.parametrize(

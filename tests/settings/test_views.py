@@ -1,7 +1,9 @@
+import pytest
 from sqlalchemy import func, select
 
 from app.core.audit import AuditEntry
 from app.settings.models import GymSettings
+from app.settings.services import SettingsError, update_settings
 from tests.conftest import post_form
 
 VALID = {
@@ -29,6 +31,7 @@ VALID = {
     "invoice_series": "B",
     "credit_note_series": "NCB",
     "renewal_grace_days": "3",
+    "theme_colour": "#206bc4",
 }
 
 
@@ -128,3 +131,56 @@ def test_overlapping_bookings_are_allowed_until_the_admin_unticks_it(client, db,
     assert (unticked, ticked) == (False, True)
     page = client.get("/admin/settings/").get_data(as_text=True)
     assert 'name="allow_overlapping_bookings"' in page and "checked" in page
+
+
+def test_the_theme_colour_is_saved_in_lower_case_and_audited(client, db, factories, login):
+    admin = factories.admin()
+    login(admin)
+
+    response = post_form(client, "/admin/settings/", dict(VALID, theme_colour=" #C0FFEE "))
+
+    assert response.status_code == 302
+    assert db.session.get(GymSettings, 1).theme_colour == "#c0ffee"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "settings.updated"))
+    assert (entry.before["theme_colour"], entry.after["theme_colour"]) == ("#206bc4", "#c0ffee")
+    page = client.get("/admin/settings/").get_data(as_text=True)
+    assert 'type="color"' in page and 'value="#c0ffee"' in page
+
+
+@pytest.mark.parametrize(
+    "colour",
+    ["", "206bc4", "#206bc", "#206bc4f", "#abc", "#gggggg", "blue", "rgb(0,0,0)", "#20 6bc4"],
+)
+def test_a_theme_colour_that_is_not_rrggbb_is_refused_and_nothing_saved(
+    client, db, factories, login, colour
+):
+    login(factories.admin())
+
+    response = post_form(client, "/admin/settings/", dict(VALID, theme_colour=colour))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="theme_colour-error"' in html
+    assert db.session.get(GymSettings, 1) is None
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+
+
+def test_the_service_refuses_a_colour_the_form_did_not_check(db, factories):
+    admin = factories.admin()
+
+    with pytest.raises(SettingsError) as refused:
+        update_settings({"theme_colour": "red"}, actor=admin)
+
+    assert refused.value.field == "theme_colour"
+    assert db.session.get(GymSettings, 1) is None
+
+
+def test_a_spanish_admin_reads_the_colour_error_in_spanish(client, db, factories, login):
+    login(factories.admin(language="es"))
+
+    html = post_form(client, "/admin/settings/", dict(VALID, theme_colour="azul")).get_data(
+        as_text=True
+    )
+
+    assert "Color del tema" in html
+    assert "Usa un color escrito como #1a2b3c." in html
