@@ -119,4 +119,4 @@ def offline_plan():
     state = [str(get_locale()), current_app.config["GIT_SHA"]]
     state += [f"{b.id}:{b.session.starts_at.isoformat()}:{b.session_id}" for b in bookings]
     digest = hashlib.sha256("|".join(state).encode()).hexdigest()[:16]
-    return jsonify(member=offline_key(), digest=digest, pages=pages)
+    return jsonify(member=offline_key(), digest=digest, pages=pages, language=str(get_locale()))

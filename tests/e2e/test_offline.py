@@ -77,7 +77,7 @@ def phone(playwright, browser, server, tmp_path):
         viewport=PHONE,
         is_mobile=True,
         has_touch=True,
-        locale="en-GB",
+        locale="es-ES",  # the member chose English: the offline page follows them
     )
     context.set_default_timeout(10_000)
     try:

@@ -10,6 +10,7 @@ const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
 const PAGES = "cupo-pages-";
 const PASS = /^\/app\/bookings\/\d+(\/qr\.png)?$/;
 const DIGEST = "/app/offline.json?stored=digest";
+const LANGUAGE = "/app/offline.json?stored=language";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -49,9 +50,11 @@ function keep(request, response, cacheName) {
   return response;
 }
 
+// in the member's language (kept at the last sync), else the browser's
 function offlinePage() {
-  const lang = (navigator.language || "").slice(0, 2);
-  return caches.match(OFFLINE[lang] || Object.values(OFFLINE)[0]);
+  return caches.match(LANGUAGE)
+    .then((stored) => (stored ? stored.text() : navigator.language || ""))
+    .then((lang) => caches.match(OFFLINE[lang.slice(0, 2)] || Object.values(OFFLINE)[0]));
 }
 
 // A stored page says it is one: static/js/app.js then shows "You're offline"
@@ -100,6 +103,7 @@ async function sync(member, skip) {
   const plan = await response.json();
   if (plan.member !== member) return false;
   const cache = await caches.open(name);
+  await cache.put(LANGUAGE, new Response(plan.language || ""));
   const stored = await cache.match(DIGEST);
   if (stored && (await stored.text()) === plan.digest) return true;
   const listed = new Set(plan.pages.map((page) => new URL(page, self.location.origin).href));
