@@ -54,3 +54,20 @@ def test_the_offline_page_speaks_each_language_and_is_the_same_signed_in(
     login(factories.member())
     signed_in = client.get("/app/offline?lang=es")
     assert "no-store" not in signed_in.headers["Cache-Control"]  # the worker may keep it
+
+
+def test_the_offline_page_names_no_member_and_leaves_their_messages_for_later(
+    client, db, factories, login
+):
+    member = factories.member(name="Marta Pending")
+    login(member)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Your spot is booked.")]
+
+    page = client.get("/app/offline?lang=en").get_data(as_text=True)
+
+    assert "Your spot is booked." not in page
+    assert "Marta" not in page
+    assert 'name="cupo-member"' not in page
+    assert 'href="/app/bookings"' in page  # the stored pages are one tap away
+    assert "Your spot is booked." in client.get("/app/profile").get_data(as_text=True)
