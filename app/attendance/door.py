@@ -26,7 +26,7 @@ import qrcode
 from flask import current_app
 from qrcode.constants import ERROR_CORRECT_M
 
-from app.attendance.tokens import _decode, _encode
+from app.attendance.tokens import decode32, encode32
 
 PREFIX = "CUPO-DOOR-"
 #: seconds each code is shown for
@@ -75,7 +75,7 @@ def _mac(location: str, window: int) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
     key = hmac.new(secret, b"cupo.door", hashlib.sha256).digest()
     digest = hmac.new(key, f"{location}-{window}".encode(), hashlib.sha256).digest()
-    return _encode(int.from_bytes(digest[:10], "big"), MAC_LENGTH)[-MAC_LENGTH:]
+    return encode32(int.from_bytes(digest[:10], "big"), MAC_LENGTH)[-MAC_LENGTH:]
 
 
 def _valid_location(location: str) -> bool:
@@ -88,7 +88,7 @@ def _valid_location(location: str) -> bool:
 def door_token(location: str, now: datetime) -> str:
     """The code a screen at `location` shows at `now`."""
     window = window_at(now)
-    return f"{PREFIX}{location}-{_encode(window)}-{_mac(location, window)}"
+    return f"{PREFIX}{location}-{encode32(window)}-{_mac(location, window)}"
 
 
 def looks_like_door_code(text: str) -> bool:
@@ -103,7 +103,7 @@ def read(text: str) -> DoorCode | None:
         return None
     location, _, rest = text[len(PREFIX) :].partition("-")
     encoded, _, mac = rest.partition("-")
-    window = _decode(encoded) if encoded else None
+    window = decode32(encoded) if encoded else None
     if not _valid_location(location) or window is None:
         return None
     if not hmac.compare_digest(mac, _mac(location, window)):
