@@ -5,7 +5,7 @@ and the scan log's filters."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.attendance.models import ScanResult
 from app.booking.forms import StaffBookForm
@@ -54,7 +54,7 @@ class DoorCodeForm(FlaskForm):
         _l("Door code"),
         filters=[strip, ascii_only],
         validators=[
-            InputRequired(_l("Scan the code on the check-in screen.")),
+            DataRequired(_l("Scan the code on the check-in screen.")),
             Length(max=CODE_MAX_LENGTH, message=_l("That is not a door code of this gym.")),
         ],
     )
