@@ -1,0 +1,188 @@
+"""Self check-in in a real browser: the member's phone camera (Chromium's fake
+camera playing a Y4M of the door code) reads the kiosk's door code and checks
+them in; a photographed, expired code and a member without a booking get
+their clear messages.
+
+Each scenario launches its own Chromium, since the fake camera's video is a
+launch flag; the video is made just before, so its code is current. The live
+server runs on real time: the class starts twenty minutes from now (check-in
+opens an hour before the start).
+"""
+
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.accounts.models import Role, User
+from app.attendance import door
+from app.attendance.models import CheckIn, CheckInMethod
+from app.booking.services.bookings import book_now
+from app.core.clock import local_date
+from app.core.db import transaction
+from app.core.i18n import gym_zone
+from app.core.models import utc_now
+from app.extensions import db
+from app.memberships import ledger
+from app.memberships.models import CC, LotSource
+from app.scheduling.models import ClassSession, ClassType, Room
+from app.trainers.models import Trainer
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.support import sign_in
+from tests.e2e.test_scanner import _user, qr_video
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def booked_member(live_app):
+    """A class starting in 20 minutes and a member booked in."""
+    with live_app.app_context():
+        with transaction():
+            tag = uuid.uuid4().hex[:6]
+            trainer = Trainer(user=_user(Role.TRAINER, f"Coach {tag}", tag))
+            member = _user(Role.MEMBER, f"Lucía Door {tag}", tag)
+            class_type = ClassType(name=f"Yoga {tag}", default_capacity=10, credits_required=1)
+            room = Room(name=f"Estudio {tag}", capacity=10)
+            starts_at = utc_now().replace(second=0, microsecond=0) + timedelta(minutes=20)
+            cs = ClassSession(
+                class_type=class_type,
+                trainer=trainer,
+                room=room,
+                capacity=10,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=1),
+                occurs_on=local_date(starts_at, gym_zone()),
+            )
+            db.session.add_all([trainer, class_type, room, cs])
+            db.session.flush()
+            ledger.grant(
+                member.id, 2 * CC, utc_now() + timedelta(days=30), source=LotSource.PURCHASE
+            )
+        admin = db.session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
+        booking = book_now(cs.id, member, actor=admin)
+        info = {"email": member.email, "class_name": class_type.name, "booking_id": booking.id}
+        db.session.remove()
+    return info
+
+
+@pytest.fixture
+def unbooked_member(live_app):
+    with live_app.app_context():
+        with transaction():
+            tag = uuid.uuid4().hex[:6]
+            member = _user(Role.MEMBER, f"Mateo Nobook {tag}", tag)
+        email = member.email
+        db.session.remove()
+    return email
+
+
+@pytest.fixture
+def phone_with_camera(playwright, browser, live_app, live_server, tmp_path):
+    """phone_with_camera(shown_at): a 375 px phone whose camera films the
+    kiosk's door code as it was at `shown_at`."""
+
+    @contextmanager
+    def launch(shown_at):
+        with live_app.app_context():
+            png = door.qr_png(door.GYM, shown_at)
+        video = qr_video(png, tmp_path / f"door-{uuid.uuid4().hex[:6]}.y4m")
+        camera = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        context = camera.new_context(
+            base_url=live_server,
+            viewport=PHONE,
+            locale="es-MX",
+            permissions=["camera"],
+            has_touch=True,
+            is_mobile=True,
+        )
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            camera.close()
+
+    return launch
+
+
+def _scan_at_the_door(page, email):
+    sign_in(page, email)
+    page.goto("/app/")
+    page.locator("#self-checkin-link").click()
+    expect(page).to_have_url(f"{page.url.split('/app/')[0]}/app/check-in")
+    result = page.locator("#door-result [data-result]")
+    expect(result).to_be_visible(timeout=20_000)
+    return result
+
+
+def test_a_booked_member_scans_the_door_code_and_is_checked_in(
+    phone_with_camera, booked_member, live_app, screenshot
+):
+    with phone_with_camera(utc_now()) as page:
+        result = _scan_at_the_door(page, booked_member["email"])
+
+        expect(result).to_have_attribute("data-result", "ok")
+        expect(result).to_have_attribute("data-code", "checked_in")
+        expect(result.locator("[data-class-name]")).to_have_text(booked_member["class_name"])
+        expect(result).to_contain_text("Te damos la bienvenida")
+        # the camera is off once the code was read
+        assert page.evaluate("document.querySelector('[data-camera] video').srcObject") is None
+        screenshot(page)
+
+    with live_app.app_context():
+        check_in = db.session.scalar(
+            select(CheckIn).where(CheckIn.booking_id == booked_member["booking_id"])
+        )
+        assert check_in is not None and check_in.method is CheckInMethod.DOOR
+        db.session.remove()
+
+
+def test_a_photo_of_the_door_code_from_five_minutes_ago_has_expired(
+    phone_with_camera, booked_member, live_app, screenshot
+):
+    with phone_with_camera(utc_now() - timedelta(minutes=5)) as page:
+        result = _scan_at_the_door(page, booked_member["email"])
+
+        expect(result).to_have_attribute("data-result", "error")
+        expect(result).to_have_attribute("data-code", "code_expired")
+        expect(result.locator("[data-reason]")).to_have_text(
+            "Este código de entrada ya venció. Vuelve a escanear el código de la pantalla: "
+            "cambia cada 30 segundos."
+        )
+        expect(page.locator("[data-scan-again]")).to_be_visible()
+        screenshot(page)
+
+    with live_app.app_context():
+        assert (
+            db.session.scalar(
+                select(CheckIn).where(CheckIn.booking_id == booked_member["booking_id"])
+            )
+            is None
+        )
+        db.session.remove()
+
+
+def test_a_member_without_a_booking_is_told_so(phone_with_camera, unbooked_member, screenshot):
+    with phone_with_camera(utc_now()) as page:
+        result = _scan_at_the_door(page, unbooked_member)
+
+        expect(result).to_have_attribute("data-code", "no_booking")
+        expect(result.locator("[data-reason]")).to_have_text(
+            "Ahora no tienes ninguna reservación para registrar tu entrada. "
+            "Reserva una clase en la app o pregunta en recepción."
+        )
+        screenshot(page)
