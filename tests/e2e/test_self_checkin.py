@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.attendance import door
-from app.attendance.models import CheckIn, CheckInMethod
+from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt
+from app.attendance.tokens import qr_png
 from app.booking.services.bookings import book_now
 from app.core.clock import local_date
 from app.core.db import transaction
@@ -66,7 +67,12 @@ def booked_member(live_app):
             )
         admin = db.session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
         booking = book_now(cs.id, member, actor=admin)
-        info = {"email": member.email, "class_name": class_type.name, "booking_id": booking.id}
+        info = {
+            "email": member.email,
+            "member_id": member.id,
+            "class_name": class_type.name,
+            "booking_id": booking.id,
+        }
         db.session.remove()
     return info
 
@@ -85,12 +91,13 @@ def unbooked_member(live_app):
 @pytest.fixture
 def phone_with_camera(playwright, browser, live_app, live_server, tmp_path):
     """phone_with_camera(shown_at): a 375 px phone whose camera films the
-    kiosk's door code as it was at `shown_at`."""
+    kiosk's door code as it was at `shown_at` (or the QR image `png`)."""
 
     @contextmanager
-    def launch(shown_at):
-        with live_app.app_context():
-            png = door.qr_png(door.GYM, shown_at)
+    def launch(shown_at, png=None):
+        if png is None:
+            with live_app.app_context():
+                png = door.qr_png(door.GYM, shown_at)
         video = qr_video(png, tmp_path / f"door-{uuid.uuid4().hex[:6]}.y4m")
         camera = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -186,3 +193,24 @@ def test_a_member_without_a_booking_is_told_so(phone_with_camera, unbooked_membe
             "Reserva una clase en la app o pregunta en recepción."
         )
         screenshot(page)
+
+
+def test_another_qr_code_is_answered_on_the_phone_without_a_request(
+    phone_with_camera, booked_member, live_app, screenshot
+):
+    with live_app.app_context():
+        pass_png = qr_png(booked_member["booking_id"])
+    with phone_with_camera(None, png=pass_png) as page:
+        sign_in(page, booked_member["email"])
+        page.goto("/app/check-in")
+        expect(page.locator("[data-camera] video")).to_be_visible()
+        expect(page.locator("[data-status]")).to_have_text(
+            "Ese no es el código de entrada. Busca el código en la pantalla de la entrada."
+        )
+        expect(page.locator("#door-result [data-result]")).to_have_count(0)
+        screenshot(page)
+
+    with live_app.app_context():  # nothing was sent to the server
+        scans = select(ScanAttempt).where(ScanAttempt.scanner_id == booked_member["member_id"])
+        assert db.session.scalar(scans) is None
+        db.session.remove()
