@@ -9,6 +9,7 @@ server runs on real time: the class starts twenty minutes from now (check-in
 opens an hour before the start).
 """
 
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -31,8 +32,9 @@ from app.memberships import ledger
 from app.memberships.models import CC, LotSource
 from app.scheduling.models import ClassSession, ClassType, Room
 from app.trainers.models import Trainer
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.e2e.support import sign_in
+from tests.e2e.test_accessibility import describe, run_axe
 from tests.e2e.test_scanner import _user, qr_video
 
 pytestmark = pytest.mark.e2e
@@ -214,3 +216,55 @@ def test_another_qr_code_is_answered_on_the_phone_without_a_request(
         scans = select(ScanAttempt).where(ScanAttempt.scanner_id == booked_member["member_id"])
         assert db.session.scalar(scans) is None
         db.session.remove()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "desktop"])
+def test_the_door_code_screens_pass_axe_and_rotate_without_overflowing(
+    new_context, viewport, screenshot
+):
+    """A room's display and the kiosk's door-code panel: no axe violations, no
+    sideways scrolling, and the script keeps the code's image fresh."""
+    page = new_context(viewport=viewport).new_page()
+    sign_in(page, "recepcion@cupo.demo")
+    page.goto("/desk/kiosk")
+    page.locator("[data-room-door]").first.click()
+    image = page.locator("[data-door-img]")
+    expect(image).to_have_attribute("src", re.compile(r"^blob:"))  # fetched by door_code.js
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert not (violations := run_axe(page)), describe(violations)
+
+    page.goto("/desk/kiosk")
+    page.locator("form[action$='/desk/kiosk/start'] button").click()
+    panel = page.locator("#door-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("[data-door-img]")).to_have_attribute("src", re.compile(r"^blob:"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert not (violations := run_axe(page)), describe(violations)
+    screenshot(page)
+
+
+def test_a_room_display_that_loses_the_server_hides_its_code_once_it_stops_working(
+    new_context,
+):
+    page = new_context(viewport=PHONE).new_page()
+    page.clock.install()
+    sign_in(page, "recepcion@cupo.demo")
+    page.goto("/desk/kiosk")
+    page.locator("[data-room-door]").first.click()
+    box = page.locator("[data-door-code]")
+    expect(box.locator("[data-door-img]")).to_have_attribute("src", re.compile(r"^blob:"))
+
+    page.route("**/door.png*", lambda route: route.abort())  # the server is gone
+    page.clock.run_for(25_000)
+    expect(box).not_to_have_class(re.compile("door-code-stale"))  # still a working code
+    page.clock.run_for(65_000)
+    expect(box).to_have_class(re.compile("door-code-stale"))
+    expect(box.locator("[data-door-lost]")).to_have_text(
+        "No se pudo actualizar el código. Revisa la conexión; mientras tanto, "
+        "los socios pueden registrar su entrada en recepción."
+    )
+
+    page.unroute("**/door.png*")  # back: the next try shows a fresh code
+    page.clock.run_for(6_000)
+    expect(box).not_to_have_class(re.compile("door-code-stale"))
+    expect(box.locator("[data-door-lost]")).to_have_text("")
