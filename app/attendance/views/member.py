@@ -30,7 +30,7 @@ from app.attendance.queries import (
     scannable,
 )
 from app.attendance.tokens import qr_png
-from app.core.errors import DomainError
+from app.core.db import Busy
 from app.core.inputs import page_arg
 from app.core.limits import write_limit
 from app.core.models import utc_now
@@ -111,8 +111,10 @@ def check_in():
         else:
             try:
                 outcome = services.self_check_in(current_user._get_current_object(), form.code.data)
-            except DomainError as exc:  # self check-in is off
+            except services.SelfCheckInOff as exc:
                 error, code, status = str(exc), "off", 409
+            except Busy as exc:  # a lock wait ran out: nothing written, scan again
+                error, code, status = str(exc), "busy", 503
         if request.headers.get("HX-Request"):
             html = render_template(
                 "attendance/member/_door_result.html", outcome=outcome, error=error, code=code
