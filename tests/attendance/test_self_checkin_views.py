@@ -215,3 +215,17 @@ def test_the_kiosk_shows_the_door_code_and_serves_it_in_kiosk_mode(door, client,
 def test_the_desk_scanner_outside_kiosk_mode_shows_no_door_code(door, client, login):
     login(door.factories.front_desk())
     assert "/desk/door.png" not in page_text(client.get("/admin/scan"))
+
+
+def test_the_desks_scan_log_shows_door_scans_by_member_and_place(booked, client, login, door):
+    cs, member, booking = booked
+    check_in(client, door_codes.door_token(door_codes.room_location(cs.room_id), NOW))
+    check_in(client, door_codes.door_token(door_codes.GYM, NOW - timedelta(minutes=5)))
+    login(door.factories.front_desk())
+
+    page = page_text(client.get("/admin/scans"))
+    expired = page_text(client.get("/admin/scans?result=code_expired"))
+
+    assert f"door:R{cs.room_id}" in page and "door:GYM" in page
+    assert member.name in page and "Door code expired" in page
+    assert ">1 scan<" in expired and "Door code expired" in expired
