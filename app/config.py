@@ -77,6 +77,8 @@ class Config:
     #: check-ins per staff account, several scanners at a door at rush hour (looser than
     #: the default; unknown codes have their own limit per device and account)
     SCAN_LIMIT = os.environ.get("SCAN_LIMIT", "300 per minute")
+    #: a member's own door-code scans (self check-in); the camera sends each code once
+    SELF_CHECKIN_LIMIT = os.environ.get("SELF_CHECKIN_LIMIT", "20 per minute")
     #: new accounts, from the users and the trainers pages together (each emails a password)
     USER_CREATION_LIMIT = os.environ.get("USER_CREATION_LIMIT", "30 per hour")
     #: failed password changes (a wrong current password, say) per user

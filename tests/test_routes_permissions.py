@@ -206,6 +206,11 @@ GET_EXPECTED = {
     "scanner.kiosk_start": everyone(405),
     #: outside kiosk mode it only says so
     "scanner.kiosk_exit": DESK,
+    #: the door code members scan to check themselves in: the kiosk's (the whole
+    #: gym) and a room's display (room_id is the permissions room)
+    "scanner.door_qr": DESK,
+    "scanner.room_door_qr": DESK,
+    "scanner.room_door": DESK,
     # --- check-in: attendance lists ---
     #: session_id is "Schedule Trainer"'s class, not the test trainer's: 404 for them
     "attendance.trainer_list": {
@@ -252,6 +257,8 @@ GET_EXPECTED = {
     "attendance_member.booking_pass": MEMBER_ONLY,
     "attendance_member.booking_qr": MEMBER_ONLY,
     "attendance_member.history": MEMBER_ONLY,
+    #: self check-in: the camera page, whose POST takes the door code read
+    "attendance_member.check_in": MEMBER_ONLY,
     "attendance_profile.member_attendance": DESK,
     #: the desk's member search (results page and type-ahead partials)
     "member_search.index": DESK,

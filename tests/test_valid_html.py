@@ -8,6 +8,7 @@ page URL, line and message. bin/test fetches the checker; see tests/tools.py.
 """
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,7 +65,17 @@ def crawl_all(app: Flask) -> dict[str, str]:
         client.set_cookie("cupo_lang", lang)
         response = client.get(KIOSK)
         assert response.status_code == 200, f"{KIOSK}: {response.status_code}"
-        pages[f"{role} {lang} {KIOSK}"] = response.get_data(as_text=True)
+        pages[f"{role} {lang} {KIOSK}"] = start = response.get_data(as_text=True)
+        # the rooms' door-code displays its start page lists
+        for url in re.findall(r'href="(/desk/rooms/\d+/door)"', start)[:1]:
+            pages[f"{role} {lang} {url}"] = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', start)[1]
+    client.post(f"{KIOSK}/start", data={"csrf_token": token})
+    for lang in LANGUAGES:  # the kiosk itself: the scanner and the door code
+        client.set_cookie("cupo_lang", lang)
+        html = client.get(KIOSK).get_data(as_text=True)
+        assert "door-panel" in html, "kiosk mode did not start"
+        pages[f"{role} {lang} {KIOSK} (kiosk mode)"] = html
     return pages
 
 

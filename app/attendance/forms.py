@@ -1,10 +1,11 @@
-"""Attendance's forms: the scanner's code, the kiosk's exit, one tap on the
-attendance list, adding a walk-in, and the scan log's filters."""
+"""Attendance's forms: the scanner's code, the door code a member's app
+read, the kiosk's exit, one tap on the attendance list, adding a walk-in,
+and the scan log's filters."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.attendance.models import ScanResult
 from app.booking.forms import StaffBookForm
@@ -46,6 +47,19 @@ class ScanForm(FlaskForm):
     session_id = IdField(invalid_message=_l("Choose a class again."))
 
 
+class DoorCodeForm(FlaskForm):
+    """The door code the member's camera read (self check-in)."""
+
+    code = StringField(
+        _l("Door code"),
+        filters=[strip, ascii_only],
+        validators=[
+            DataRequired(_l("Scan the code on the check-in screen.")),
+            Length(max=CODE_MAX_LENGTH, message=_l("That is not a door code of this gym.")),
+        ],
+    )
+
+
 class KioskExitForm(FlaskForm):
     password = PasswordField(
         _l("Your password"),
@@ -78,6 +92,9 @@ RESULT_LABELS = {
     ScanResult.EXPIRED: _l("Class over"),
     ScanResult.WRONG_SESSION: _l("Other class"),
     ScanResult.NOT_YOURS: _l("Not this trainer’s class"),
+    ScanResult.CODE_EXPIRED: _l("Door code expired"),
+    ScanResult.NO_BOOKING: _l("No booking now"),
+    ScanResult.WRONG_ROOM: _l("Other room"),
 }
 #: the result filter's value for every result that did not let the member in
 FAILURES = "failures"

@@ -20,6 +20,7 @@ class CheckInMethod(enum.Enum):
     CODE = "code"  #: the short code under the QR, typed in
     LIST = "list"  #: one tap on the attendance list
     WALK_IN = "walk_in"  #: booked and checked in at the door
+    DOOR = "door"  #: the member's own app read the door code (self check-in)
 
 
 class CheckIn(db.Model):
@@ -52,6 +53,12 @@ class ScanResult(enum.Enum):
     EXPIRED = "expired"
     WRONG_SESSION = "wrong_session"
     NOT_YOURS = "not_yours"
+    #: self check-in: a genuine door code, but too old (a photo of the screen)
+    CODE_EXPIRED = "code_expired"
+    #: self check-in: the member has no booking open for check-in now
+    NO_BOOKING = "no_booking"
+    #: self check-in: the room's display, but the member's class is in another room
+    WRONG_ROOM = "wrong_room"
 
     @property
     def ok(self) -> bool:
@@ -66,8 +73,10 @@ class ScanAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scanned_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    #: the staff account scanning, or the member checking themselves in
     scanner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    #: the scanner's device cookie (random), or its IP address without one
+    #: the scanner's device cookie (random), or its IP address without one;
+    #: "door:<location>" when a member's app read a door code
     device: Mapped[str] = mapped_column(String(64))
     #: the class the scanner was open for, if any
     session_id: Mapped[int | None] = mapped_column(ForeignKey("class_sessions.id"))

@@ -24,7 +24,7 @@ from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.core.permissions import STAFF, ensure
 from app.extensions import db
-from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.models import ClassSession, Room, SessionStatus
 from app.scheduling.queries import SessionFilters, local_range, sessions_between
 from app.trainers.models import Trainer
 
@@ -302,6 +302,11 @@ def todays_sessions(user, *, everyone: bool) -> list[ClassSession]:
     return [s for s in sessions if s.status is SessionStatus.PUBLISHED]
 
 
+def door_rooms() -> list[Room]:
+    """The rooms in use, by name, for their door-code displays."""
+    return list(db.session.scalars(select(Room).where(Room.is_active).order_by(Room.name)))
+
+
 def _recent_bad(*conditions) -> int:
     since = utc_now() - timedelta(minutes=1)
     return db.session.scalar(
@@ -427,5 +432,6 @@ def scanner_options() -> list[tuple[int, str]]:
 
 
 def short_device(device: str) -> str:
-    """A device as people read it: an IP address whole, a cookie id's first 8 characters."""
-    return device if device.startswith("ip:") else device[:8]
+    """A device as people read it: an IP address or a door ("door:GYM", a
+    member's own app) whole, a cookie id's first 8 characters."""
+    return device if device.startswith(("ip:", "door:")) else device[:8]

@@ -1,7 +1,7 @@
 """Checking members in: by their QR code or short code, by one tap on the
-attendance list, or as a walk-in; undoing a check-in; the job that marks
-the bookings nobody came for as no-shows after the class; and turning a desk
-browser into a kiosk and back.
+attendance list, as a walk-in, or by themselves with the door code; undoing
+a check-in; the job that marks the bookings nobody came for as no-shows
+after the class; and turning a desk browser into a kiosk and back.
 
 Who may check in whom: desk staff and admins any class, a trainer only their
 own classes. Every scan, good or bad, is written to the scan log.
@@ -13,21 +13,23 @@ from datetime import datetime, timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import contains_eager
 
 from app.accounts import passwords
-from app.attendance import rules, tokens
+from app.attendance import door, rules, tokens
 from app.attendance.models import CheckIn, CheckInMethod, ScanAttempt, ScanResult
 from app.booking.models import Booking, BookingStatus
 from app.booking.services import bookings as booking_services
 from app.core import audit
-from app.core.clock import local_date
+from app.core.clock import local_date, local_day_bounds
 from app.core.db import transaction
 from app.core.errors import DomainError, NotYours
 from app.core.i18n import gym_zone, local_time
 from app.core.models import utc_now
-from app.core.permissions import DESK, TRAINERS, require_role
+from app.core.permissions import DESK, MEMBERS, TRAINERS, require_role
 from app.extensions import db
 from app.scheduling.models import ClassSession, SessionStatus
+from app.settings.services import gym_settings
 
 
 class CheckInError(DomainError):
@@ -92,6 +94,13 @@ def _check_scannable(booking: Booking, actor, session_id: int | None, now: datet
             ),
             booking,
         )
+    _check_open(booking, now)
+
+
+def _check_open(booking: Booking, now: datetime) -> None:
+    """Raise CheckInError unless the booking stands and its class is open
+    for check-in at `now`: the rules every way of checking in shares."""
+    cs = booking.session
     _check_bookable_state(booking, now)
     opens, closes = rules.checkin_window(cs)
     if opens <= now < closes:
@@ -197,6 +206,179 @@ def scan(text: str, *, actor, device: str, session_id: int | None = None) -> Sca
             attempt.result = exc.result
             attempt.booking_id = exc.logged.id if exc.logged is not None else None
             attempt.scanned_at = utc_now()
+            db.session.add(attempt)
+        return ScanOutcome(exc.result, str(exc), exc.booking)
+
+
+# --- self check-in -------------------------------------------------------------
+# The member's own app reads the door code a kiosk or a room's display shows
+# (app/attendance/door.py) and checks them in to their booking open now.
+
+
+class SelfCheckInOff(DomainError):
+    """The gym turned self check-in off: members check in at the desk."""
+
+
+#: which refusal explains best when no booking is open now: the first
+#: result of this order among the member's bookings around today
+_EXPLAINS_FIRST = (
+    ScanResult.ALREADY,
+    ScanResult.NO_SHOW,
+    ScanResult.TOO_EARLY,
+    ScanResult.CANCELLED,
+    ScanResult.EXPIRED,
+    ScanResult.NOT_TODAY,
+)
+
+
+def _bookings_around(member_id: int, now: datetime) -> list[Booking]:
+    """The member's bookings (any status) of classes on the gym's local day
+    of `now`, with those whose check-in opens before midnight or that run
+    past it, by start."""
+    zone = gym_zone()
+    first, last = local_day_bounds(local_date(now, zone), zone)
+    opens_ahead = timedelta(minutes=gym_settings().checkin_opens_minutes)
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Booking.session)
+            .options(contains_eager(Booking.session))
+            .where(
+                Booking.member_id == member_id,
+                ClassSession.ends_at > first,
+                ClassSession.starts_at < last + opens_ahead,
+            )
+            .order_by(ClassSession.starts_at, Booking.id)
+        )
+    )
+
+
+def _refusal(booking: Booking, now: datetime) -> CheckInError | None:
+    """Why the booking cannot be checked in to at `now`, or None if it can."""
+    try:
+        _check_open(booking, now)
+    except CheckInError as exc:
+        return exc
+    return None
+
+
+def _wrong_room(booking: Booking) -> None:
+    cs = booking.session
+    _refuse(
+        ScanResult.WRONG_ROOM,
+        _(
+            "Wrong room: your class %(class_name)s at %(time)s is in %(room)s. "
+            "Scan the code on the screen there.",
+            class_name=cs.class_type.name,
+            time=_time(cs.starts_at),
+            room=cs.room.name,
+        ),
+        booking,
+    )
+
+
+def _door_booking(member_id: int, code: door.DoorCode, now: datetime) -> Booking:
+    """The member's booking that the door code checks in to now, locked.
+
+    Of the bookings open for check-in, the earliest (in the code's room when
+    it names one). Without any, raises the refusal that tells the member
+    most: the staff scanner's (already in, too early, ended...), or that
+    they have no booking now.
+    """
+    bookings = _bookings_around(member_id, now)
+    refusals = {booking.id: _refusal(booking, now) for booking in bookings}
+    open_now = [booking for booking in bookings if refusals[booking.id] is None]
+    if code.room_id is not None and open_now:
+        in_room = [booking for booking in open_now if booking.session.room_id == code.room_id]
+        if not in_room:
+            _wrong_room(open_now[0])
+        open_now = in_room
+    if open_now:
+        booking = db.session.get(
+            Booking, open_now[0].id, with_for_update=True, populate_existing=True
+        )
+        _check_open(booking, now)  # a desk scan may have checked them in meanwhile
+        return booking
+    explained = sorted(
+        (refusal for refusal in refusals.values() if refusal.result in _EXPLAINS_FIRST),
+        key=lambda refusal: (
+            _EXPLAINS_FIRST.index(refusal.result),
+            abs(refusal.booking.session.starts_at - now),
+        ),
+    )
+    if explained:
+        raise explained[0]
+    _refuse(
+        ScanResult.NO_BOOKING,
+        _(
+            "You have no booking to check in to now. Book a class in the app, "
+            "or ask at the front desk."
+        ),
+    )
+
+
+def _member_welcome(check_in: CheckIn) -> str:
+    name = check_in.booking.member.name.split()[0]
+    if check_in.is_late:
+        return _("You're checked in, %(name)s, but late: the class has started.", name=name)
+    return _("Welcome, %(name)s! You're checked in.", name=name)
+
+
+def self_check_in(member, text: str, *, now: datetime | None = None) -> ScanOutcome:
+    """Check `member` in to their own booking open now, with the door code
+    their app read (`text`); record the scan in the scan log either way
+    (scanner: the member, device "door:<location>").
+
+    A code older than the window before the current one has expired; one
+    shown by a room's display works for that room's classes only. The
+    staff scanner's rules apply (too early, already in, ended, cancelled).
+    Never raises for a bad code or a refusal: it comes back as the outcome.
+    Raises AccessDenied unless `member` is a member, SelfCheckInOff when the
+    gym turned self check-in off (nothing is written), and Busy when the
+    booking's lock wait runs out. Queues nothing.
+    """
+    require_role(member, *MEMBERS)
+    if not gym_settings().self_checkin_enabled:
+        raise SelfCheckInOff(
+            _("Self check-in is off at this gym. Please check in at the front desk.")
+        )
+    text = "".join(char for char in (text or "") if char.isprintable())
+    code = door.read(text)
+    attempt = ScanAttempt(
+        scanner_id=member.id,
+        device=f"door:{code.location if code else '?'}",
+        method=CheckInMethod.DOOR,
+        text=text.strip()[:40],
+    )
+    try:
+        with transaction():
+            now = now or utc_now()
+            if code is None:
+                _refuse(
+                    ScanResult.UNKNOWN,
+                    _("This is not a door code of this gym. Scan the code on the check-in screen."),
+                )
+            if not code.is_current(now):
+                _refuse(
+                    ScanResult.CODE_EXPIRED,
+                    _(
+                        "This door code has expired. Scan the code on the screen again: "
+                        "it changes every 30 seconds."
+                    ),
+                )
+            booking = _door_booking(member.id, code, now)
+            check_in = _check_in(booking, CheckInMethod.DOOR, actor=member, now=now)
+            attempt.booking_id = booking.id
+            attempt.session_id = booking.session_id
+            attempt.result = ScanResult.LATE if check_in.is_late else ScanResult.CHECKED_IN
+            attempt.scanned_at = now
+            db.session.add(attempt)
+        return ScanOutcome(attempt.result, _member_welcome(check_in), booking, check_in)
+    except CheckInError as exc:
+        with transaction():
+            attempt.result = exc.result
+            attempt.booking_id = exc.logged.id if exc.logged is not None else None
+            attempt.scanned_at = now or utc_now()
             db.session.add(attempt)
         return ScanOutcome(exc.result, str(exc), exc.booking)
 

@@ -37,7 +37,9 @@ _TYPOS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 QR_CONTENT_ID = "checkin-qr"
 
 
-def _encode(number: int, length: int = 1) -> str:
+def encode32(number: int, length: int = 1) -> str:
+    """`number` in Crockford's base 32, left-padded with zeros to `length`
+    (the door codes use it too)."""
     digits = []
     while number:
         number, rest = divmod(number, 32)
@@ -45,7 +47,8 @@ def _encode(number: int, length: int = 1) -> str:
     return "".join(reversed(digits)).rjust(length, "0")
 
 
-def _decode(text: str) -> int | None:
+def decode32(text: str) -> int | None:
+    """The number `text` spells in Crockford's base 32, or None."""
     number = 0
     for char in text:
         value = ALPHABET.find(char)
@@ -59,16 +62,16 @@ def _mac(purpose: str, booking_id: int, length: int) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
     key = hmac.new(secret, b"cupo.checkin." + purpose.encode(), hashlib.sha256).digest()
     digest = hmac.new(key, str(booking_id).encode(), hashlib.sha256).digest()
-    return _encode(int.from_bytes(digest[:10], "big"), 16)[-length:]
+    return encode32(int.from_bytes(digest[:10], "big"), 16)[-length:]
 
 
 def qr_token(booking_id: int) -> str:
-    return f"{PREFIX}{_encode(booking_id)}-{_mac('qr', booking_id, QR_MAC_LENGTH)}"
+    return f"{PREFIX}{encode32(booking_id)}-{_mac('qr', booking_id, QR_MAC_LENGTH)}"
 
 
 def short_code(booking_id: int) -> str:
     """`ABCD-EFGH`: the id, then the check characters."""
-    ident = _encode(booking_id, CODE_ID_LENGTH)
+    ident = encode32(booking_id, CODE_ID_LENGTH)
     return f"{ident}-{_mac('code', booking_id, CODE_MAC_LENGTH)}"
 
 
@@ -79,13 +82,13 @@ def read(text: str) -> tuple[int, bool] | None:
         return None
     if text.startswith(PREFIX):
         ident, _, mac = text[len(PREFIX) :].partition("-")
-        booking_id = _decode(ident) if ident else None
+        booking_id = decode32(ident) if ident else None
         if booking_id and hmac.compare_digest(mac, _mac("qr", booking_id, QR_MAC_LENGTH)):
             return booking_id, True
         return None
     text = text.replace("-", "").translate(_TYPOS)
     ident, mac = text[:-CODE_MAC_LENGTH], text[-CODE_MAC_LENGTH:]
-    booking_id = _decode(ident) if len(ident) >= CODE_ID_LENGTH else None
+    booking_id = decode32(ident) if len(ident) >= CODE_ID_LENGTH else None
     if booking_id and hmac.compare_digest(mac, _mac("code", booking_id, CODE_MAC_LENGTH)):
         return booking_id, False
     return None

@@ -89,6 +89,9 @@ class BookingRulesForm(FlaskForm):
     )
     checkin_opens_minutes = _whole(_l("Check-in opens (minutes before the class)"), 0, 24 * 60)
     late_grace_minutes = _whole(_l("Check-ins are late after (minutes from the start)"), 0, 240)
+    self_checkin_enabled = BooleanField(
+        _l("Members may check themselves in by scanning the door code with the app")
+    )
 
 
 class BillingSettingsForm(FlaskForm):

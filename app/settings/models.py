@@ -26,6 +26,7 @@ DEFAULTS = {
     "allow_overlapping_bookings": True,
     "checkin_opens_minutes": 60,
     "late_grace_minutes": 10,
+    "self_checkin_enabled": True,
     "tax_id": "",
     "prices_include_tax": True,
     "invoice_series": "A",
@@ -84,6 +85,8 @@ class GymSettings(db.Model):
     checkin_opens_minutes: Mapped[int] = mapped_column(default=DEFAULTS["checkin_opens_minutes"])
     #: a check-in later than this many minutes after the start is marked late
     late_grace_minutes: Mapped[int] = mapped_column(default=DEFAULTS["late_grace_minutes"])
+    #: members may check themselves in by scanning the door code with the app
+    self_checkin_enabled: Mapped[bool] = mapped_column(default=DEFAULTS["self_checkin_enabled"])
     #: the seller's tax id on invoices (RFC in Mexico)
     tax_id: Mapped[str] = mapped_column(String(20), default="")
     #: prices are entered with tax included (the tax is worked out of them)

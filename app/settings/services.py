@@ -37,6 +37,7 @@ EDITABLE = [
     "allow_overlapping_bookings",
     "checkin_opens_minutes",
     "late_grace_minutes",
+    "self_checkin_enabled",
     "tax_id",
     "prices_include_tax",
     "invoice_series",

@@ -1,7 +1,7 @@
 """Let the gym choose the member app's theme colour
 
 Revision ID: 0012_theme_colour
-Revises: 0010_overlap_setting
+Revises: 0011_self_checkin
 Create Date: 2026-12-07 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_theme_colour'
-down_revision = '0010_overlap_setting'
+down_revision = '0011_self_checkin'
 branch_labels = None
 depends_on = None
 

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import event, func, select
 
 from app.accounts.models import User
-from app.attendance import services, tokens
+from app.attendance import door, services, tokens
 from app.attendance.models import CheckIn, ScanAttempt, ScanResult
 from app.attendance.services import CheckInError
 from app.booking.models import Booking, BookingStatus, Strike
@@ -139,6 +139,41 @@ def test_eight_scanners_reading_one_code_at_once_check_in_once(race):
         assert Counter(a.result for a in logged) == results
         assert {a.booking_id for a in logged} == {booking_id}
         assert sorted(a.device for a in logged) == [f"door-{i}" for i in range(8)]
+
+
+def test_the_members_app_and_the_desk_checking_in_at_once_check_in_once(race):
+    """The member's phone reads the door code (four times, a shaky hand) while
+    the desk scans the member's QR (four scanners): one check-in, the rest
+    "already", whichever wins."""
+    with race.context():
+        gym = _gym(members=1)
+        (booking_id,) = gym.booking_ids
+        member_id = db.session.get(Booking, booking_id).member_id
+        door_code = door.door_token(door.GYM, NOW)
+        qr = tokens.qr_token(booking_id)
+        db.session.commit()
+
+    def phone(index):
+        def scan(member):
+            return services.self_check_in(member, door_code).result
+
+        return (lambda: _user(member_id)), scan
+
+    def desk(index):
+        def scan(user):
+            return services.scan(qr, actor=user, device=f"desk-{index}").result
+
+        return (lambda: _user(gym.desk_id)), scan
+
+    outcomes = _together(race, [phone(i) for i in range(4)] + [desk(i) for i in range(4)])
+
+    assert _errors(outcomes) == [], _errors(outcomes)[0]
+    results = Counter(value for kind, value in outcomes if kind == "ok")
+    print(f"\n{race.backend}: {dict(results)}")
+    assert results == {ScanResult.CHECKED_IN: 1, ScanResult.ALREADY: 7}
+    with race.context():
+        assert [c.booking_id for c in db.session.scalars(select(CheckIn))] == [booking_id]
+        assert db.session.scalar(select(func.count(ScanAttempt.id))) == 8
 
 
 # --- the no-show job against check-ins ------------------------------------------------------

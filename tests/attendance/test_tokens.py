@@ -114,9 +114,9 @@ def test_short_code_with_one_mac_character_changed_is_refused(position):
 
 def test_another_id_with_the_same_mac_is_refused():
     _, mac = _qr_parts(42)
-    assert tokens.read(f"CUPO-{tokens._encode(43)}-{mac}") is None
+    assert tokens.read(f"CUPO-{tokens.encode32(43)}-{mac}") is None
     _, code_mac = tokens.short_code(42).split("-")
-    assert tokens.read(f"{tokens._encode(43, 4)}-{code_mac}") is None
+    assert tokens.read(f"{tokens.encode32(43, 4)}-{code_mac}") is None
 
 
 def test_the_qr_mac_does_not_make_a_short_code():
@@ -129,7 +129,7 @@ def test_the_qr_mac_does_not_make_a_short_code():
 
 def test_the_short_mac_does_not_make_a_qr_token():
     ident, code_mac = tokens.short_code(42).split("-")
-    assert tokens.read(f"CUPO-{tokens._encode(42)}-{code_mac}") is None
+    assert tokens.read(f"CUPO-{tokens.encode32(42)}-{code_mac}") is None
     assert tokens.read(f"CUPO-{ident}-{code_mac * 4}") is None
 
 

@@ -184,3 +184,19 @@ def test_a_spanish_admin_reads_the_colour_error_in_spanish(client, db, factories
 
     assert "Color del tema" in html
     assert "Usa un color escrito como #1a2b3c." in html
+
+
+def test_self_check_in_is_on_until_the_admin_unticks_it(client, db, factories, login):
+    from app.settings.services import gym_settings
+
+    assert gym_settings().self_checkin_enabled is True
+    login(factories.admin())
+
+    post_form(client, "/admin/settings/", VALID)
+    unticked = db.session.get(GymSettings, 1, populate_existing=True).self_checkin_enabled
+    post_form(client, "/admin/settings/", {**VALID, "self_checkin_enabled": "y"})
+    ticked = db.session.get(GymSettings, 1, populate_existing=True).self_checkin_enabled
+
+    assert (unticked, ticked) == (False, True)
+    page = client.get("/admin/settings/").get_data(as_text=True)
+    assert 'name="self_checkin_enabled"' in page

@@ -1,15 +1,26 @@
-"""The member's check-in pass, its QR image and their class history (`/app`).
+"""The member's check-in pass, its QR image, their class history and self
+check-in (`/app`).
 
-These take only the member's own booking ids: someone else's is a 404, the
-QR image too. The history's helpers serve the staff view of the same
-history as well.
+The pass pages take only the member's own booking ids: someone else's is a
+404, the QR image too. The history's helpers serve the staff view of the
+same history as well.
+
+Self check-in (`/app/check-in`): the page shows the camera, and
+static/js/self_checkin.js reads the door code a kiosk or a room's display
+shows (with the vendored jsQR, as the staff scanner does) and posts it
+here; the script gets the green or red card alone (`HX-Request`), a browser
+without it the whole page. The attendance service decides; when the gym has
+turned self check-in off, the page says to check in at the desk.
 """
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, make_response, render_template, request
 from flask_babel import format_percent
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.attendance import services
+from app.attendance.forms import DoorCodeForm
 from app.attendance.queries import (
     Attendance,
     checkin_pass,
@@ -19,10 +30,13 @@ from app.attendance.queries import (
     scannable,
 )
 from app.attendance.tokens import qr_png
+from app.core.db import Busy
 from app.core.headers import offline_ready
 from app.core.inputs import page_arg
+from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, ensure, roles_required
+from app.settings.services import gym_settings
 
 bp = Blueprint("attendance_member", __name__, url_prefix="/app")
 
@@ -83,3 +97,39 @@ def booking_qr(booking_id: int):
 @roles_required(*MEMBERS)
 def history():
     return render_template("attendance/member/history.html", **history_context(current_user.id))
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@roles_required(*MEMBERS)
+@write_limit("SELF_CHECKIN_LIMIT")
+def check_in():
+    """The camera page; a POST checks in with the door code the camera read."""
+    form = DoorCodeForm()
+    outcome = error = code = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            error = next(iter(form.code.errors), None) or _("Scan the code on the screen again.")
+            code, status = "invalid", 400
+        else:
+            try:
+                outcome = services.self_check_in(current_user._get_current_object(), form.code.data)
+            except services.SelfCheckInOff as exc:
+                error, code, status = str(exc), "off", 409
+            except Busy as exc:  # a lock wait ran out: nothing written, scan again
+                error, code, status = str(exc), "busy", 503
+        if request.headers.get("HX-Request"):
+            html = render_template(
+                "attendance/member/_door_result.html", outcome=outcome, error=error, code=code
+            )
+            return html, status
+    form.code.data = ""
+    html = render_template(
+        "attendance/member/check_in.html",
+        form=form,
+        enabled=gym_settings().self_checkin_enabled,
+        outcome=outcome,
+        error=error,
+        code=code,
+    )
+    return html, status

@@ -53,7 +53,7 @@ from flask_wtf import FlaskForm
 from app.accounts.forms import MemberPhotoForm
 from app.accounts.models import Role, User
 from app.accounts.queries import member_or_404
-from app.attendance import queries, rules, services
+from app.attendance import door, queries, rules, services
 from app.attendance.forms import (
     FAILURES,
     RESULT_LABELS,
@@ -75,7 +75,8 @@ from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, TRAINERS, ensure, get_or_404, roles_required
 from app.extensions import db, limiter
-from app.scheduling.models import ClassSession, SessionStatus
+from app.scheduling.models import ClassSession, Room, SessionStatus
+from app.settings.services import gym_settings
 from app.trainers.views.staff import photo_url
 
 profile_bp = Blueprint("attendance_profile", __name__, url_prefix="/admin")
@@ -118,7 +119,14 @@ DEVICE_COOKIE_AGE = 5 * 365 * 24 * 3600
 _DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
 KIOSK_EXIT_LIMIT = "5 per minute"
 #: what a browser in kiosk mode may still open
-KIOSK_OPEN = {"static", "scanner.kiosk", "scanner.scan", "scanner.kiosk_exit", "files.photo"}
+KIOSK_OPEN = {
+    "static",
+    "scanner.kiosk",
+    "scanner.scan",
+    "scanner.kiosk_exit",
+    "files.photo",
+    "scanner.door_qr",
+}
 
 
 @dataclass
@@ -283,7 +291,8 @@ def kiosk():
     Starting is a POST so that no link or prefetch can lock a browser.
     """
     if not _in_kiosk():
-        return render_template("attendance/staff/kiosk_start.html", form=FlaskForm())
+        rooms = queries.door_rooms() if gym_settings().self_checkin_enabled else []
+        return render_template("attendance/staff/kiosk_start.html", form=FlaskForm(), rooms=rooms)
     return scanner_page(SCANNERS["kiosk"])
 
 
@@ -313,6 +322,48 @@ def kiosk_exit():
     elif not in_kiosk and request.method == "POST":
         return redirect(url_for("admin.dashboard"), code=303)
     return render_template("attendance/staff/kiosk_exit.html", form=form, in_kiosk=in_kiosk)
+
+
+# --- the door code for self check-in --------------------------------------------
+# The kiosk shows the gym's door code beside its scanner, and a room's display
+# (a tablet by the studio door) shows that room's: members scan it with the
+# app (attendance_member.check_in). The PNG is made for the current 30-second
+# window; static/js/door_code.js fetches the next one when the window turns,
+# told when by the X-Door-Code-Refresh header (seconds).
+
+
+def _door_png(location: str):
+    """The door code's QR now, never stored; 404 while self check-in is off."""
+    ensure(gym_settings().self_checkin_enabled)
+    now = utc_now()
+    response = make_response(door.qr_png(location, now))
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Door-Code-Refresh"] = f"{door.seconds_left(now):.1f}"
+    return response
+
+
+@scanner_bp.get("/desk/door.png")
+@roles_required(*DESK)
+def door_qr():
+    return _door_png(door.GYM)
+
+
+@scanner_bp.get("/desk/rooms/<int:room_id>/door.png")
+@roles_required(*DESK)
+def room_door_qr(room_id: int):
+    room = get_or_404(Room, room_id)
+    return _door_png(door.room_location(room.id))
+
+
+@scanner_bp.get("/desk/rooms/<int:room_id>/door")
+@roles_required(*DESK)
+def room_door(room_id: int):
+    """A room's display: its door code, large, for a tablet by the studio door."""
+    room = get_or_404(Room, room_id)
+    return render_template(
+        "attendance/staff/room_door.html", room=room, enabled=gym_settings().self_checkin_enabled
+    )
 
 
 # --- a class's attendance list -----------------------------------------------
