@@ -247,6 +247,7 @@ def test_the_home_shows_the_offer_first_and_its_cards_line_up_at_375_px(
     assert page.evaluate(OVERFLOWS) == []
     lefts = page.evaluate(
         "() => [...document.querySelectorAll('main > .card, main > a.card')]"
+        ".filter(card => !card.hidden)"  # the install card waits for the browser's offer
         ".map(card => card.getBoundingClientRect().left)"
     )
     assert len(lefts) >= 4 and len(set(lefts)) == 1, lefts
