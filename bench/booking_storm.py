@@ -1,26 +1,41 @@
-"""Race members for the last spots of one class over HTTP, and print the figures.
+"""Race members for the spots of classes over HTTP, and print the figures.
 
-    .venv/bin/python bench/booking_storm.py [--members 500] [--spots 20] [--raw]
+    .venv/bin/python bench/booking_storm.py [--raw] [--scenario hot|spread|both]
+        [--members 500] [--spots 20] [--inline-jobs] [--profile FILE]
 
-Needs only PostgreSQL on 127.0.0.1 (user postgres, trust auth; --server to
-change). The script drops and creates the database `cupo_storm`, migrates it,
-seeds N members with credits and one class with K spots whose booking window
-is open, starts gunicorn (4 sync workers, no Redis: jobs run inline and limits
-are counted per worker), signs every member in with a real session and CSRF
-token, then releases them together: each taps "book" and, told the class is
-full, joins the waitlist. Then it counts what the database holds.
+Runs the app as `Procfile` does: gunicorn with `gunicorn.conf.py` (its
+worker class, workers and threads; --worker-class, --workers and --threads
+override them), Redis on 127.0.0.1 for jobs and rate limits, and a real RQ
+worker, so emails are queued, not sent inside the request. --inline-jobs
+keeps the old shape (no Redis: jobs run inside the request, limits counted
+per worker). Needs PostgreSQL on 127.0.0.1 (user postgres, trust auth;
+--server to change) and Redis (--redis). The script drops and creates the
+database `cupo_storm`, migrates it, seeds the members (with credits, and a
+cheap password hash: signing in is not what is measured) and the classes,
+signs every member in with a real session and CSRF token, then releases
+them together: each taps "book" and, told the class is full, joins the
+waitlist. Then it counts what the database holds.
 
-Printed: confirmed, waitlisted, overbooked (must be 0), 5xx responses,
-requests per second and p50/p95/p99 latency of the race. --raw also runs the
-hold transaction as plain SQL through psycopg (lock the session row, count,
-insert a hold, commit) on a second class, and prints its throughput and the
-ratio app/raw. Exits 1 if anything was overbooked or answered 5xx.
+Scenarios: **hot**, N members for one class of K spots (the race when a
+popular class opens); **spread**, 2,000 members booking across 100 classes
+that open at the same minute (15 spots each, so each class fills too).
+
+Printed for each: confirmed, waitlisted, overbooked (must be 0), 5xx
+responses, requests per second and p50/p95/p99 latency of the race, and
+the statements one book request runs. --raw also runs the hold transaction
+as plain SQL through psycopg (lock the session row, count, insert a hold,
+commit) on classes of the same shape (one class; the same 100), and prints
+its throughput and the ratio app/raw. Then the time the RQ worker took to
+send the emails. --profile FILE writes a pyinstrument profile of one worker
+during the races (bench/profiled_wsgi.py). Exits 1 if anything was
+overbooked or answered 5xx.
 """
 
 import argparse
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -30,6 +45,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,16 +70,25 @@ CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 def _args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--members", type=int, default=500, help="N members racing")
-    parser.add_argument("--spots", type=int, default=20, help="K spots in the class")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--scenario", choices=("hot", "spread", "both"), default="both")
+    parser.add_argument("--members", type=int, default=500, help="hot: N members racing")
+    parser.add_argument("--spots", type=int, default=20, help="hot: K spots in the class")
+    parser.add_argument("--spread-members", type=int, default=2000)
+    parser.add_argument("--spread-classes", type=int, default=100)
+    parser.add_argument("--spread-spots", type=int, default=15)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py)")
+    parser.add_argument("--worker-class", help="sync, gthread... (gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py)")
     parser.add_argument("--concurrency", type=int, help="client threads (default: N)")
     parser.add_argument("--path", default="/app/sessions/{id}/book", help="the book button")
     parser.add_argument("--waitlist-path", default="/app/sessions/{id}/waitlist")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="cupo_storm")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="emptied first")
+    parser.add_argument("--inline-jobs", action="store_true", help="no Redis, no RQ worker")
     parser.add_argument("--raw", action="store_true", help="also time the hold as plain SQL")
     parser.add_argument("--raw-connections", type=int, default=50, help="for --raw")
+    parser.add_argument("--profile", metavar="FILE", help="pyinstrument profile of one worker")
     return parser.parse_args()
 
 
@@ -82,11 +107,23 @@ def _run(command: list[str], env: dict) -> None:
         sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 
 
-def _seed(database_url: str, members: int, spots: int):
-    """Members with credits and two classes (HTTP race, raw race); returns ids."""
+@dataclass
+class Seeded:
+    app: object
+    people: list  # (member id, email)
+    hot: int  # the class of the hot race
+    hot_raw: int  # ... and of its raw baseline
+    spread: list  # the classes of the spread race
+    spread_raw: list  # ... and of its raw baseline
+    counted: int  # an idle class: the statements of one book request
+
+
+def _seed(database_url: str, args) -> Seeded:
+    """Members with credits, and the classes of each race and of its raw baseline."""
+    from argon2 import PasswordHasher
+
     from app import create_app
     from app.accounts.models import Role, User
-    from app.accounts.passwords import hash_password
     from app.core.db import transaction
     from app.extensions import db
     from app.memberships import ledger
@@ -95,11 +132,12 @@ def _seed(database_url: str, members: int, spots: int):
     from app.scheduling.services.sessions import create_session
     from app.trainers.models import Trainer
 
+    members = max(args.members, args.spread_members if args.scenario != "hot" else 0)
     app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
-        password_hash = hash_password(PASSWORD)  # once: argon2 is slow on purpose
+        # a cheap hash (verify uses the hash's own cost): signing in is not measured
+        password_hash = PasswordHasher(time_cost=1, memory_cost=1024).hash(PASSWORD)
         admin = User(email="admin@cupo.bench", name="Storm Admin", role=Role.ADMIN)
-        coach = User(email="coach@cupo.bench", name="Storm Coach", role=Role.TRAINER)
         people = [
             User(
                 email=f"member{i}@cupo.bench",
@@ -110,30 +148,61 @@ def _seed(database_url: str, members: int, spots: int):
             )
             for i in range(1, members + 1)
         ]
-        trainer, room = Trainer(user=coach), Room(name="Storm studio", capacity=max(spots, 20))
-        db.session.add_all([admin, coach, trainer, room, *people])
-        db.session.commit()
-        spin = ClassType(
-            name="Storm spin",
-            default_trainer_id=trainer.id,
-            default_room_id=room.id,
-            credits_required=1,
+        # books one idle class while the statements are counted, nothing else
+        counter = User(
+            email="counter@cupo.bench",
+            name="Statement Counter",
+            role=Role.MEMBER,
+            language="en",
+            password_hash=password_hash,
         )
+        db.session.add_all([admin, counter, *people])
+        db.session.commit()
+        spin = ClassType(name="Storm spin", credits_required=1)
         db.session.add(spin)
         db.session.commit()
         starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-        session_ids = [
-            create_session(
-                {"class_type_id": spin.id, "starts_at": starts + hours, "capacity": spots},
-                actor=admin,
-            ).id
-            for hours in (timedelta(0), timedelta(hours=3))
-        ]
+        made = 0
+
+        def classes(count: int, spots: int) -> list[int]:
+            """`count` classes at the same minute, each with its own room and trainer."""
+            nonlocal made
+            ids = []
+            for _ in range(count):
+                made += 1
+                coach = User(
+                    email=f"coach{made}@cupo.bench", name=f"Coach {made}", role=Role.TRAINER
+                )
+                trainer, room = Trainer(user=coach), Room(name=f"Studio {made}", capacity=100)
+                db.session.add_all([coach, trainer, room])
+                db.session.commit()
+                values = {
+                    "class_type_id": spin.id,
+                    "trainer_id": trainer.id,
+                    "room_id": room.id,
+                    "starts_at": starts,
+                    "capacity": spots,
+                }
+                ids.append(create_session(values, actor=admin).id)
+            return ids
+
+        hot, hot_raw, counted = classes(3, args.spots)
+        count = 0 if args.scenario == "hot" else args.spread_classes
+        spread = classes(count, args.spread_spots)
+        spread_raw = classes(count, args.spread_spots)
         expires = datetime.now(UTC) + timedelta(days=60)
         with transaction():
-            for person in people:
+            for person in [counter, *people]:
                 ledger.grant(person.id, 5 * CC, expires, source=LotSource.PURCHASE)
-        return app, session_ids, [(person.id, person.email) for person in people]
+        return Seeded(
+            app=app,
+            people=[(person.id, person.email) for person in people],
+            hot=hot,
+            hot_raw=hot_raw,
+            spread=spread,
+            spread_raw=spread_raw,
+            counted=counted,
+        )
 
 
 # --- the app under gunicorn ---------------------------------------------------------
@@ -145,16 +214,36 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_gunicorn(workers: int, env: dict, log: Path):
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", "--error-logfile", str(log), "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-    )
+def _gunicorn_command(args, port: int, log: Path) -> list[str]:
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    command += ["--error-logfile", str(log)]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.worker_class:
+        command += ["--worker-class", args.worker_class]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    return [*command, "bench.profiled_wsgi:profiled" if args.profile else "wsgi:app"]
+
+
+def _gunicorn_shape(command: list[str]) -> str:
+    """What the command runs, as gunicorn reads gunicorn.conf.py and the flags."""
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    flags = dict(zip(command, command[1:], strict=False))
+    workers = flags.get("--workers", conf["workers"])
+    worker_class = flags.get("--worker-class", conf["worker_class"])
+    threads = flags.get("--threads", conf["threads"])
+    return f"gunicorn {workers} {worker_class} workers x {threads} threads"
+
+
+def _start_gunicorn(command: list[str], env: dict):
+    port = int(command[command.index("--bind") + 1].rpartition(":")[2])
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(150):
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return process, base
@@ -164,7 +253,20 @@ def _start_gunicorn(workers: int, env: dict, log: Path):
             break
         time.sleep(0.2)
     process.kill()
-    sys.exit(f"gunicorn did not come up; see {log}")
+    sys.exit(f"gunicorn did not come up: {' '.join(command)}")
+
+
+def _start_worker(env: dict, log: Path):
+    """A real RQ worker, as the Procfile's `worker` line."""
+    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
+    with open(log, "w") as out:
+        return subprocess.Popen(
+            [rq, "worker", "--url", env["REDIS_URL"], "--with-scheduler", "cupo"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 # --- members over HTTP ---------------------------------------------------------------
@@ -198,7 +300,7 @@ class Member:
         )
         if response.status_code != 302:
             raise RuntimeError(f"{self.email}: sign-in answered {response.status_code}")
-        self.token = self._token_from("/app/schedule")
+        self.token = self._token_from("/app/profile")
 
     def tap(self, path: str):
         """POST one booking button; (status, seconds, flashed messages)."""
@@ -229,18 +331,19 @@ def _sign_in_all(base: str, people, threads: int) -> list[Member]:
     return members
 
 
-def _race(members: list[Member], session_id: int, args) -> dict:
-    book_path = args.path.format(id=session_id)
-    waitlist_path = args.waitlist_path.format(id=session_id)
+def _race(pairs: list[tuple[Member, int]], args) -> dict:
+    """Each member taps "book" on their class (and joins its waitlist when told
+    it is full), all released together."""
     gate, lock = threading.Event(), threading.Lock()
     figures = {"latencies": [], "statuses": [], "outcomes": []}
 
-    def run(member: Member):
+    def run(pair):
+        member, session_id = pair
         gate.wait()
-        status, seconds, said = member.tap(book_path)
+        status, seconds, said = member.tap(args.path.format(id=session_id))
         calls = [(status, seconds)]
         if FULL in said:
-            status, seconds, said = member.tap(waitlist_path)
+            status, seconds, said = member.tap(args.waitlist_path.format(id=session_id))
             calls.append((status, seconds))
             joined = any(m.startswith("You're on the waitlist") for m in said)
             outcome = "waitlisted" if joined else None
@@ -252,9 +355,9 @@ def _race(members: list[Member], session_id: int, args) -> dict:
             figures["statuses"] += [status for status, _ in calls]
             figures["outcomes"].append(outcome)
 
-    with ThreadPoolExecutor(args.concurrency or len(members)) as pool:
-        futures = [pool.submit(run, member) for member in members]
-        time.sleep(0.5)  # every thread is parked at the gate
+    with ThreadPoolExecutor(min(args.concurrency or len(pairs), 500)) as pool:
+        futures = [pool.submit(run, pair) for pair in pairs]
+        time.sleep(0.5)  # the threads are parked at the gate
         started = time.perf_counter()
         gate.set()
         for future in futures:
@@ -263,19 +366,27 @@ def _race(members: list[Member], session_id: int, args) -> dict:
     return figures
 
 
-def _count(dsn: str, session_id: int, spots: int) -> dict:
+def _count(dsn: str, session_ids: list[int]) -> dict:
+    """What the database holds for these classes; overbooked summed over them."""
     with psycopg.connect(dsn) as conn:
-        confirmed, held, waiting = conn.execute(
-            """SELECT (SELECT count(*) FROM bookings WHERE session_id = %(id)s
-                         AND status = 'confirmed'),
-                      (SELECT count(*) FROM holds WHERE session_id = %(id)s
-                         AND status = 'active' AND expires_at > now()),
-                      (SELECT count(*) FROM waitlist_entries WHERE session_id = %(id)s
-                         AND status IN ('waiting', 'offered'))""",
-            {"id": session_id},
-        ).fetchone()
-    overbooked = max(0, confirmed + held - spots)
-    return {"confirmed": confirmed, "held": held, "waiting": waiting, "overbooked": overbooked}
+        rows = conn.execute(
+            """SELECT s.capacity,
+                      (SELECT count(*) FROM bookings b WHERE b.session_id = s.id
+                         AND b.status = 'confirmed'),
+                      (SELECT count(*) FROM holds h WHERE h.session_id = s.id
+                         AND h.status = 'active' AND h.expires_at > now()),
+                      (SELECT count(*) FROM waitlist_entries w WHERE w.session_id = s.id
+                         AND w.status IN ('waiting', 'offered'))
+                 FROM class_sessions s WHERE s.id = ANY(%(ids)s)""",
+            {"ids": session_ids},
+        ).fetchall()
+    counted = {"confirmed": 0, "held": 0, "waiting": 0, "overbooked": 0}
+    for capacity, confirmed, held, waiting in rows:
+        counted["confirmed"] += confirmed
+        counted["held"] += held
+        counted["waiting"] += waiting
+        counted["overbooked"] += max(0, confirmed + held - capacity)
+    return counted
 
 
 # --- the same hold as plain SQL --------------------------------------------------------
@@ -307,17 +418,17 @@ def _connect_up_to(dsn: str, wanted: int) -> list:
     return conns
 
 
-def _raw_race(dsn: str, session_id: int, member_ids: list[int], connections: int) -> dict:
-    """`connections` psycopg connections share the members' hold attempts."""
-    conns = _connect_up_to(dsn, max(1, min(connections, len(member_ids))))
-    shares = [member_ids[i :: len(conns)] for i in range(len(conns))]
+def _raw_race(dsn: str, pairs: list[tuple[int, int]], connections: int) -> dict:
+    """`connections` psycopg connections share the (member, class) hold attempts."""
+    conns = _connect_up_to(dsn, max(1, min(connections, len(pairs))))
+    shares = [pairs[i :: len(conns)] for i in range(len(conns))]
     gate, lock = threading.Event(), threading.Lock()
     tally = {"held": 0, "full": 0, "busy": 0}
 
     def run(conn, share):
         counts = dict.fromkeys(tally, 0)
         gate.wait()
-        for member_id in share:
+        for member_id, session_id in share:
             params = {"session": session_id, "member": member_id}
             try:
                 with conn.transaction():
@@ -359,6 +470,91 @@ def _ms(values: list[float], percent: int) -> str:
     return f"{statistics.quantiles(values, n=100)[percent - 1] * 1000:.0f}"
 
 
+def _report(name: str, figures: dict, counted: dict) -> tuple[float, int]:
+    """Print one race; (requests per second, 5xx count)."""
+    statuses, latencies = figures["statuses"], figures["latencies"]
+    errors = sum(status >= 500 for status in statuses)
+    refused = sum(400 <= status < 500 for status in statuses)
+    outcomes = {}
+    for outcome in figures["outcomes"]:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    rate = len(statuses) / figures["seconds"]
+    print(f"  {name}")
+    print(
+        f"    race        {len(statuses)} requests in {figures['seconds']:.2f} s"
+        f" = {rate:.0f} req/s; 5xx {errors}, 4xx {refused}"
+    )
+    print(
+        f"    latency     p50 {_ms(latencies, 50)} ms, p95 {_ms(latencies, 95)} ms,"
+        f" p99 {_ms(latencies, 99)} ms"
+    )
+    print("    members     " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
+    print(
+        f"    database    confirmed {counted['confirmed']}, live holds {counted['held']},"
+        f" waitlisted {counted['waiting']}, overbooked {counted['overbooked']}"
+    )
+    return rate, errors
+
+
+def _report_raw(dsn: str, pairs: list[tuple[int, int]], args, rate: float) -> int:
+    """Run and print the raw baseline of a race; its overbooked count."""
+    raw = _raw_race(dsn, pairs, args.raw_connections)
+    counted = _count(dsn, sorted({session_id for _, session_id in pairs}))
+    raw_rate = len(pairs) / raw["seconds"]
+    print(
+        f"    raw SQL     {len(pairs)} hold transactions on {raw['connections']} connections"
+        f" in {raw['seconds']:.2f} s = {raw_rate:.0f} tx/s; held {raw['held']},"
+        f" full {raw['full']}, busy {raw['busy']}, overbooked {counted['overbooked']}"
+    )
+    print(f"    app/raw     {rate / raw_rate:.3f} (app requests/s over raw hold transactions/s)")
+    return counted["overbooked"]
+
+
+def _statements_per_book(app, email: str, session_id: int) -> int:
+    """The SQL statements one book request runs, counted in this process on
+    the same app and database (a member signed in through the real form)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    client = app.test_client()
+    login = {"email": email, "password": PASSWORD}
+    client.post("/login", data={**login, "csrf_token": CSRF.search(client.get("/login").text)[1]})
+    client.get("/app/schedule")  # warm: the first request of a process loads more
+    token = CSRF.search(client.get("/app/profile").text)[1]
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.post(
+            f"/app/sessions/{session_id}/book",
+            data={"csrf_token": token, "idempotency_key": uuid.uuid4().hex},
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements) if response.status_code < 500 else -1
+
+
+def _drain(dsn: str, timeout: float = 600) -> tuple[int, float]:
+    """Wait until the outbox has no pending job; (jobs done, seconds waited)."""
+    started = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while time.perf_counter() - started < timeout:
+            pending, done = conn.execute(
+                "SELECT count(*) FILTER (WHERE status = 'pending'),"
+                " count(*) FILTER (WHERE status = 'done') FROM job_outbox"
+            ).fetchone()
+            if not pending:
+                break
+            time.sleep(0.5)
+    return done, time.perf_counter() - started
+
+
 def main() -> int:
     global SESSION_SERIALIZER
     args = _args()
@@ -374,68 +570,85 @@ def main() -> int:
         FLASK_APP="wsgi:app",
         LOGIN_LIMIT_PER_IP="100000 per minute",
         LOGIN_LIMIT_PER_EMAIL="100000 per minute",
+        PYTHONPATH=str(ROOT),
     )
+    if not args.inline_jobs:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
+        env["REDIS_URL"] = args.redis
+    work = Path(tempfile.mkdtemp(prefix="cupo-storm-"))
+    if args.profile:
+        env["CUPO_PROFILE"] = str(Path(args.profile).resolve())
+        Path(env["CUPO_PROFILE"] + ".claim").unlink(missing_ok=True)
     os.environ.update(env)
-    os.environ.pop("REDIS_URL", None)
+    if args.inline_jobs:
+        os.environ.pop("REDIS_URL", None)
 
     started = time.perf_counter()
     _recreate_database(args.server, args.database)
     _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
-    app, (session_id, raw_session_id), people = _seed(sqlalchemy_url, args.members, args.spots)
-    SESSION_SERIALIZER = app.session_interface.get_signing_serializer(app)
+    seeded = _seed(sqlalchemy_url, args)
+    SESSION_SERIALIZER = seeded.app.session_interface.get_signing_serializer(seeded.app)
+    command = _gunicorn_command(args, _free_port(), work / "gunicorn.log")
+    jobs = "jobs inline" if args.inline_jobs else "Redis + an RQ worker"
     print(
-        f"booking storm: {args.members} members, {args.spots} spots, gunicorn -w {args.workers}"
-        f" on PostgreSQL ({args.database}); set up in {time.perf_counter() - started:.1f} s"
+        f"booking storm: {_gunicorn_shape(command)}, {jobs}, PostgreSQL ({args.database});"
+        f" set up in {time.perf_counter() - started:.1f} s"
     )
 
-    log = Path(tempfile.mkdtemp(prefix="cupo-storm-")) / "gunicorn.log"
-    process, base = _start_gunicorn(args.workers, env, log)
+    worker = None if args.inline_jobs else _start_worker(env, work / "rq.log")
+    process, base = _start_gunicorn(command, env)
+    failed = 0
     try:
         started = time.perf_counter()
-        members = _sign_in_all(base, people, threads=min(32, len(people)))
+        members = _sign_in_all(base, seeded.people, threads=32)
         print(f"  signed in   {len(members)} members in {time.perf_counter() - started:.1f} s")
-        figures = _race(members, session_id, args)
+        if args.scenario in ("hot", "both"):
+            hot = [(member, seeded.hot) for member in members[: args.members]]
+            rate, errors = _report(
+                f"hot: {len(hot)} members, 1 class of {args.spots} spots",
+                _race(hot, args),
+                _count(dsn, [seeded.hot]),
+            )
+            failed += errors + _count(dsn, [seeded.hot])["overbooked"]
+            if args.raw:
+                raw = [(member.member_id, seeded.hot_raw) for member in members[: args.members]]
+                failed += _report_raw(dsn, raw, args, rate)
+        if seeded.spread:
+            classes = len(seeded.spread)
+            spread = [(m, seeded.spread[i % classes]) for i, m in enumerate(members)]
+            spread = spread[: args.spread_members]
+            rate, errors = _report(
+                f"spread: {len(spread)} members, {classes} classes of {args.spread_spots} spots",
+                _race(spread, args),
+                _count(dsn, seeded.spread),
+            )
+            failed += errors + _count(dsn, seeded.spread)["overbooked"]
+            if args.raw:
+                raw = [
+                    (m.member_id, seeded.spread_raw[i % classes]) for i, (m, _) in enumerate(spread)
+                ]
+                failed += _report_raw(dsn, raw, args, rate)
+        statements = _statements_per_book(seeded.app, "counter@cupo.bench", seeded.counted)
+        print(f"  one book    {statements} SQL statements (an idle class, counted in-process)")
+        if worker is not None:
+            done, waited = _drain(dsn)
+            print(
+                f"  jobs        {done} done by the RQ worker;"
+                f" the queue emptied {waited:.1f} s after the races"
+            )
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-    statuses, latencies = figures["statuses"], figures["latencies"]
-    errors = sum(status >= 500 for status in statuses)
-    refused = sum(400 <= status < 500 for status in statuses)
-    outcomes = {}
-    for outcome in figures["outcomes"]:
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    counted = _count(dsn, session_id, args.spots)
-    rate = len(statuses) / figures["seconds"]
-    print(
-        f"  race        {len(statuses)} requests in {figures['seconds']:.2f} s = {rate:.0f} req/s;"
-        f" 5xx {errors}, 4xx {refused}"
-    )
-    print(
-        f"  latency     p50 {_ms(latencies, 50)} ms, p95 {_ms(latencies, 95)} ms,"
-        f" p99 {_ms(latencies, 99)} ms"
-    )
-    print("  members     " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
-    print(
-        f"  database    confirmed {counted['confirmed']}, live holds {counted['held']},"
-        f" waitlisted {counted['waiting']}, overbooked {counted['overbooked']}"
-    )
-    if errors:
-        print(f"  server log  {log}")
-
-    overbooked = counted["overbooked"]
-    if args.raw:
-        raw = _raw_race(dsn, raw_session_id, [m for m, _ in people], args.raw_connections)
-        raw_counted = _count(dsn, raw_session_id, args.spots)
-        raw_rate = args.members / raw["seconds"]
-        print(
-            f"  raw SQL     {args.members} hold transactions on {raw['connections']} connections"
-            f" in {raw['seconds']:.2f} s = {raw_rate:.0f} tx/s; held {raw['held']},"
-            f" full {raw['full']}, busy {raw['busy']}, overbooked {raw_counted['overbooked']}"
-        )
-        print(f"  app/raw     {rate / raw_rate:.3f} (app requests/s over raw hold transactions/s)")
-        overbooked += raw_counted["overbooked"]
-    return 1 if overbooked or errors else 0
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    if args.profile:
+        print(f"  profile     {args.profile} (and .html): one worker's requests")
+    if failed:
+        print(f"  logs        {work}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

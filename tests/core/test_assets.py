@@ -138,18 +138,23 @@ def _get(port: int, path: str, encoding: str) -> http.client.HTTPResponse:
 
 
 def test_gunicorn_alone_serves_the_stylesheet_compressed_and_cached(app):
-    """As `Procfile` runs it: gunicorn with two workers, no web server in
+    """As `Procfile` runs it: gunicorn with its config, no web server in
     front; asked as `curl -H 'Accept-Encoding: gzip'` would."""
     port = _free_port()
-    env = {**os.environ, "CUPO_ENV": "testing", "STATIC_BUILD_DIR": app.config["STATIC_BUILD_DIR"]}
+    env = {
+        **os.environ,
+        "CUPO_ENV": "testing",
+        "STATIC_BUILD_DIR": app.config["STATIC_BUILD_DIR"],
+        "WEB_CONCURRENCY": "2",
+    }
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "gunicorn.conf.py",  # the Procfile's settings, its worker class included
             "wsgi:app",
-            "--workers",
-            "2",
             "--bind",
             f"127.0.0.1:{port}",
         ],
