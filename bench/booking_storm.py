@@ -278,7 +278,13 @@ class Member:
     def __init__(self, base: str, member_id: int, email: str):
         self.member_id, self.email = member_id, email
         self.client = httpx.Client(
-            base_url=base, cookies={"cupo_lang": "en"}, timeout=120, follow_redirects=False
+            base_url=base,
+            cookies={"cupo_lang": "en"},
+            timeout=120,
+            follow_redirects=False,
+            # as a browser: never reuse a connection gunicorn may have closed
+            # (its keep-alive is 2 s), which would fail the request unanswered
+            limits=httpx.Limits(keepalive_expiry=1),
         )
         self.token = ""
 
@@ -308,8 +314,8 @@ class Member:
         started = time.perf_counter()
         try:
             status = self.client.post(path, data=data).status_code
-        except httpx.HTTPError:  # no answer at all: counted with the 5xx
-            status = 599
+        except httpx.HTTPError as exc:  # no answer at all: counted with the 5xx
+            return 599, time.perf_counter() - started, [f"no answer ({type(exc).__name__})"]
         return status, time.perf_counter() - started, self.flashes()
 
     def flashes(self) -> list[str]:
