@@ -256,12 +256,17 @@ def _start_gunicorn(command: list[str], env: dict):
     sys.exit(f"gunicorn did not come up: {' '.join(command)}")
 
 
+#: as the Procfile: jobs run in the worker's own process, which keeps the app
+#: it built (RQ's default forks a fresh process, and so a new app, per job)
+WORKER_CLASS = ("--worker-class", "rq.worker.SimpleWorker")
+
+
 def _start_worker(env: dict, log: Path):
     """A real RQ worker, as the Procfile's `worker` line."""
     rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
     with open(log, "w") as out:
         return subprocess.Popen(
-            [rq, "worker", "--url", env["REDIS_URL"], "--with-scheduler", "cupo"],
+            [rq, "worker", "--url", env["REDIS_URL"], *WORKER_CLASS, "--with-scheduler", "cupo"],
             cwd=ROOT,
             env=env,
             stdout=out,

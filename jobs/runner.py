@@ -1,4 +1,10 @@
-"""What an RQ worker runs: an outbox row, inside the app."""
+"""What an RQ worker runs: an outbox row, inside the app.
+
+The app is built once per worker process (`worker_app`). The Procfile runs
+RQ's SimpleWorker, which runs every job in that process: RQ's default
+worker forks a new process per job, which would build the app again each
+time (about a second, more than most jobs take).
+"""
 
 from functools import cache
 
