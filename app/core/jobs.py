@@ -68,7 +68,11 @@ def enqueue_after_commit(name: str, *args) -> OutboxJob:
     """Record job `name(*args)` in the current transaction; run it after commit."""
     if name not in registered_jobs():
         raise KeyError(f"unknown job {name!r}")
-    job = OutboxJob(name=name, args=list(args))
+    # stamped now, in the caller's transaction, rather than in one more
+    # transaction after the push: a push that fails leaves the row for the
+    # sweeper either way (it re-sends rows stamped longer ago than its cutoff)
+    inline = current_app.config["JOBS_INLINE"]
+    job = OutboxJob(name=name, args=list(args), dispatched_at=None if inline else utc_now())
     db.session.add(job)
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).append(job.id)
@@ -89,7 +93,9 @@ def dispatch(job_id: int) -> None:
     """Push one outbox row to RQ, or run it now when jobs are inline.
 
     A queue that is down is logged, not raised: the row stays pending and
-    the sweeper sends it later.
+    the sweeper sends it later. The row was stamped as dispatched when it was
+    written (`enqueue_after_commit`; the sweeper stamps what it re-sends), so
+    no transaction follows the push.
     """
     if current_app.config["JOBS_INLINE"]:
         run_outbox_job(job_id)
@@ -100,13 +106,6 @@ def dispatch(job_id: int) -> None:
         push(job_id)
     except Exception as exc:  # Redis down: the sweeper will retry
         log.warning("outbox job %s not pushed: %s", job_id, exc)
-        return
-    from app.core.db import transaction
-
-    with transaction():
-        db.session.execute(
-            update(OutboxJob).where(OutboxJob.id == job_id).values(dispatched_at=utc_now())
-        )
 
 
 def run_outbox_job(job_id: int) -> None:

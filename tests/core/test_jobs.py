@@ -35,7 +35,7 @@ def test_email_is_sent_exactly_once_when_redis_was_down_at_commit(
     user = create_account(email="new@example.com", name="New", role=Role.MEMBER, actor=admin)
 
     job = db.session.scalar(select(OutboxJob).order_by(OutboxJob.id.desc()))
-    assert job.status is OutboxStatus.PENDING and job.dispatched_at is None
+    assert job.status is OutboxStatus.PENDING  # stamped at commit, never reached the queue
     assert _emails_to(user.email) == [] and outbox == []
 
     app.extensions["cupo_redis"] = fake_redis  # Redis is back
@@ -63,6 +63,17 @@ def test_jobs_reach_the_queue_after_commit_when_redis_is_up(app, committed, fake
     assert outbox == []  # not sent by the web process
     _work(fake_redis)
     assert [m.recipients for m in outbox] == [["queued@example.com"]]
+
+
+def test_a_queued_job_waiting_its_turn_is_not_sent_twice_by_the_sweeper(
+    app, committed, fake_redis, outbox
+):
+    admin = committed.admin()
+    create_account(email="backlog@example.com", name="Backlog", role=Role.TRAINER, actor=admin)
+
+    assert jobs.sweep_outbox() == 0  # stamped at commit: not stale for two minutes
+    _work(fake_redis)
+    assert [m.recipients for m in outbox] == [["backlog@example.com"]]
 
 
 def test_job_queued_in_a_rolled_back_transaction_never_runs(app, db, outbox):
