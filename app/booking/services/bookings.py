@@ -147,7 +147,7 @@ def book_now(
             check_room(cs, now)
         if hold is None and not (walk_in or paid_drop_in):  # a hold was asked about
             check_overlap(cs, member, now, anyway=overlap_ok, by_staff=staff_for is not None)
-        booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in)
+        booking = _book(cs, member, now, actor=actor, hold=hold, paid=paid_drop_in, checked=True)
     return booking
 
 
@@ -158,9 +158,14 @@ def _check_walk_in(cs: ClassSession, actor, now) -> None:
         raise BookingError(_("This class has ended."))
 
 
-def _book(cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False) -> Booking:
+def _book(
+    cs: ClassSession, member, now, *, actor, hold: Hold | None, paid=False, checked=False
+) -> Booking:
+    """Write the booking; `checked` when the caller already ran `existing`
+    under this lock (book_now), so the hot path reads it once."""
     by_staff = actor is not None and actor.id != member.id
-    existing(cs.id, member.id, now, by_staff_for=member.name if by_staff else None)
+    if not checked:
+        existing(cs.id, member.id, now, by_staff_for=member.name if by_staff else None)
     membership_id, needed = (None, 0) if paid else eligibility(cs, member, now, by_staff=by_staff)
     booking = Booking(
         session_id=cs.id,
