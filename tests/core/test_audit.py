@@ -331,8 +331,18 @@ def test_cli_seal_links_what_committed(app, db, factories):
     assert result.exit_code == 0 and "Sealed 3 audit entries." in result.output
 
 
-def test_the_sealing_job_entry_point_seals(db, factories):
+def test_the_scheduler_seals_every_minute_and_the_job_seals(db, factories):
+    from pathlib import Path
+
+    import fakeredis
+    from rq.cron import CronScheduler
+
     from jobs import runner
+
+    scheduler = CronScheduler(connection=fakeredis.FakeRedis())
+    scheduler.load_config_from_file(str(Path(runner.__file__).with_name("schedule.py")))
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    assert jobs["jobs.runner.seal_audit_log"].interval == 60
 
     admin = factories.admin()
     _record(db, admin)
