@@ -19,7 +19,7 @@ waits for another request's audit entry:
    out at seal time, so an entry whose transaction commits after a higher id
    was sealed simply gets a later position: no false alarm, nothing missed,
    and gaps in ids (rolled-back transactions) mean nothing. Each seal also
-   writes the new head to the application log (outside the database).
+   writes the new head to the process's log (stderr, outside the database).
 3. `verify` recomputes every MAC (an edited entry, or one written without
    the key, fails), walks the sealed entries by position (a deleted or
    inserted entry breaks the next link), compares the end of the walk with
@@ -135,6 +135,16 @@ class AuditChain(db.Model):
     #: the link of the newest sealed entry
     head_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
     head_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+def init_app(app) -> None:
+    """Send the heads that seals write (INFO) to stderr, the process's log, even
+    where nothing configured logging (RQ configures only its own logger)."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
 
 def audit_key() -> str:
