@@ -8,14 +8,17 @@ waits for another request's audit entry:
    a content MAC: HMAC-SHA256 over the entry's id and its canonical JSON
    content, keyed with `AUDIT_KEY`. The key lives outside the database (an
    environment variable, required in production; elsewhere derived from
-   SECRET_KEY). No shared row is read or locked: entries of different
-   bookings, payments and check-ins commit independently.
+   SECRET_KEY). Covering the id means a copy of a genuine entry under
+   another id fails. No shared row is read or locked (the cost is one
+   `nextval`): entries of different bookings, payments and check-ins commit
+   independently.
 2. Afterwards, `seal` (every minute from `jobs/schedule.py`, and at the start
    of `flask audit verify`) links what has committed since: under the lock
    of the single `audit_chain` row -- taken only by sealers, never by
    requests -- it gives each unsealed entry, in id order, the next chain
    position `seq` and `link = HMAC(key, previous link | seq | MAC)`, and moves
-   the head (`head_seq`, `head_hash`) to the last one. Positions are handed
+   the head (`head_seq`, `head_hash`) to the last one; it refuses to extend
+   a chain whose head is not its newest sealed entry. Positions are handed
    out at seal time, so an entry whose transaction commits after a higher id
    was sealed simply gets a later position: no false alarm, nothing missed,
    and gaps in ids (rolled-back transactions) mean nothing. Each seal also
