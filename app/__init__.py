@@ -2,7 +2,13 @@
 
 from flask import Flask
 
-from app.config import ROOT, config_for, refuse_unsafe_production, secret_key_for
+from app.config import (
+    ROOT,
+    audit_key_for,
+    config_for,
+    refuse_unsafe_production,
+    secret_key_for,
+)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -17,6 +23,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config["SECRET_KEY"] = secret_key_for(config)
     app.config.update(overrides)
     refuse_unsafe_production(config, app.config)
+    app.config["AUDIT_KEY"] = audit_key_for(config, app.config)
 
     _init_extensions(app)
     _init_domains(app)

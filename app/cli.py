@@ -1,5 +1,5 @@
 """Command-line tools: `flask seed demo`, `flask users create-admin`,
-`flask audit verify`, `flask jobs sweep`, `flask credits check`."""
+`flask audit verify`, `flask audit seal`, `flask jobs sweep`, `flask credits check`."""
 
 import click
 from flask.cli import AppGroup
@@ -42,16 +42,41 @@ def create_admin_command(email, name, password):
 
 
 @audit_cli.command("verify")
-def audit_verify_command():
-    """Walk the hash chain; exit 1 at the first broken link."""
-    from app.core.audit import verify
+@click.option(
+    "--head",
+    "head",
+    metavar="SEQ:LINK",
+    help="A head an earlier seal wrote to the log; the entry at SEQ must still carry LINK.",
+)
+def audit_verify_command(head):
+    """Seal what has committed, then check every MAC and link; exit 1 on any break."""
+    from app.core.audit import problems
 
-    broken = verify()
-    if broken is None:
+    anchor = None
+    if head:
+        seq, _, link = head.partition(":")
+        if not seq.isdigit() or len(link) != 64:
+            raise click.BadParameter("expected SEQ:LINK, as the seal's log line prints it")
+        anchor = (int(seq), link)
+    found = problems(head=anchor)
+    if not found:
         click.echo("Audit chain intact.")
         return
-    click.echo(f"Audit chain broken at entry {broken.id} ({broken.action}).", err=True)
+    for problem in found[:50]:
+        where = f"entry {problem.id} ({problem.action})" if problem.id else "the end of the log"
+        click.echo(f"Audit chain broken at {where}: {problem.reason}.", err=True)
+    if len(found) > 50:
+        click.echo(f"... and {len(found) - 50} more.", err=True)
+    click.echo(f"{len(found)} broken place(s).", err=True)
     raise SystemExit(1)
+
+
+@audit_cli.command("seal")
+def audit_seal_command():
+    """Link the entries committed since the last seal into the chain."""
+    from app.core.audit import seal
+
+    click.echo(f"Sealed {seal()} audit entries.")
 
 
 @jobs_cli.command("sweep")

@@ -1,5 +1,7 @@
 """Settings read from the environment, with safe defaults for a first run."""
 
+import hashlib
+import hmac
 import os
 import secrets
 import tempfile
@@ -116,6 +118,9 @@ class Config:
     SANDBOX_SETTLE_SECONDS = int(os.environ.get("SANDBOX_SETTLE_SECONDS", "30"))
     #: the sandbox gateway (test cards, no real money) takes payments; off in production
     SANDBOX_GATEWAY = _bool("SANDBOX_GATEWAY", True)
+    #: the audit log's HMAC key (app/core/audit.py), kept outside the database; required
+    #: in production, derived from SECRET_KEY elsewhere (`audit_key_for`)
+    AUDIT_KEY = None
     VERSION = os.environ.get("CUPO_VERSION", "0.1.0")
     GIT_SHA = os.environ.get("GIT_SHA", "")
 
@@ -206,3 +211,19 @@ def secret_key_for(config: type[Config]) -> str:
     if config is ProductionConfig:
         raise RuntimeError("SECRET_KEY must be set in production.")
     return _dev_secret_key()
+
+
+def audit_key_for(config: type[Config], settings) -> str:
+    """AUDIT_KEY, the audit log's HMAC key: an override, else the environment.
+
+    Production refuses to start without its own key: one in the database, or
+    one anyone with the database could guess, would let them rebuild the log.
+    Elsewhere it is derived from SECRET_KEY, so a first run needs nothing.
+    """
+    key = settings.get("AUDIT_KEY") or os.environ.get("AUDIT_KEY")
+    if key:
+        return key
+    if config is ProductionConfig:
+        raise RuntimeError("AUDIT_KEY must be set in production (the audit log's HMAC key).")
+    secret = str(settings["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"cupo-audit-key", hashlib.sha256).hexdigest()

@@ -35,6 +35,13 @@ def sweep_outbox() -> None:
     _in_app(jobs.sweep_outbox)
 
 
+def seal_audit_log() -> None:
+    """Every minute: link the audit entries committed since into the chain."""
+    from app.core.audit import seal
+
+    _in_app(seal)
+
+
 def fill_timetable_horizon() -> None:
     """Daily: generate the timetable's sessions that came into the horizon."""
     from app.scheduling.services.timetable import fill_horizon

@@ -12,6 +12,7 @@ from jobs.runner import (
     expire_holds,
     fill_timetable_horizon,
     mark_no_shows,
+    seal_audit_log,
     sweep_outbox,
     tend_online_payments,
 )
@@ -27,3 +28,5 @@ cron.register(daily_housekeeping, QUEUE, cron="20 6 * * *")
 cron.register(check_renewals, QUEUE, cron="30 6 * * *")
 cron.register(mark_no_shows, QUEUE, interval=300)
 cron.register(tend_online_payments, QUEUE, interval=60)
+# requests write audit entries without a shared lock; this links them in order
+cron.register(seal_audit_log, QUEUE, interval=60)

@@ -133,6 +133,7 @@ def production_app(app, db, monkeypatch):
     keeps the test app's storage). Tests of limits use the `app` fixture.
     """
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
+    monkeypatch.setenv("AUDIT_KEY", "a" * 40)
 
     def make(**overrides):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])

@@ -18,6 +18,7 @@ def init_app(app) -> None:
     from app.core.inputs import init_app as bound_inputs
 
     bound_inputs(app)  # before any blueprint adds an <int:…> rule
+    audit.init_app(app)
     register_error_handlers(app)
     headers.init_app(app)
     assets.init_app(app)
