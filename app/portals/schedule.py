@@ -9,19 +9,25 @@ whatever the number of sessions (`queries.sessions_between` plus one count
 per spot counter). The trainer portal reuses `week_of` and `by_day`.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
+from app.billing.gateways import test_payments_live
 from app.booking.queries.member import member_states
 from app.core.clock import local_date, week_start
-from app.core.i18n import gym_today, gym_zone
+from app.core.i18n import gym_settings, gym_today, gym_zone
 from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
@@ -159,9 +165,50 @@ def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
     return items
 
 
+def _public_etag(query: ScheduleQuery, options: dict, items, now, partial: bool) -> str | None:
+    """A strong validator of the public timetable: a digest of everything the
+    page shows, or None when the page must be made afresh (a flash waits).
+
+    It is made from the page's own query results, so it cannot be staler than
+    the page: a booking, a cancellation, a hold taken or expired, a waitlist
+    offer and a session edit each change a session's spots or fields, and a
+    class starting or ending changes its state. The layout's parts are in it
+    too (language, who is signed in, the session's CSRF token, the settings
+    row, the release), so an answer of 304 only skips the rendering.
+    """
+    if session.get("_flashes"):
+        return None
+    generate_csrf()  # the token the page will carry is in the session before we digest it
+    settings = gym_settings()
+    parts = [
+        current_app.config.get("VERSION"),
+        current_app.config.get("GIT_SHA"),
+        str(get_locale()),
+        request.full_path,
+        partial,
+        current_user.get_id() if current_user.is_authenticated else None,
+        session.get("csrf_token"),
+        test_payments_live(),
+        [getattr(settings, c.key) for c in sa_inspect(type(settings)).columns],
+        query.today,
+        [(t.id, t.name) for t in options["trainers"]],
+        [(c.id, c.name) for c in options["class_types"]],
+    ]
+    for item in items:
+        cs = item.session
+        kind = cs.class_type
+        parts.append(
+            (cs.id, cs.starts_at, cs.ends_at, cs.state_at(now).value, cs.capacity)
+            + (item.spots_left, kind.name, kind.colour, kind.difficulty.value)
+            + (cs.trainer.name, cs.room.name)
+        )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def _render_schedule(endpoint: str, template: str, default_view: str):
     form = ScheduleFilterForm(request.args)
-    query = read_query(form, choices(), default_view)
+    options = choices()
+    query = read_query(form, options, default_view)
     items = schedule_for(query)
     context = {
         "endpoint": endpoint,
@@ -179,10 +226,26 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
-    response = render_template(
-        "portals/schedule/_list.html" if partial else template, partial=partial, **context
+    headers = {"Vary": "HX-Request"}
+    etag = None
+    if endpoint == "schedule.public":
+        etag = _public_etag(query, options, items, context["now"], partial)
+        # private: the page carries the visitor's CSRF token; no-cache: always ask first
+        headers = {
+            "Vary": "HX-Request, Cookie, Accept-Language",
+            "Cache-Control": "private, no-cache",
+        }
+    if etag and request.if_none_match.contains(etag):
+        return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
+    response = make_response(
+        render_template(
+            "portals/schedule/_list.html" if partial else template, partial=partial, **context
+        )
     )
-    return response, 200, {"Vary": "HX-Request"}
+    response.headers.update(headers)
+    if etag:
+        response.set_etag(etag)
+    return response
 
 
 @bp.get("/app/schedule")
@@ -200,6 +263,20 @@ def public():
 def class_colour(value: str | None) -> str:
     """A class type's colour when it is a plain #rrggbb, else Tabler's blue."""
     return value if value and _COLOUR.match(value) else "#206bc4"
+
+
+@bp.app_template_global("card_labels")
+def card_labels() -> dict:
+    """The words every session card repeats, translated once per page, not per card."""
+    return {
+        "until": _("until"),
+        "trainer": _("Trainer"),
+        "room": _("Room"),
+        "full": _("Full"),
+        "book": _("Book"),
+        "hold": _("Hold %(num)d min", num=gym_settings().hold_minutes),
+        "difficulty": {level: str(label) for level, label in DIFFICULTY_LABELS.items()},
+    }
 
 
 @bp.app_template_global("difficulty_label")
