@@ -7,12 +7,20 @@ Members open `/app/schedule`, anyone `/schedule`. Both show published
 sessions of active class types only, and run a fixed number of queries
 whatever the number of sessions (`queries.sessions_between` plus one count
 per spot counter). The trainer portal reuses `week_of` and `by_day`.
+
+The public timetable is the same page for every visitor of a language, so
+it carries a strong ETag (`_public_etag`): a browser reloading it while
+nothing changed gets 304 after two small statements, without the page's
+queries or its rendering; any booking, cancellation, hold or edit changes
+the ETag. Member pages are `no-store` (app/core/headers.py) and are made
+lean instead: the session cards share one action form.
 """
 
 import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, session
 from flask_babel import get_locale
@@ -22,24 +30,28 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import literal, select, union_all
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
+from app.accounts.models import User
 from app.billing.gateways import test_payments_live
 from app.booking.queries.member import member_states
+from app.booking.queries.occupancy import taken_column
 from app.core.clock import local_date, week_start
 from app.core.i18n import gym_settings, gym_today, gym_zone
 from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
-from app.scheduling.models import Difficulty
+from app.extensions import db
+from app.scheduling.models import ClassSession, ClassType, Difficulty, Room
 from app.scheduling.queries import (
     ScheduledSession,
     SessionFilters,
-    choices,
     local_range,
     sessions_between,
     with_spots,
 )
+from app.trainers.models import Trainer
 
 bp = Blueprint("schedule", __name__)
 
@@ -165,16 +177,77 @@ def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
     return items
 
 
-def _public_etag(query: ScheduleQuery, options: dict, items, now, partial: bool) -> str | None:
-    """A strong validator of the public timetable: a digest of everything the
-    page shows, or None when the page must be made afresh (a flash waits).
+class MenuEntry(NamedTuple):
+    id: int
+    name: str
 
-    It is made from the page's own query results, so it cannot be staler than
-    the page: a booking, a cancellation, a hold taken or expired, a waitlist
-    offer and a session edit each change a session's spots or fields, and a
-    class starting or ending changes its state. The layout's parts are in it
-    too (language, who is signed in, the session's CSRF token, the settings
-    row, the release), so an answer of 304 only skips the rendering.
+
+def filter_menus() -> dict:
+    """Active trainers (by id) and class types (by name) for the filter menus,
+    as plain rows in one statement."""
+    rows = db.session.execute(
+        union_all(
+            select(literal("trainer"), Trainer.id, User.name)
+            .join(User, Trainer.user_id == User.id)
+            .where(Trainer.is_active.is_(True)),
+            select(literal("class"), ClassType.id, ClassType.name).where(
+                ClassType.is_active.is_(True)
+            ),
+        )
+    ).all()
+    return {
+        "trainers": sorted(MenuEntry(i, name) for kind, i, name in rows if kind == "trainer"),
+        "class_types": sorted(
+            (MenuEntry(i, name) for kind, i, name in rows if kind == "class"),
+            key=lambda entry: (entry.name, entry.id),
+        ),
+    }
+
+
+def _timetable_rows(query: ScheduleQuery, now) -> list[tuple]:
+    """What the timetable shows of each session in the query's days, as plain
+    rows (any status, whatever the filters: a superset of the page): times,
+    state, type, room, trainer and spots taken. One statement."""
+    start, end = local_range(query.first_day, query.days)
+    rows = db.session.execute(
+        select(
+            ClassSession.id,
+            ClassSession.starts_at,
+            ClassSession.ends_at,
+            ClassSession.status,
+            ClassSession.capacity,
+            ClassType.name,
+            ClassType.colour,
+            ClassType.difficulty,
+            ClassType.is_active,
+            Room.name,
+            User.name,
+            taken_column(ClassSession.id, now),
+        )
+        .join(ClassType, ClassSession.class_type_id == ClassType.id)
+        .outerjoin(Room, ClassSession.room_id == Room.id)
+        .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
+        .outerjoin(User, Trainer.user_id == User.id)
+        .where(ClassSession.starts_at >= start, ClassSession.starts_at < end)
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    ).all()
+    # started and ended: a class's state moves on with the clock alone
+    return [(*row, row[1] <= now, row[2] <= now) for row in rows]
+
+
+def _public_etag(query: ScheduleQuery, menus: dict, partial: bool) -> str | None:
+    """A strong validator of the public timetable, or None when the page must
+    be made afresh (a flash waits to be shown).
+
+    A digest of everything the page shows, read before the page's own
+    queries in one statement (`_timetable_rows`; the menus are read anyway),
+    so a browser that has the page gets 304 without them and without the
+    rendering. It cannot be staler than the page: a booking, a cancellation,
+    a hold taken, released or expired (a hold counts until its expiry, read
+    at this instant) and any edit of a session, its type, room or trainer
+    change the rows, and a class starting or ending changes its state. The
+    layout's inputs are in it too: language, who is signed in, the CSRF token
+    the page carries, the settings row and the release.
     """
     if session.get("_flashes"):
         return None
@@ -191,24 +264,30 @@ def _public_etag(query: ScheduleQuery, options: dict, items, now, partial: bool)
         test_payments_live(),
         [getattr(settings, c.key) for c in sa_inspect(type(settings)).columns],
         query.today,
-        [(t.id, t.name) for t in options["trainers"]],
-        [(c.id, c.name) for c in options["class_types"]],
+        menus,
+        _timetable_rows(query, utc_now()),
     ]
-    for item in items:
-        cs = item.session
-        kind = cs.class_type
-        parts.append(
-            (cs.id, cs.starts_at, cs.ends_at, cs.state_at(now).value, cs.capacity)
-            + (item.spots_left, kind.name, kind.colour, kind.difficulty.value)
-            + (cs.trainer.name, cs.room.name)
-        )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _render_schedule(endpoint: str, template: str, default_view: str):
     form = ScheduleFilterForm(request.args)
-    options = choices()
-    query = read_query(form, options, default_view)
+    menus = filter_menus()
+    query = read_query(form, menus, default_view)
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    headers = {"Vary": "HX-Request"}
+    etag = None
+    if endpoint == "schedule.public":
+        etag = _public_etag(query, menus, partial)
+        # private: the page carries the visitor's CSRF token; no-cache: always ask first
+        headers = {
+            "Vary": "HX-Request, Cookie, Accept-Language",
+            "Cache-Control": "private, no-cache",
+        }
+        if etag and request.if_none_match.contains(etag):
+            return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
     items = schedule_for(query)
     context = {
         "endpoint": endpoint,
@@ -223,20 +302,6 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
     }
     if endpoint == "schedule.member":
         context["member_states"] = member_states(current_user.id, items, context["now"])
-    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-    headers = {"Vary": "HX-Request"}
-    etag = None
-    if endpoint == "schedule.public":
-        etag = _public_etag(query, options, items, context["now"], partial)
-        # private: the page carries the visitor's CSRF token; no-cache: always ask first
-        headers = {
-            "Vary": "HX-Request, Cookie, Accept-Language",
-            "Cache-Control": "private, no-cache",
-        }
-    if etag and request.if_none_match.contains(etag):
-        return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
     response = make_response(
         render_template(
             "portals/schedule/_list.html" if partial else template, partial=partial, **context
