@@ -20,6 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, session
@@ -29,8 +30,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import literal, select, union_all
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
 from app.accounts.models import User
@@ -177,6 +178,49 @@ def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
     return items
 
 
+# Built once per process: a 304 is a few milliseconds, and building these
+# selects afresh was a fair share of them.
+
+
+@lru_cache(maxsize=1)
+def _menus_statement():
+    return union_all(
+        select(literal("trainer"), Trainer.id, User.name)
+        .join(User, Trainer.user_id == User.id)
+        .where(Trainer.is_active.is_(True)),
+        select(literal("class"), ClassType.id, ClassType.name).where(ClassType.is_active.is_(True)),
+    )
+
+
+@lru_cache(maxsize=1)
+def _rows_statement():
+    return (
+        select(
+            ClassSession.id,
+            ClassSession.starts_at,
+            ClassSession.ends_at,
+            ClassSession.status,
+            ClassSession.capacity,
+            ClassType.name,
+            ClassType.colour,
+            ClassType.difficulty,
+            ClassType.is_active,
+            Room.name,
+            User.name,
+            taken_column(ClassSession.id, bindparam("now")),
+        )
+        .join(ClassType, ClassSession.class_type_id == ClassType.id)
+        .outerjoin(Room, ClassSession.room_id == Room.id)
+        .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
+        .outerjoin(User, Trainer.user_id == User.id)
+        .where(
+            ClassSession.starts_at >= bindparam("start"),
+            ClassSession.starts_at < bindparam("end"),
+        )
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    )
+
+
 class MenuEntry(NamedTuple):
     id: int
     name: str
@@ -185,16 +229,7 @@ class MenuEntry(NamedTuple):
 def filter_menus() -> dict:
     """Active trainers (by id) and class types (by name) for the filter menus,
     as plain rows in one statement."""
-    rows = db.session.execute(
-        union_all(
-            select(literal("trainer"), Trainer.id, User.name)
-            .join(User, Trainer.user_id == User.id)
-            .where(Trainer.is_active.is_(True)),
-            select(literal("class"), ClassType.id, ClassType.name).where(
-                ClassType.is_active.is_(True)
-            ),
-        )
-    ).all()
+    rows = db.session.execute(_menus_statement()).all()
     return {
         "trainers": sorted(MenuEntry(i, name) for kind, i, name in rows if kind == "trainer"),
         "class_types": sorted(
@@ -209,28 +244,7 @@ def _timetable_rows(query: ScheduleQuery, now) -> list[tuple]:
     rows (any status, whatever the filters: a superset of the page): times,
     state, type, room, trainer and spots taken. One statement."""
     start, end = local_range(query.first_day, query.days)
-    rows = db.session.execute(
-        select(
-            ClassSession.id,
-            ClassSession.starts_at,
-            ClassSession.ends_at,
-            ClassSession.status,
-            ClassSession.capacity,
-            ClassType.name,
-            ClassType.colour,
-            ClassType.difficulty,
-            ClassType.is_active,
-            Room.name,
-            User.name,
-            taken_column(ClassSession.id, now),
-        )
-        .join(ClassType, ClassSession.class_type_id == ClassType.id)
-        .outerjoin(Room, ClassSession.room_id == Room.id)
-        .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
-        .outerjoin(User, Trainer.user_id == User.id)
-        .where(ClassSession.starts_at >= start, ClassSession.starts_at < end)
-        .order_by(ClassSession.starts_at, ClassSession.id)
-    ).all()
+    rows = db.session.execute(_rows_statement(), {"start": start, "end": end, "now": now}).all()
     # started and ended: a class's state moves on with the clock alone
     return [(*row, row[1] <= now, row[2] <= now) for row in rows]
 
