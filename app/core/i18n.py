@@ -1,11 +1,13 @@
 """Language choice and locale-aware formatting of dates, times and money."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time as babel_format_time
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
 from app.core import clock
@@ -102,7 +104,19 @@ def local_date(value, fmt: str = "medium") -> str:
 
 def local_time(value) -> str:
     """A time of day (a datetime in the gym's zone) with the language's one clock."""
-    return format_time(value, time_pattern()) if value else ""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    locale = get_locale()
+    return _clock(str(locale), TIME_PATTERNS.get(str(locale), "HH:mm"), value.hour, value.minute)
+
+
+@lru_cache(maxsize=4096)
+def _clock(locale: str, pattern: str, hour: int, minute: int) -> str:
+    """ "7:15 PM": a pure function of its arguments, so kept per process (a week
+    view shows dozens of times, and Babel takes a while over each)."""
+    return babel_format_time(time(hour, minute), pattern, locale=locale)
 
 
 def short_datetime(value: datetime) -> str:

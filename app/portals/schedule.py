@@ -7,33 +7,52 @@ Members open `/app/schedule`, anyone `/schedule`. Both show published
 sessions of active class types only, and run a fixed number of queries
 whatever the number of sessions (`queries.sessions_between` plus one count
 per spot counter). The trainer portal reuses `week_of` and `by_day`.
+
+The public timetable is the same page for every visitor of a language, so
+it carries a strong ETag (`_public_etag`): a browser reloading it while
+nothing changed gets 304 after two small statements, without the page's
+queries or its rendering; any booking, cancellation, hold or edit changes
+the ETag. Member pages are `no-store` (app/core/headers.py) and are made
+lean instead: the session cards share one action form.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
+from app.accounts.models import User
+from app.billing.gateways import test_payments_live
 from app.booking.queries.member import member_states
+from app.booking.queries.occupancy import taken_column
 from app.core.clock import local_date, week_start
-from app.core.i18n import gym_today, gym_zone
+from app.core.i18n import gym_settings, gym_today, gym_zone
 from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
-from app.scheduling.models import Difficulty
+from app.extensions import db
+from app.scheduling.models import ClassSession, ClassType, Difficulty, Room
 from app.scheduling.queries import (
     ScheduledSession,
     SessionFilters,
-    choices,
     local_range,
     sessions_between,
     with_spots,
 )
+from app.trainers.models import Trainer
 
 bp = Blueprint("schedule", __name__)
 
@@ -159,9 +178,130 @@ def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
     return items
 
 
+# Built once per process: a 304 is a few milliseconds, and building these
+# selects afresh was a fair share of them.
+
+
+@lru_cache(maxsize=1)
+def _menus_statement():
+    return union_all(
+        select(literal("trainer"), Trainer.id, User.name)
+        .join(User, Trainer.user_id == User.id)
+        .where(Trainer.is_active.is_(True)),
+        select(literal("class"), ClassType.id, ClassType.name).where(ClassType.is_active.is_(True)),
+    )
+
+
+@lru_cache(maxsize=1)
+def _rows_statement():
+    return (
+        select(
+            ClassSession.id,
+            ClassSession.starts_at,
+            ClassSession.ends_at,
+            ClassSession.status,
+            ClassSession.capacity,
+            ClassType.name,
+            ClassType.colour,
+            ClassType.difficulty,
+            ClassType.is_active,
+            Room.name,
+            User.name,
+            taken_column(ClassSession.id, bindparam("now")),
+        )
+        .join(ClassType, ClassSession.class_type_id == ClassType.id)
+        .outerjoin(Room, ClassSession.room_id == Room.id)
+        .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
+        .outerjoin(User, Trainer.user_id == User.id)
+        .where(
+            ClassSession.starts_at >= bindparam("start"),
+            ClassSession.starts_at < bindparam("end"),
+        )
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    )
+
+
+class MenuEntry(NamedTuple):
+    id: int
+    name: str
+
+
+def filter_menus() -> dict:
+    """Active trainers (by id) and class types (by name) for the filter menus,
+    as plain rows in one statement."""
+    rows = db.session.execute(_menus_statement()).all()
+    return {
+        "trainers": sorted(MenuEntry(i, name) for kind, i, name in rows if kind == "trainer"),
+        "class_types": sorted(
+            (MenuEntry(i, name) for kind, i, name in rows if kind == "class"),
+            key=lambda entry: (entry.name, entry.id),
+        ),
+    }
+
+
+def _timetable_rows(query: ScheduleQuery, now) -> list[tuple]:
+    """What the timetable shows of each session in the query's days, as plain
+    rows (any status, whatever the filters: a superset of the page): times,
+    state, type, room, trainer and spots taken. One statement."""
+    start, end = local_range(query.first_day, query.days)
+    rows = db.session.execute(_rows_statement(), {"start": start, "end": end, "now": now}).all()
+    # started and ended: a class's state moves on with the clock alone
+    return [(*row, row[1] <= now, row[2] <= now) for row in rows]
+
+
+def _public_etag(query: ScheduleQuery, menus: dict, partial: bool) -> str | None:
+    """A strong validator of the public timetable, or None when the page must
+    be made afresh (a flash waits to be shown).
+
+    A digest of everything the page shows, read before the page's own
+    queries in one statement (`_timetable_rows`; the menus are read anyway),
+    so a browser that has the page gets 304 without them and without the
+    rendering. It cannot be staler than the page: a booking, a cancellation,
+    a hold taken, released or expired (a hold counts until its expiry, read
+    at this instant) and any edit of a session, its type, room or trainer
+    change the rows, and a class starting or ending changes its state. The
+    layout's inputs are in it too: language, who is signed in, the CSRF token
+    the page carries, the settings row and the release.
+    """
+    if session.get("_flashes"):
+        return None
+    generate_csrf()  # the token the page will carry is in the session before we digest it
+    settings = gym_settings()
+    parts = [
+        current_app.config.get("VERSION"),
+        current_app.config.get("GIT_SHA"),
+        str(get_locale()),
+        request.full_path,
+        partial,
+        current_user.get_id() if current_user.is_authenticated else None,
+        session.get("csrf_token"),
+        test_payments_live(),
+        [getattr(settings, c.key) for c in sa_inspect(type(settings)).columns],
+        query.today,
+        menus,
+        _timetable_rows(query, utc_now()),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def _render_schedule(endpoint: str, template: str, default_view: str):
     form = ScheduleFilterForm(request.args)
-    query = read_query(form, choices(), default_view)
+    menus = filter_menus()
+    query = read_query(form, menus, default_view)
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    headers = {"Vary": "HX-Request"}
+    etag = None
+    if endpoint == "schedule.public":
+        etag = _public_etag(query, menus, partial)
+        # private: the page carries the visitor's CSRF token; no-cache: always ask first
+        headers = {
+            "Vary": "HX-Request, Cookie, Accept-Language",
+            "Cache-Control": "private, no-cache",
+        }
+        if etag and request.if_none_match.contains(etag):
+            return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
     items = schedule_for(query)
     context = {
         "endpoint": endpoint,
@@ -176,13 +316,15 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
     }
     if endpoint == "schedule.member":
         context["member_states"] = member_states(current_user.id, items, context["now"])
-    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
+    response = make_response(
+        render_template(
+            "portals/schedule/_list.html" if partial else template, partial=partial, **context
+        )
     )
-    response = render_template(
-        "portals/schedule/_list.html" if partial else template, partial=partial, **context
-    )
-    return response, 200, {"Vary": "HX-Request"}
+    response.headers.update(headers)
+    if etag:
+        response.set_etag(etag)
+    return response
 
 
 @bp.get("/app/schedule")
@@ -200,6 +342,20 @@ def public():
 def class_colour(value: str | None) -> str:
     """A class type's colour when it is a plain #rrggbb, else Tabler's blue."""
     return value if value and _COLOUR.match(value) else "#206bc4"
+
+
+@bp.app_template_global("card_labels")
+def card_labels() -> dict:
+    """The words every session card repeats, translated once per page, not per card."""
+    return {
+        "until": _("until"),
+        "trainer": _("Trainer"),
+        "room": _("Room"),
+        "full": _("Full"),
+        "book": _("Book"),
+        "hold": _("Hold %(num)d min", num=gym_settings().hold_minutes),
+        "difficulty": {level: str(label) for level, label in DIFFICULTY_LABELS.items()},
+    }
 
 
 @bp.app_template_global("difficulty_label")

@@ -173,7 +173,7 @@ function connectionNeeded(offline) {
   const notice = document.querySelector("[data-offline-notice]");
   if (!notice) return;
   notice.hidden = !offline;
-  document.querySelectorAll("main form button, main form input[type=submit], [data-needs-connection]").forEach((control) => {
+  document.querySelectorAll("main form button, main button[form], main form input[type=submit], [data-needs-connection]").forEach((control) => {
     if (control.closest("[data-offline-notice]")) return;
     if (offline) {
       control.dataset.offlineDisabled = "true";

@@ -29,10 +29,17 @@ def test_an_open_class_offers_one_tap_book_and_a_hold(booker, member, client):
 
     assert card_state(response, cs.id) == "open"
     actions = card_actions(response, cs.id)
-    assert f'action="/app/sessions/{cs.id}/book" class="d-inline" data-action="book"' in actions
-    assert f'action="/app/sessions/{cs.id}/hold"' in actions and "Hold 10 min" in actions
-    assert f'name="next" value="{DAY}"' in actions
+    # buttons of the page's one form (its CSRF token and way back), each with its own key
+    assert (
+        f'<button form="session-action" formaction="/app/sessions/{cs.id}/book"' in actions
+        and 'data-action="book"' in actions
+    )
+    assert f'formaction="/app/sessions/{cs.id}/hold"' in actions and "Hold 10 min" in actions
     assert actions.count('name="idempotency_key" value="') == 2
+    page = page_text(response)
+    shared = page[page.index('<form id="session-action" method="post"') :]
+    shared = shared[: shared.index("</form>")]
+    assert 'name="csrf_token"' in shared and f'name="next" value="{DAY}"' in shared
 
 
 def test_each_form_gets_its_own_idempotency_key(booker, member, client):

@@ -87,7 +87,7 @@ def test_last_spot_waitlist_cancel_and_priority_hold(live_app, last_spot, new_co
     first.goto(f"/app/schedule?date={day}")
     actions = first.locator(f"#session-{session_id}-actions")
     expect(actions).to_have_attribute("data-member-state", "open")
-    actions.locator("form[data-action=book] button").click()
+    actions.locator("button[data-action=book]").click()
     expect(first.locator("main .alert-success")).to_be_visible()
     expect(actions).to_have_attribute("data-member-state", "booked")
 
@@ -97,7 +97,7 @@ def test_last_spot_waitlist_cancel_and_priority_hold(live_app, last_spot, new_co
     second.goto(f"/app/schedule?date={day}")
     theirs = second.locator(f"#session-{session_id}-actions")
     expect(theirs).to_have_attribute("data-member-state", "full")
-    theirs.locator("form[data-action=join-waitlist] button").click()
+    theirs.locator("button[data-action=join-waitlist]").click()
     expect(theirs).to_have_attribute("data-member-state", "waitlisted")
     expect(theirs.locator("[data-waitlist-position]")).to_have_attribute(
         "data-waitlist-position", "1"

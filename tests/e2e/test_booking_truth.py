@@ -271,7 +271,7 @@ def test_an_overlapping_class_asks_before_booking_it_anyway(live_app, new_contex
     page = new_context(**PHONE).new_page()
     sign_in(page, email)
     page.goto(f"/app/schedule?date={day}")
-    page.locator(f"#session-{spin_id}-actions form[data-action=book] button").click()
+    page.locator(f"#session-{spin_id}-actions button[data-action=book]").click()
 
     expect(page.locator("#overlap-question")).to_contain_text("You already have Yoga")
     expect(page.locator("#overlap-question")).to_contain_text("book anyway?")
