@@ -1,7 +1,7 @@
 """Race members for the spots of classes over HTTP, and print the figures.
 
     .venv/bin/python bench/booking_storm.py [--raw] [--scenario hot|spread|both]
-        [--members 500] [--spots 20] [--inline-jobs] [--profile FILE]
+        [--members 500] [--spots 20] [--idle 100] [--inline-jobs] [--profile FILE]
 
 Runs the app as `Procfile` does: gunicorn with `gunicorn.conf.py` (its
 worker class, workers and threads; --worker-class, --workers and --threads
@@ -20,9 +20,11 @@ Scenarios: **hot**, N members for one class of K spots (the race when a
 popular class opens); **spread**, 2,000 members booking across 100 classes
 that open at the same minute (15 spots each, so each class fills too).
 
-Printed for each: confirmed, waitlisted, overbooked (must be 0), 5xx
-responses, requests per second and p50/p95/p99 latency of the race, and
-the statements one book request runs. --raw also runs the hold transaction
+First, --idle M members book a roomy class one after another (the
+latency of one tap on a quiet server). Printed for each race: confirmed,
+waitlisted, overbooked (must be 0), 5xx responses, requests per second
+and p50/p95/p99 latency of the race, and the statements one book request
+runs. --raw also runs the hold transaction
 as plain SQL through psycopg (lock the session row, count, insert a hold,
 commit) on classes of the same shape (one class; the same 100), and prints
 its throughput and the ratio app/raw. Then the time the RQ worker took to
@@ -89,6 +91,9 @@ def _args():
     parser.add_argument("--raw", action="store_true", help="also time the hold as plain SQL")
     parser.add_argument("--raw-connections", type=int, default=50, help="for --raw")
     parser.add_argument("--profile", metavar="FILE", help="pyinstrument profile of one worker")
+    parser.add_argument(
+        "--idle", type=int, default=100, help="first: M members book one at a time (0: skip)"
+    )
     return parser.parse_args()
 
 
@@ -116,6 +121,7 @@ class Seeded:
     spread: list  # the classes of the spread race
     spread_raw: list  # ... and of its raw baseline
     counted: int  # an idle class: the statements of one book request
+    idle: int  # three hours later, room for everyone: one member at a time
 
 
 def _seed(database_url: str, args) -> Seeded:
@@ -164,7 +170,7 @@ def _seed(database_url: str, args) -> Seeded:
         starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
         made = 0
 
-        def classes(count: int, spots: int) -> list[int]:
+        def classes(count: int, spots: int, later: timedelta = timedelta(0)) -> list[int]:
             """`count` classes at the same minute, each with its own room and trainer."""
             nonlocal made
             ids = []
@@ -180,13 +186,14 @@ def _seed(database_url: str, args) -> Seeded:
                     "class_type_id": spin.id,
                     "trainer_id": trainer.id,
                     "room_id": room.id,
-                    "starts_at": starts,
+                    "starts_at": starts + later,
                     "capacity": spots,
                 }
                 ids.append(create_session(values, actor=admin).id)
             return ids
 
         hot, hot_raw, counted = classes(3, args.spots)
+        (idle,) = classes(1, 100, later=timedelta(hours=3))
         count = 0 if args.scenario == "hot" else args.spread_classes
         spread = classes(count, args.spread_spots)
         spread_raw = classes(count, args.spread_spots)
@@ -202,6 +209,7 @@ def _seed(database_url: str, args) -> Seeded:
             spread=spread,
             spread_raw=spread_raw,
             counted=counted,
+            idle=idle,
         )
 
 
@@ -507,6 +515,21 @@ def _report(name: str, figures: dict, counted: dict) -> tuple[float, int]:
     return rate, errors
 
 
+def _report_idle(members: list[Member], session_id: int, args) -> None:
+    """Members book one after another on a quiet server: the latency one
+    member sees (the class has room for all of them)."""
+    latencies = []
+    for member in members:
+        status, seconds, _said = member.tap(args.path.format(id=session_id))
+        member.client.get("/app/profile")  # shows (and so clears) the flashed answer
+        if status < 500:
+            latencies.append(seconds)
+    print(
+        f"  idle        {len(members)} book requests one at a time: p50 {_ms(latencies, 50)} ms,"
+        f" p95 {_ms(latencies, 95)} ms ({len(members) - len(latencies)} failed)"
+    )
+
+
 def _report_raw(dsn: str, pairs: list[tuple[int, int]], args, rate: float) -> int:
     """Run and print the raw baseline of a race; its overbooked count."""
     raw = _raw_race(dsn, pairs, args.raw_connections)
@@ -615,6 +638,8 @@ def main() -> int:
         started = time.perf_counter()
         members = _sign_in_all(base, seeded.people, threads=32)
         print(f"  signed in   {len(members)} members in {time.perf_counter() - started:.1f} s")
+        if args.idle:
+            _report_idle(members[: args.idle], seeded.idle, args)
         if args.scenario in ("hot", "both"):
             hot = [(member, seeded.hot) for member in members[: args.members]]
             rate, errors = _report(
