@@ -65,6 +65,13 @@ class User(UserMixin, db.Model):
         return self.status is UserStatus.ACTIVE and self.deleted_at is None
 
     @property
+    def is_authenticated(self) -> bool:
+        """Always, for a User: the loader hands out active accounts only, and
+        anyone else is Flask-Login's anonymous user. (Flask-Login's own
+        answer reads `is_active`, which after a commit reloads the row.)"""
+        return True
+
+    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 

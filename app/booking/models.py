@@ -101,11 +101,23 @@ class WaitlistStatus(enum.Enum):
 
 #: a place still in the line: waiting, or offered a spot
 WAITLIST_OPEN = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+_OPEN_SQL = "status IN ('waiting', 'offered')"
 
 
 class WaitlistEntry(db.Model):
     __tablename__ = "waitlist_entries"
-    __table_args__ = (Index("ix_waitlist_session_status", "session_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_waitlist_session_status", "session_id", "status", "id"),
+        # one open place per member and class (joiners share the class row's lock)
+        Index(
+            "uq_waitlist_open_place",
+            "session_id",
+            "member_id",
+            unique=True,
+            postgresql_where=text(_OPEN_SQL),
+            sqlite_where=text(_OPEN_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"))

@@ -39,17 +39,21 @@ class BookingError(DomainError):
     """A booking rule said no; `str(exc)` is shown to the member."""
 
 
-def lock_session_row(session_id: int) -> ClassSession | None:
+def lock_session_row(session_id: int, *, shared: bool = False) -> ClassSession | None:
+    """The session row, locked FOR UPDATE (who takes a spot), or FOR SHARE when
+    `shared` (who only queues: waiters don't wait for each other, and anyone
+    taking or freeing a spot waits for them)."""
+    lock = {"read": True} if shared else True
     try:
         return db.session.get(
-            ClassSession, session_id, with_for_update=True, populate_existing=True
+            ClassSession, session_id, with_for_update=lock, populate_existing=True
         )
     except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
         raise BookingError(_("Many people are booking right now. Please try again.")) from exc
 
 
-def lock_session(session_id: int) -> ClassSession:
-    cs = lock_session_row(session_id)
+def lock_session(session_id: int, *, shared: bool = False) -> ClassSession:
+    cs = lock_session_row(session_id, shared=shared)
     if cs is None or cs.status is not SessionStatus.PUBLISHED:
         raise BookingError(_("This class is no longer on the schedule."))
     return cs
@@ -145,6 +149,21 @@ def existing(cs_id: int, member_id: int, now, *, by_staff_for: str | None = None
 def check_room(cs: ClassSession, now, *, priority_hold: Hold | None = None) -> None:
     taken = occupancy.taken(cs.id, now) - (1 if priority_hold is not None else 0)
     if taken >= cs.capacity:
+        raise BookingError(_("This class is full."))
+
+
+def refuse_when_plainly_full(session_id: int, member, now) -> None:
+    """ "This class is full" without queueing for the session's lock, when the
+    last committed state says so and the member has no spot or hold in it.
+
+    Safe for capacity (invariant 1): it only ever refuses. A spot freed a
+    moment after the read is one the member would have missed by arriving a
+    moment earlier; anything else (room left, their own hold, a class not
+    open) goes on to the locked checks. When a popular class fills, the
+    hundreds who tap "book" after it are answered at once instead of each
+    waiting their turn for the row lock.
+    """
+    if occupancy.plainly_full(session_id, member.id, now):
         raise BookingError(_("This class is full."))
 
 

@@ -528,3 +528,81 @@ def test_booking_on_sqlite_with_inline_jobs_survives_a_write_landing_during_its_
             )
             == 0
         )
+
+
+# --- answers that need no lock, and waiters who share it ---------------------------
+
+
+def _full_class() -> tuple[int, int, list[int]]:
+    """A class of one spot, booked; returns it, its booking and two more members."""
+    session_id = _class_session(capacity=1)
+    booked, *others = _members(3)
+    member = db.session.get(User, booked)
+    booking = book_now(session_id, member, actor=member)
+    return session_id, booking.id, others
+
+
+@pytest.mark.parametrize("race", ["postgresql"], indirect=True)
+def test_a_full_class_is_refused_at_once_while_someone_holds_its_lock(race):
+    """Told "full" without queueing for the row lock (else: "busy" after 3 s)."""
+    with race.context():
+        session_id, _, (member_id, _) = _full_class()
+        member = db.session.get(User, member_id)
+        db.session.commit()
+        other = db.engine.connect()
+        other.begin()
+        other.execute(text("SELECT id FROM class_sessions FOR UPDATE"))
+        try:
+            for tap in (book_now, place_hold):
+                with pytest.raises(BookingError) as refused:
+                    tap(session_id, member, actor=member)
+                assert str(refused.value) == FULL
+        finally:
+            other.rollback()
+            other.close()
+        assert _spots_taken(session_id) == 1
+
+
+@pytest.mark.parametrize("race", ["postgresql"], indirect=True)
+def test_joining_a_waitlist_does_not_wait_for_another_joiner(race):
+    """Joiners share the row's lock (FOR SHARE); freeing a spot waits for them,
+    so the promotion that follows sees every joiner who got in."""
+    with race.context():
+        session_id, booking_id, (member_id, _) = _full_class()
+        member = db.session.get(User, member_id)
+        booked = db.session.get(Booking, booking_id).member
+        db.session.commit()
+        joiner = db.engine.connect()  # another member, mid-join
+        joiner.begin()
+        joiner.execute(text("SELECT id FROM class_sessions FOR SHARE"))
+        try:
+            entry = join_waitlist(session_id, member, actor=member)
+            assert entry.member_id == member_id
+            with pytest.raises(BookingError) as refused:  # waits out lock_timeout
+                cancel_booking(booking_id, booked, actor=booked)
+            assert str(refused.value) == BUSY
+        finally:
+            joiner.rollback()
+            joiner.close()
+
+
+def test_one_member_joining_from_five_places_at_once_gets_one_place(race):
+    with race.context():
+        session_id, _, (member_id, _) = _full_class()
+        db.session.commit()
+
+    def prepare(_index):
+        return db.session.get(User, member_id)
+
+    outcomes = _together(race, 5, prepare, lambda m: join_waitlist(session_id, m, actor=m).id)
+
+    assert [kind for kind, _ in outcomes].count("ok") == 1, outcomes
+    refusals = {value for kind, value in outcomes if kind == "refused"}
+    assert refusals <= {"You're already on the waitlist for this class.", BUSY_ELSEWHERE}
+    with race.context():
+        from app.booking.models import WaitlistEntry
+
+        open_places = db.session.scalar(
+            select(func.count(WaitlistEntry.id)).where(WaitlistEntry.session_id == session_id)
+        )
+        assert open_places == 1

@@ -7,7 +7,7 @@ edit sees the same count.
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from app.booking.models import (
     Booking,
@@ -19,6 +19,7 @@ from app.booking.models import (
 )
 from app.core.models import utc_now
 from app.extensions import db
+from app.scheduling.models import ClassSession, SessionStatus
 
 
 def live_hold_filter(now: datetime):
@@ -45,7 +46,32 @@ def taken_by_session(session_ids: list[int], now: datetime | None = None) -> dic
 
 
 def taken(session_id: int, now: datetime | None = None) -> int:
-    return taken_by_session([session_id], now).get(session_id, 0)
+    """`taken_by_session` for one session, in one statement."""
+    return db.session.scalar(select(taken_column(literal(session_id), now or utc_now())))
+
+
+def plainly_full(session_id: int, member_id: int, now: datetime) -> bool:
+    """Whether the published, not yet started class is full, as last committed,
+    and the member has neither a spot nor a live hold in it (one statement,
+    no lock: see `app.booking.rules.refuse_when_plainly_full`)."""
+    own_booking = select(Booking.id).where(
+        Booking.session_id == session_id,
+        Booking.member_id == member_id,
+        Booking.status == BookingStatus.CONFIRMED,
+    )
+    own_hold = select(Hold.id).where(
+        Hold.session_id == session_id, Hold.member_id == member_id, live_hold_filter(now)
+    )
+    full = db.session.scalar(
+        select(taken_column(ClassSession.id, now) >= ClassSession.capacity).where(
+            ClassSession.id == session_id,
+            ClassSession.status == SessionStatus.PUBLISHED,
+            ClassSession.starts_at > now,
+            ~own_booking.exists(),
+            ~own_hold.exists(),
+        )
+    )
+    return bool(full)
 
 
 def people_on(class_session) -> list:

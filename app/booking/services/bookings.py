@@ -34,6 +34,7 @@ from app.booking.rules import (
     existing,
     lock_session,
     lock_session_row,
+    refuse_when_plainly_full,
 )
 from app.core import audit, signals
 from app.core.db import transaction
@@ -57,6 +58,8 @@ def place_hold(session_id: int, member, *, actor, overlap_ok: bool = False) -> H
     overlaps another of theirs and the gym forbids that; OverlapError (ask
     first) when it overlaps and `overlap_ok` is not given. Queues nothing.
     """
+    if actor.id == member.id:
+        refuse_when_plainly_full(session_id, member, utc_now())
     with transaction():
         cs = lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may be long
@@ -130,6 +133,8 @@ def book_now(
     question. Queues the `booking_confirmed` email.
     """
     desk_override = actor.id != member.id and actor.role in DESK
+    if actor.id == member.id and not (walk_in or paid_drop_in):
+        refuse_when_plainly_full(session_id, member, utc_now())
     with transaction():
         cs = lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may outlast a hold

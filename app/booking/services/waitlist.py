@@ -11,6 +11,7 @@ import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.booking.models import (
     WAITLIST_OPEN,
@@ -52,7 +53,7 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
     nothing.
     """
     with transaction():
-        cs = lock_session(session_id)
+        cs = lock_session(session_id, shared=True)  # joiners queue together
         now = utc_now()  # read under the lock
         check_open(cs, now)
         if existing(cs.id, member.id, now)[1] is not None:
@@ -71,7 +72,10 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
             raise BookingError(_("You're already on the waitlist for this class."))
         entry = WaitlistEntry(session_id=cs.id, member_id=member.id)
         db.session.add(entry)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError as exc:  # the same member joining from two places at once
+            raise BookingError(_("You're already on the waitlist for this class.")) from exc
         audit.record("waitlist.joined", entry, actor=actor)
     return entry
 

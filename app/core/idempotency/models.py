@@ -1,8 +1,10 @@
 """Idempotency keys: the same key twice returns the first result (invariant 5).
 
 As Stripe does it: the first result is stored per user and key for at least
-24 hours; the same key with other parameters is refused; a second request
-while the first still runs gets 409.
+24 hours; the same key with other parameters is refused. A second request
+while the first still runs waits for it and replays its result (the key's
+row is written in the first one's transaction); a row still RUNNING, left
+by the older design, gets 409.
 """
 
 import enum
