@@ -37,7 +37,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.core.db import configure_sqlite
+    from app.core.db import configure_engine
     from app.core.i18n import select_locale, select_timezone
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -54,7 +54,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "app" / "translations"),
     )
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_engine(db.engine)
 
 
 def _init_domains(app: Flask) -> None:

@@ -8,7 +8,7 @@ dispatched (see `app.core.jobs`), so nothing is sent for work that rolled back.
 from contextlib import contextmanager
 
 from flask_babel import gettext as _
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -83,21 +83,40 @@ def transaction():
 
 
 def _begin_writing(session) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        if not session.in_transaction():
-            session.connection(execution_options={"sqlite_immediate": True})
-    else:
-        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_immediate": True})
 
 
-def configure_sqlite(engine: Engine) -> None:
+def configure_engine(engine: Engine) -> None:
+    """Bound lock waits on PostgreSQL; real transactions on SQLite."""
+    if engine.dialect.name == "postgresql":
+        _bound_lock_waits(engine)
+    elif engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+
+
+def _bound_lock_waits(engine: Engine) -> None:
+    """Every PostgreSQL connection waits at most LOCK_TIMEOUT for a lock.
+
+    Set once per connection rather than per transaction: a booking then
+    costs no extra round trip for it. Migrations run under it too, which is
+    what they should do on a live database (fail fast and retry, rather
+    than queue behind a long transaction and block everyone behind them).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+        dbapi_connection.commit()
+
+
+def _configure_sqlite(engine: Engine) -> None:
     """Give pysqlite real transactions (savepoints, BEGIN IMMEDIATE).
 
     The driver's own transaction handling defers BEGIN and breaks SAVEPOINT;
     SQLAlchemy's documented recipe hands control back to us.
     """
-    if engine.dialect.name != "sqlite":
-        return
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
