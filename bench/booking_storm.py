@@ -35,10 +35,7 @@ overbooked or answered 5xx.
 
 import argparse
 import os
-import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -65,9 +62,17 @@ except ImportError:  # a fresh clone: bin/setup builds .venv, then run again ins
     command = f'source "{ROOT}/bin/setup" && exec python "$0" "$@"'
     os.execvp("bash", ["bash", "-c", command, str(Path(__file__).resolve()), *sys.argv[1:]])
 
+from bench.support import (  # noqa: E402
+    CSRF,
+    app_env,
+    free_port,
+    fresh_database,
+    sqlalchemy_url,
+    start_gunicorn,
+)
+
 PASSWORD = "storm-password-2026"
 FULL = "This class is full."
-CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def _args():
@@ -98,18 +103,6 @@ def _args():
 
 
 # --- database ---------------------------------------------------------------------
-
-
-def _recreate_database(server: str, name: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _run(command: list[str], env: dict) -> None:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 
 
 @dataclass
@@ -216,12 +209,6 @@ def _seed(database_url: str, args) -> Seeded:
 # --- the app under gunicorn ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _gunicorn_command(args, port: int, log: Path) -> list[str]:
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
@@ -245,23 +232,6 @@ def _gunicorn_shape(command: list[str]) -> str:
     worker_class = flags.get("--worker-class", conf["worker_class"])
     threads = flags.get("--threads", conf["threads"])
     return f"gunicorn {workers} {worker_class} workers x {threads} threads"
-
-
-def _start_gunicorn(command: list[str], env: dict):
-    port = int(command[command.index("--bind") + 1].rpartition(":")[2])
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    process.kill()
-    sys.exit(f"gunicorn did not come up: {' '.join(command)}")
 
 
 #: as the Procfile: jobs run in the worker's own process, which keeps the app
@@ -592,20 +562,10 @@ def _drain(dsn: str, timeout: float = 600) -> tuple[int, float]:
 def main() -> int:
     global SESSION_SERIALIZER
     args = _args()
-    sqlalchemy_url = (
-        f"{args.server.replace('postgresql://', 'postgresql+psycopg://')}/{args.database}"
-    )
+    database_url = sqlalchemy_url(args.server, args.database)
     dsn = f"{args.server}/{args.database}"
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(
-        DATABASE_URL=sqlalchemy_url,
-        SECRET_KEY=secrets.token_hex(32),
-        CUPO_ENV="development",
-        FLASK_APP="wsgi:app",
-        LOGIN_LIMIT_PER_IP="100000 per minute",
-        LOGIN_LIMIT_PER_EMAIL="100000 per minute",
-        PYTHONPATH=str(ROOT),
-    )
+    env = app_env(os.environ, database_url)
+    env["PYTHONPATH"] = str(ROOT)
     if not args.inline_jobs:
         import redis
 
@@ -620,11 +580,11 @@ def main() -> int:
         os.environ.pop("REDIS_URL", None)
 
     started = time.perf_counter()
-    _recreate_database(args.server, args.database)
-    _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
-    seeded = _seed(sqlalchemy_url, args)
+    fresh_database(args.server, args.database, env)
+    seeded = _seed(database_url, args)
     SESSION_SERIALIZER = seeded.app.session_interface.get_signing_serializer(seeded.app)
-    command = _gunicorn_command(args, _free_port(), work / "gunicorn.log")
+    port = free_port()
+    command = _gunicorn_command(args, port, work / "gunicorn.log")
     jobs = "jobs inline" if args.inline_jobs else "Redis + an RQ worker"
     print(
         f"booking storm: {_gunicorn_shape(command)}, {jobs}, PostgreSQL ({args.database});"
@@ -632,7 +592,7 @@ def main() -> int:
     )
 
     worker = None if args.inline_jobs else _start_worker(env, work / "rq.log")
-    process, base = _start_gunicorn(command, env)
+    process, base = start_gunicorn(command, env, port)
     failed = 0
     try:
         started = time.perf_counter()
