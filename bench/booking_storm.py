@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/booking_storm.py [--raw] [--scenario hot|spread|both]
         [--members 500] [--spots 20] [--idle 100] [--inline-jobs] [--profile FILE]
+        [--kill-worker] [--restart-after 5] [--database cupo_storm] [--redis URL]
 
 Runs the app as `Procfile` does: gunicorn with `gunicorn.conf.py` (its
 worker class, workers and threads; --worker-class, --workers and --threads
@@ -31,13 +32,19 @@ its throughput and the ratio app/raw. Then the time the RQ worker took to
 send the emails. --profile FILE writes a pyinstrument profile of one worker
 during the races (bench/profiled_wsgi.py). Exits 1 if anything was
 overbooked or answered 5xx.
+
+--kill-worker checks that nothing is lost (bench/storm_jobs.py): the RQ
+worker is SIGKILLed when half the members of the first race have their
+answer, a new one starts --restart-after seconds later, `rq cron` runs the
+outbox sweeper beside them, and once the outbox is drained the script prints
+confirmed bookings, confirmation emails recorded as sent, missing and
+duplicates; it exits 1 on any missing or duplicate email. Draining waits for
+the sweeper's two-minute cutoff when a job died with the worker.
 """
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,6 +53,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +70,7 @@ except ImportError:  # a fresh clone: bin/setup builds .venv, then run again ins
     command = f'source "{ROOT}/bin/setup" && exec python "$0" "$@"'
     os.execvp("bash", ["bash", "-c", command, str(Path(__file__).resolve()), *sys.argv[1:]])
 
+from bench.storm_jobs import Worker, confirmations, drain, end_group, start_scheduler  # noqa: E402
 from bench.support import (  # noqa: E402
     CSRF,
     app_env,
@@ -98,6 +107,12 @@ def _args():
     parser.add_argument("--profile", metavar="FILE", help="pyinstrument profile of one worker")
     parser.add_argument(
         "--idle", type=int, default=100, help="first: M members book one at a time (0: skip)"
+    )
+    parser.add_argument(
+        "--kill-worker", action="store_true", help="SIGKILL the RQ worker mid-race; count emails"
+    )
+    parser.add_argument(
+        "--restart-after", type=float, default=5, help="--kill-worker: seconds before a new one"
     )
     return parser.parse_args()
 
@@ -234,24 +249,6 @@ def _gunicorn_shape(command: list[str]) -> str:
     return f"gunicorn {workers} {worker_class} workers x {threads} threads"
 
 
-#: as the Procfile: jobs run in the worker's own process, which keeps the app
-#: it built (RQ's default forks a fresh process, and so a new app, per job)
-WORKER_CLASS = ("--worker-class", "rq.worker.SimpleWorker")
-
-
-def _start_worker(env: dict, log: Path):
-    """A real RQ worker, as the Procfile's `worker` line."""
-    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
-    with open(log, "w") as out:
-        return subprocess.Popen(
-            [rq, "worker", "--url", env["REDIS_URL"], *WORKER_CLASS, "--with-scheduler", "cupo"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
 # --- members over HTTP ---------------------------------------------------------------
 
 
@@ -320,11 +317,13 @@ def _sign_in_all(base: str, people, threads: int) -> list[Member]:
     return members
 
 
-def _race(pairs: list[tuple[Member, int]], args) -> dict:
+def _race(pairs: list[tuple[Member, int]], args, halfway=None) -> dict:
     """Each member taps "book" on their class (and joins its waitlist when told
-    it is full), all released together."""
+    it is full), all released together; `halfway()` is called once half of
+    them have their answer."""
     gate, lock = threading.Event(), threading.Lock()
     figures = {"latencies": [], "statuses": [], "outcomes": []}
+    answered = []
 
     def run(pair):
         member, session_id = pair
@@ -343,6 +342,10 @@ def _race(pairs: list[tuple[Member, int]], args) -> dict:
             figures["latencies"] += [seconds for _, seconds in calls]
             figures["statuses"] += [status for status, _ in calls]
             figures["outcomes"].append(outcome)
+            answered.append(member)
+            at_half = len(answered) == len(pairs) // 2
+        if at_half and halfway is not None:
+            halfway()
 
     with ThreadPoolExecutor(min(args.concurrency or len(pairs), 500)) as pool:
         futures = [pool.submit(run, pair) for pair in pairs]
@@ -544,24 +547,58 @@ def _statements_per_book(app, email: str, session_id: int) -> int:
     return len(statements) if response.status_code < 500 else -1
 
 
-def _drain(dsn: str, timeout: float = 600) -> tuple[int, float]:
-    """Wait until the outbox has no pending job; (jobs done, seconds waited)."""
-    started = time.perf_counter()
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        while time.perf_counter() - started < timeout:
-            pending, done = conn.execute(
-                "SELECT count(*) FILTER (WHERE status = 'pending'),"
-                " count(*) FILTER (WHERE status = 'done') FROM job_outbox"
-            ).fetchone()
-            if not pending:
-                break
-            time.sleep(0.5)
-    return done, time.perf_counter() - started
+def _races(members: list[Member], seeded: Seeded, args, dsn: str, halfway) -> int:
+    """Run and print the scenarios' races (and their raw baselines); how many
+    overbooked spots and 5xx answers they had."""
+    failed = 0
+    if args.scenario in ("hot", "both"):
+        hot = [(member, seeded.hot) for member in members[: args.members]]
+        rate, errors = _report(
+            f"hot: {len(hot)} members, 1 class of {args.spots} spots",
+            _race(hot, args, halfway),
+            _count(dsn, [seeded.hot]),
+        )
+        failed += errors + _count(dsn, [seeded.hot])["overbooked"]
+        if args.raw:
+            raw = [(member.member_id, seeded.hot_raw) for member in members[: args.members]]
+            failed += _report_raw(dsn, raw, args, rate)
+    if seeded.spread:
+        classes = len(seeded.spread)
+        spread = [(m, seeded.spread[i % classes]) for i, m in enumerate(members)]
+        spread = spread[: args.spread_members]
+        rate, errors = _report(
+            f"spread: {len(spread)} members, {classes} classes of {args.spread_spots} spots",
+            _race(spread, args, halfway),
+            _count(dsn, seeded.spread),
+        )
+        failed += errors + _count(dsn, seeded.spread)["overbooked"]
+        if args.raw:
+            raw = [(m.member_id, seeded.spread_raw[i % classes]) for i, (m, _) in enumerate(spread)]
+            failed += _report_raw(dsn, raw, args, rate)
+    return failed
+
+
+def _report_confirmations(dsn: str, args) -> int:
+    """--kill-worker: print confirmed bookings against confirmation emails;
+    how many were missing or duplicated."""
+    counted = confirmations(dsn)
+    print(
+        f"  kill worker SIGKILLed halfway through the first race, a new one"
+        f" {args.restart_after:g} s later; outbox jobs re-sent by the sweeper"
+        f" {counted.swept}, started twice {counted.rerun}, not done {counted.unfinished}"
+    )
+    print(
+        f"  emails      confirmed {counted.confirmed}, emails {counted.emails},"
+        f" missing {counted.missing}, duplicates {counted.duplicates}"
+    )
+    return counted.missing + counted.duplicates
 
 
 def main() -> int:
     global SESSION_SERIALIZER
     args = _args()
+    if args.kill_worker and args.inline_jobs:
+        sys.exit("--kill-worker needs the RQ worker: drop --inline-jobs")
     database_url = sqlalchemy_url(args.server, args.database)
     dsn = f"{args.server}/{args.database}"
     env = app_env(os.environ, database_url)
@@ -591,7 +628,9 @@ def main() -> int:
         f" set up in {time.perf_counter() - started:.1f} s"
     )
 
-    worker = None if args.inline_jobs else _start_worker(env, work / "rq.log")
+    worker = None if args.inline_jobs else Worker(env, work)
+    # the sweeper, as the Procfile's scheduler line: what re-sends a dead worker's job
+    scheduler = start_scheduler(env, work / "rq-cron.log") if args.kill_worker else None
     process, base = start_gunicorn(command, env, port)
     failed = 0
     try:
@@ -600,46 +639,26 @@ def main() -> int:
         print(f"  signed in   {len(members)} members in {time.perf_counter() - started:.1f} s")
         if args.idle:
             _report_idle(members[: args.idle], seeded.idle, args)
-        if args.scenario in ("hot", "both"):
-            hot = [(member, seeded.hot) for member in members[: args.members]]
-            rate, errors = _report(
-                f"hot: {len(hot)} members, 1 class of {args.spots} spots",
-                _race(hot, args),
-                _count(dsn, [seeded.hot]),
-            )
-            failed += errors + _count(dsn, [seeded.hot])["overbooked"]
-            if args.raw:
-                raw = [(member.member_id, seeded.hot_raw) for member in members[: args.members]]
-                failed += _report_raw(dsn, raw, args, rate)
-        if seeded.spread:
-            classes = len(seeded.spread)
-            spread = [(m, seeded.spread[i % classes]) for i, m in enumerate(members)]
-            spread = spread[: args.spread_members]
-            rate, errors = _report(
-                f"spread: {len(spread)} members, {classes} classes of {args.spread_spots} spots",
-                _race(spread, args),
-                _count(dsn, seeded.spread),
-            )
-            failed += errors + _count(dsn, seeded.spread)["overbooked"]
-            if args.raw:
-                raw = [
-                    (m.member_id, seeded.spread_raw[i % classes]) for i, (m, _) in enumerate(spread)
-                ]
-                failed += _report_raw(dsn, raw, args, rate)
+        halfway = partial(worker.kill, args.restart_after) if args.kill_worker else None
+        failed += _races(members, seeded, args, dsn, halfway)
         statements = _statements_per_book(seeded.app, "counter@cupo.bench", seeded.counted)
         print(f"  one book    {statements} SQL statements (an idle class, counted in-process)")
         if worker is not None:
-            done, waited = _drain(dsn)
+            worker.restarted()
+            done, waited = drain(dsn)
             print(
                 f"  jobs        {done} done by the RQ worker;"
                 f" the queue emptied {waited:.1f} s after the races"
             )
+        if args.kill_worker:
+            failed += _report_confirmations(dsn, args)
     finally:
         process.terminate()
         process.wait(timeout=30)
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+            worker.stop()
+        if scheduler is not None:
+            end_group(scheduler)
     if args.profile:
         print(f"  profile     {args.profile} (and .html): one worker's requests")
     if failed:
