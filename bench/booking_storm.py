@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/booking_storm.py [--raw] [--scenario hot|spread|both]
         [--members 500] [--spots 20] [--idle 100] [--inline-jobs] [--profile FILE]
+        [--kill-worker] [--restart-after 5] [--database cupo_storm] [--redis URL]
 
 Runs the app as `Procfile` does: gunicorn with `gunicorn.conf.py` (its
 worker class, workers and threads; --worker-class, --workers and --threads
@@ -31,16 +32,19 @@ its throughput and the ratio app/raw. Then the time the RQ worker took to
 send the emails. --profile FILE writes a pyinstrument profile of one worker
 during the races (bench/profiled_wsgi.py). Exits 1 if anything was
 overbooked or answered 5xx.
+
+--kill-worker checks that nothing is lost (bench/storm_jobs.py): the RQ
+worker is SIGKILLed when half the members of the first race have their
+answer, a new one starts --restart-after seconds later, `rq cron` runs the
+outbox sweeper beside them, and once the outbox is drained the script prints
+confirmed bookings, confirmation emails recorded as sent, missing and
+duplicates; it exits 1 on any missing or duplicate email. Draining waits for
+the sweeper's two-minute cutoff when a job died with the worker.
 """
 
 import argparse
 import os
-import re
-import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -49,6 +53,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +70,18 @@ except ImportError:  # a fresh clone: bin/setup builds .venv, then run again ins
     command = f'source "{ROOT}/bin/setup" && exec python "$0" "$@"'
     os.execvp("bash", ["bash", "-c", command, str(Path(__file__).resolve()), *sys.argv[1:]])
 
+from bench.storm_jobs import Worker, confirmations, drain, end_group, start_scheduler  # noqa: E402
+from bench.support import (  # noqa: E402
+    CSRF,
+    app_env,
+    free_port,
+    fresh_database,
+    sqlalchemy_url,
+    start_gunicorn,
+)
+
 PASSWORD = "storm-password-2026"
 FULL = "This class is full."
-CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def _args():
@@ -94,22 +108,16 @@ def _args():
     parser.add_argument(
         "--idle", type=int, default=100, help="first: M members book one at a time (0: skip)"
     )
+    parser.add_argument(
+        "--kill-worker", action="store_true", help="SIGKILL the RQ worker mid-race; count emails"
+    )
+    parser.add_argument(
+        "--restart-after", type=float, default=5, help="--kill-worker: seconds before a new one"
+    )
     return parser.parse_args()
 
 
 # --- database ---------------------------------------------------------------------
-
-
-def _recreate_database(server: str, name: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _run(command: list[str], env: dict) -> None:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 
 
 @dataclass
@@ -216,12 +224,6 @@ def _seed(database_url: str, args) -> Seeded:
 # --- the app under gunicorn ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _gunicorn_command(args, port: int, log: Path) -> list[str]:
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
@@ -245,41 +247,6 @@ def _gunicorn_shape(command: list[str]) -> str:
     worker_class = flags.get("--worker-class", conf["worker_class"])
     threads = flags.get("--threads", conf["threads"])
     return f"gunicorn {workers} {worker_class} workers x {threads} threads"
-
-
-def _start_gunicorn(command: list[str], env: dict):
-    port = int(command[command.index("--bind") + 1].rpartition(":")[2])
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    process.kill()
-    sys.exit(f"gunicorn did not come up: {' '.join(command)}")
-
-
-#: as the Procfile: jobs run in the worker's own process, which keeps the app
-#: it built (RQ's default forks a fresh process, and so a new app, per job)
-WORKER_CLASS = ("--worker-class", "rq.worker.SimpleWorker")
-
-
-def _start_worker(env: dict, log: Path):
-    """A real RQ worker, as the Procfile's `worker` line."""
-    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
-    with open(log, "w") as out:
-        return subprocess.Popen(
-            [rq, "worker", "--url", env["REDIS_URL"], *WORKER_CLASS, "--with-scheduler", "cupo"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 # --- members over HTTP ---------------------------------------------------------------
@@ -350,11 +317,13 @@ def _sign_in_all(base: str, people, threads: int) -> list[Member]:
     return members
 
 
-def _race(pairs: list[tuple[Member, int]], args) -> dict:
+def _race(pairs: list[tuple[Member, int]], args, halfway=None) -> dict:
     """Each member taps "book" on their class (and joins its waitlist when told
-    it is full), all released together."""
+    it is full), all released together; `halfway()` is called once half of
+    them have their answer."""
     gate, lock = threading.Event(), threading.Lock()
     figures = {"latencies": [], "statuses": [], "outcomes": []}
+    answered = []
 
     def run(pair):
         member, session_id = pair
@@ -373,6 +342,10 @@ def _race(pairs: list[tuple[Member, int]], args) -> dict:
             figures["latencies"] += [seconds for _, seconds in calls]
             figures["statuses"] += [status for status, _ in calls]
             figures["outcomes"].append(outcome)
+            answered.append(member)
+            at_half = len(answered) == len(pairs) // 2
+        if at_half and halfway is not None:
+            halfway()
 
     with ThreadPoolExecutor(min(args.concurrency or len(pairs), 500)) as pool:
         futures = [pool.submit(run, pair) for pair in pairs]
@@ -574,38 +547,62 @@ def _statements_per_book(app, email: str, session_id: int) -> int:
     return len(statements) if response.status_code < 500 else -1
 
 
-def _drain(dsn: str, timeout: float = 600) -> tuple[int, float]:
-    """Wait until the outbox has no pending job; (jobs done, seconds waited)."""
-    started = time.perf_counter()
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        while time.perf_counter() - started < timeout:
-            pending, done = conn.execute(
-                "SELECT count(*) FILTER (WHERE status = 'pending'),"
-                " count(*) FILTER (WHERE status = 'done') FROM job_outbox"
-            ).fetchone()
-            if not pending:
-                break
-            time.sleep(0.5)
-    return done, time.perf_counter() - started
+def _races(members: list[Member], seeded: Seeded, args, dsn: str, halfway) -> int:
+    """Run and print the scenarios' races (and their raw baselines); how many
+    overbooked spots and 5xx answers they had."""
+    failed = 0
+    if args.scenario in ("hot", "both"):
+        hot = [(member, seeded.hot) for member in members[: args.members]]
+        rate, errors = _report(
+            f"hot: {len(hot)} members, 1 class of {args.spots} spots",
+            _race(hot, args, halfway),
+            _count(dsn, [seeded.hot]),
+        )
+        failed += errors + _count(dsn, [seeded.hot])["overbooked"]
+        if args.raw:
+            raw = [(member.member_id, seeded.hot_raw) for member in members[: args.members]]
+            failed += _report_raw(dsn, raw, args, rate)
+    if seeded.spread:
+        classes = len(seeded.spread)
+        spread = [(m, seeded.spread[i % classes]) for i, m in enumerate(members)]
+        spread = spread[: args.spread_members]
+        rate, errors = _report(
+            f"spread: {len(spread)} members, {classes} classes of {args.spread_spots} spots",
+            _race(spread, args, halfway),
+            _count(dsn, seeded.spread),
+        )
+        failed += errors + _count(dsn, seeded.spread)["overbooked"]
+        if args.raw:
+            raw = [(m.member_id, seeded.spread_raw[i % classes]) for i, (m, _) in enumerate(spread)]
+            failed += _report_raw(dsn, raw, args, rate)
+    return failed
+
+
+def _report_confirmations(dsn: str, args) -> int:
+    """--kill-worker: print confirmed bookings against confirmation emails;
+    how many were missing or duplicated."""
+    counted = confirmations(dsn)
+    print(
+        f"  kill worker SIGKILLed halfway through the first race, a new one"
+        f" {args.restart_after:g} s later; outbox jobs re-sent by the sweeper"
+        f" {counted.swept}, started twice {counted.rerun}, not done {counted.unfinished}"
+    )
+    print(
+        f"  emails      confirmed {counted.confirmed}, emails {counted.emails},"
+        f" missing {counted.missing}, duplicates {counted.duplicates}"
+    )
+    return counted.missing + counted.duplicates
 
 
 def main() -> int:
     global SESSION_SERIALIZER
     args = _args()
-    sqlalchemy_url = (
-        f"{args.server.replace('postgresql://', 'postgresql+psycopg://')}/{args.database}"
-    )
+    if args.kill_worker and args.inline_jobs:
+        sys.exit("--kill-worker needs the RQ worker: drop --inline-jobs")
+    database_url = sqlalchemy_url(args.server, args.database)
     dsn = f"{args.server}/{args.database}"
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(
-        DATABASE_URL=sqlalchemy_url,
-        SECRET_KEY=secrets.token_hex(32),
-        CUPO_ENV="development",
-        FLASK_APP="wsgi:app",
-        LOGIN_LIMIT_PER_IP="100000 per minute",
-        LOGIN_LIMIT_PER_EMAIL="100000 per minute",
-        PYTHONPATH=str(ROOT),
-    )
+    env = app_env(os.environ, database_url)
+    env["PYTHONPATH"] = str(ROOT)
     if not args.inline_jobs:
         import redis
 
@@ -620,19 +617,21 @@ def main() -> int:
         os.environ.pop("REDIS_URL", None)
 
     started = time.perf_counter()
-    _recreate_database(args.server, args.database)
-    _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
-    seeded = _seed(sqlalchemy_url, args)
+    fresh_database(args.server, args.database, env)
+    seeded = _seed(database_url, args)
     SESSION_SERIALIZER = seeded.app.session_interface.get_signing_serializer(seeded.app)
-    command = _gunicorn_command(args, _free_port(), work / "gunicorn.log")
+    port = free_port()
+    command = _gunicorn_command(args, port, work / "gunicorn.log")
     jobs = "jobs inline" if args.inline_jobs else "Redis + an RQ worker"
     print(
         f"booking storm: {_gunicorn_shape(command)}, {jobs}, PostgreSQL ({args.database});"
         f" set up in {time.perf_counter() - started:.1f} s"
     )
 
-    worker = None if args.inline_jobs else _start_worker(env, work / "rq.log")
-    process, base = _start_gunicorn(command, env)
+    worker = None if args.inline_jobs else Worker(env, work)
+    # the sweeper, as the Procfile's scheduler line: what re-sends a dead worker's job
+    scheduler = start_scheduler(env, work / "rq-cron.log") if args.kill_worker else None
+    process, base = start_gunicorn(command, env, port)
     failed = 0
     try:
         started = time.perf_counter()
@@ -640,46 +639,26 @@ def main() -> int:
         print(f"  signed in   {len(members)} members in {time.perf_counter() - started:.1f} s")
         if args.idle:
             _report_idle(members[: args.idle], seeded.idle, args)
-        if args.scenario in ("hot", "both"):
-            hot = [(member, seeded.hot) for member in members[: args.members]]
-            rate, errors = _report(
-                f"hot: {len(hot)} members, 1 class of {args.spots} spots",
-                _race(hot, args),
-                _count(dsn, [seeded.hot]),
-            )
-            failed += errors + _count(dsn, [seeded.hot])["overbooked"]
-            if args.raw:
-                raw = [(member.member_id, seeded.hot_raw) for member in members[: args.members]]
-                failed += _report_raw(dsn, raw, args, rate)
-        if seeded.spread:
-            classes = len(seeded.spread)
-            spread = [(m, seeded.spread[i % classes]) for i, m in enumerate(members)]
-            spread = spread[: args.spread_members]
-            rate, errors = _report(
-                f"spread: {len(spread)} members, {classes} classes of {args.spread_spots} spots",
-                _race(spread, args),
-                _count(dsn, seeded.spread),
-            )
-            failed += errors + _count(dsn, seeded.spread)["overbooked"]
-            if args.raw:
-                raw = [
-                    (m.member_id, seeded.spread_raw[i % classes]) for i, (m, _) in enumerate(spread)
-                ]
-                failed += _report_raw(dsn, raw, args, rate)
+        halfway = partial(worker.kill, args.restart_after) if args.kill_worker else None
+        failed += _races(members, seeded, args, dsn, halfway)
         statements = _statements_per_book(seeded.app, "counter@cupo.bench", seeded.counted)
         print(f"  one book    {statements} SQL statements (an idle class, counted in-process)")
         if worker is not None:
-            done, waited = _drain(dsn)
+            worker.restarted()
+            done, waited = drain(dsn)
             print(
                 f"  jobs        {done} done by the RQ worker;"
                 f" the queue emptied {waited:.1f} s after the races"
             )
+        if args.kill_worker:
+            failed += _report_confirmations(dsn, args)
     finally:
         process.terminate()
         process.wait(timeout=30)
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+            worker.stop()
+        if scheduler is not None:
+            end_group(scheduler)
     if args.profile:
         print(f"  profile     {args.profile} (and .html): one worker's requests")
     if failed:

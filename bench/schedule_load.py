@@ -18,8 +18,6 @@ size is among them). Nothing is asserted: the figures go to bench/README.md.
 
 import argparse
 import os
-import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -31,9 +29,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 
-CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+from bench.support import (  # noqa: E402
+    CSRF,
+    app_env,
+    free_port,
+    fresh_database,
+    run,
+    sqlalchemy_url,
+    start_gunicorn,
+)
+
 MEMBER = "member1@cupo.demo"
 # wrk prints what it measured through this script: one line that main() parses
 REPORT = """
@@ -58,42 +64,11 @@ def _args():
     return parser.parse_args()
 
 
-def _recreate_database(server: str, name: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _run(command: list[str], env: dict) -> None:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-
-
 def _start_gunicorn(workers: int, env: dict, log: Path):
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", "--error-logfile", str(log), "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    process.kill()
-    sys.exit(f"gunicorn did not come up; see {log}")
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--log-level", "warning", "--error-logfile", str(log), "wsgi:app"]
+    return start_gunicorn(command, env, port, tries=100)
 
 
 def _member_cookie(base: str, language: str) -> str:
@@ -133,20 +108,10 @@ def main() -> int:
     args = _args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (Debian/Ubuntu)")
-    url = f"{args.server.replace('postgresql://', 'postgresql+psycopg://')}/{args.database}"
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(
-        DATABASE_URL=url,
-        SECRET_KEY=secrets.token_hex(32),
-        CUPO_ENV="development",
-        FLASK_APP="wsgi:app",
-        LOGIN_LIMIT_PER_IP="100000 per minute",
-        LOGIN_LIMIT_PER_EMAIL="100000 per minute",
-    )
+    env = app_env(os.environ, sqlalchemy_url(args.server, args.database))
     started = time.perf_counter()
-    _recreate_database(args.server, args.database)
-    _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
-    _run([sys.executable, "-m", "flask", "seed", "demo"], env)
+    fresh_database(args.server, args.database, env)
+    run([sys.executable, "-m", "flask", "seed", "demo"], env)
     print(
         f"schedule load: wrk -c{args.connections} -d{args.seconds}s, gunicorn -w {args.workers}"
         f" on PostgreSQL ({args.database}, demo gym); set up in"

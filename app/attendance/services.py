@@ -167,6 +167,22 @@ def _welcome(check_in: CheckIn) -> str:
     return _("Welcome, %(name)s!", name=name)
 
 
+def _log_attempt(
+    attempt: ScanAttempt, result: ScanResult, booking: Booking | None, at: datetime
+) -> None:
+    """Write `attempt` to the scan log with its result, in the caller's
+    transaction: the check-in's own when it succeeded, a fresh one after a
+    refusal rolled the check-in back."""
+    attempt.result = result
+    attempt.booking_id = booking.id if booking is not None else None
+    attempt.scanned_at = at
+    db.session.add(attempt)
+
+
+def _checked_in(check_in: CheckIn) -> ScanResult:
+    return ScanResult.LATE if check_in.is_late else ScanResult.CHECKED_IN
+
+
 def scan(text: str, *, actor, device: str, session_id: int | None = None) -> ScanOutcome:
     """Check in the booking a scanned or typed code names, if it works here
     and now; record the scan in the scan log either way.
@@ -196,17 +212,11 @@ def scan(text: str, *, actor, device: str, session_id: int | None = None) -> Sca
             now = utc_now()
             _check_scannable(booking, actor, session_id, now)
             check_in = _check_in(booking, method, actor=actor, now=now)
-            attempt.booking_id = booking.id
-            attempt.result = ScanResult.LATE if check_in.is_late else ScanResult.CHECKED_IN
-            attempt.scanned_at = now
-            db.session.add(attempt)
+            _log_attempt(attempt, _checked_in(check_in), booking, now)
         return ScanOutcome(attempt.result, _welcome(check_in), booking, check_in)
     except CheckInError as exc:
         with transaction():
-            attempt.result = exc.result
-            attempt.booking_id = exc.logged.id if exc.logged is not None else None
-            attempt.scanned_at = utc_now()
-            db.session.add(attempt)
+            _log_attempt(attempt, exc.result, exc.logged, utc_now())
         return ScanOutcome(exc.result, str(exc), exc.booking)
 
 
@@ -368,18 +378,12 @@ def self_check_in(member, text: str, *, now: datetime | None = None) -> ScanOutc
                 )
             booking = _door_booking(member.id, code, now)
             check_in = _check_in(booking, CheckInMethod.DOOR, actor=member, now=now)
-            attempt.booking_id = booking.id
             attempt.session_id = booking.session_id
-            attempt.result = ScanResult.LATE if check_in.is_late else ScanResult.CHECKED_IN
-            attempt.scanned_at = now
-            db.session.add(attempt)
+            _log_attempt(attempt, _checked_in(check_in), booking, now)
         return ScanOutcome(attempt.result, _member_welcome(check_in), booking, check_in)
     except CheckInError as exc:
         with transaction():
-            attempt.result = exc.result
-            attempt.booking_id = exc.logged.id if exc.logged is not None else None
-            attempt.scanned_at = now or utc_now()
-            db.session.add(attempt)
+            _log_attempt(attempt, exc.result, exc.logged, now or utc_now())
         return ScanOutcome(exc.result, str(exc), exc.booking)
 
 

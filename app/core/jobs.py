@@ -5,15 +5,31 @@ The call writes an `OutboxJob` row in the service's own transaction; once it
 commits, the row is pushed to RQ, or, with no Redis configured, run inline.
 If Redis or the worker is down the row stays unconfirmed and the periodic
 sweeper pushes it again. Every job is idempotent, so a repeat does no harm.
+
+A row can reach the queue twice (the sweeper re-sends one whose first run
+is slow or stuck behind a backlog; RQ retries one the sweeper re-sent too),
+and two workers could then run it at once, both finding it pending: an
+email would go out twice. A run therefore holds a PostgreSQL advisory lock
+named after its row, on a connection of its own, and a second run that
+cannot take it leaves the row to the first. The lock ends with that
+connection, so a worker killed mid-job never leaves it held; the row stays
+pending and the sweeper sends it again.
+
+What remains at-least-once: a worker killed (or a database that fails)
+after the mail server took a message but before its row was marked sent
+sends it again on the next run; the message keeps its Message-ID
+(`notifications.mime.recorded_message_id`), so mail services that drop a
+repeated one show it once.
 """
 
 import enum
 import importlib
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, Text, select, update
+from sqlalchemy import String, Text, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import str_enum, utc_now
@@ -23,6 +39,9 @@ log = logging.getLogger(__name__)
 _PENDING = "cupo_outbox_pending"
 #: after this many failed runs a job is marked failed and left for a human
 MAX_ATTEMPTS = 5
+#: first key of the advisory lock a running outbox job holds ("JOBS"; the
+#: second is the row's id)
+_RUNNING_LOCK = 0x4A_4F_42_53
 
 #: where an app keeps its job names → "module:function" (see `register_job`)
 _REGISTRY = "cupo.jobs"
@@ -109,12 +128,41 @@ def dispatch(job_id: int) -> None:
 
 
 def run_outbox_job(job_id: int) -> None:
-    """Run one outbox job unless it already ran; record the outcome.
+    """Run one outbox job unless it already ran or is running elsewhere;
+    record the outcome.
 
     Each bookkeeping step is its own write transaction (BEGIN IMMEDIATE on
     SQLite), so a write landing in between cannot fail it. Raises whatever the
     job raised, so RQ can retry it; inline runs log it instead.
     """
+    with _sole_run(job_id) as sole:
+        if not sole:
+            log.info("outbox job %s is running elsewhere: left to that run", job_id)
+            return
+        _run_once(job_id)
+
+
+@contextmanager
+def _sole_run(job_id: int):
+    """Yield whether this is the only run of outbox row `job_id` now (see the
+    module's docstring). PostgreSQL only: SQLite is for one machine and one
+    worker, so there it is always yes."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = {"kind": _RUNNING_LOCK, "job": job_id}
+    with db.engine.connect() as conn:
+        sole = conn.scalar(text("SELECT pg_try_advisory_lock(:kind, :job)"), key)
+        conn.commit()  # the lock is the session's: no transaction stays open
+        try:
+            yield sole
+        finally:
+            if sole:
+                conn.execute(text("SELECT pg_advisory_unlock(:kind, :job)"), key)
+                conn.commit()
+
+
+def _run_once(job_id: int) -> None:
     from app.core.db import transaction
 
     with transaction():

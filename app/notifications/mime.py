@@ -12,9 +12,12 @@ so mail clients list an inline QR code as a stray attachment. Here:
       application/pdf  Content-Disposition: attachment
 
 and the Message-ID names the gym's host (from `BASE_URL`), not this
-machine's, which spam filters and threading read.
+machine's, which spam filters and threading read. A recorded email keeps
+one Message-ID for every delivery of it (`recorded_message_id`).
 """
 
+import re
+from datetime import datetime
 from email.encoders import encode_base64
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
@@ -31,6 +34,17 @@ _BODY_HEADERS = {"content-type", "mime-version", "content-transfer-encoding"}
 def message_id_domain() -> str:
     """The host of `BASE_URL` (`cupo.example` for `https://cupo.example:8443/`)."""
     return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def recorded_message_id(key: str, recorded_at: datetime) -> str:
+    """The Message-ID of the email recorded under `key` at `recorded_at`, the
+    same on every delivery of it: sent again after a worker died between
+    sending it and marking it sent, it is the same message to the mail
+    services that drop a repeated Message-ID (Gmail does). The instant keeps
+    it unique should a key come again (a reset database numbers invoices anew).
+    """
+    local = re.sub(r"[^A-Za-z0-9-]", "-", key)
+    return f"<{recorded_at:%Y%m%d%H%M%S%f}.{local}@{message_id_domain()}>"
 
 
 class GymMessage(Message):

@@ -14,7 +14,7 @@ from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db, mail
-from app.notifications.mime import GymMessage
+from app.notifications.mime import GymMessage, recorded_message_id
 from app.notifications.models import EmailStatus, SentEmail
 from app.settings.services import gym_settings
 
@@ -152,6 +152,7 @@ def deliver_email(email_id: int) -> None:
         return
     subject, text, html, images = _render(email)
     message = GymMessage(subject=subject, recipients=[email.to], body=text, html=html)
+    message.msgId = recorded_message_id(email.key, email.created_at)
     for content_id, filename, mimetype, data, *rest in images:
         disposition = rest[0] if rest else "inline"
         headers = {"Content-ID": f"<{content_id}>"} if disposition == "inline" else None

@@ -29,6 +29,7 @@ from app.billing.services.documents import METHOD_LABELS
 from app.booking.forms import REFUND_LABELS, PickSessionForm, StaffCancelForm
 from app.booking.models import Booking
 from app.booking.queries import desk as booking
+from app.booking.queries.member import upcoming_bookings
 from app.booking.services.bookings import book_now
 from app.core.errors import DomainError
 from app.core.forms import apply_error
@@ -81,7 +82,7 @@ def member_page(member: User, *, photo_form=None, book_form=None, status: int = 
         now=now,
         snapshot=memberships.member_snapshot(member.id),
         lots=memberships.live_lots(member.id),
-        upcoming=booking.upcoming_bookings(member.id, now),
+        upcoming=upcoming_bookings(member.id, now, limit=booking.UPCOMING_SHOWN),
         waitlist=booking.waitlist_places(member.id, now),
         strikes=booking.strikes_of(member.id, now),
         todays=attendance.todays_classes(member.id, now),

@@ -23,7 +23,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
-from app.booking.queries.member import bookings_ahead
+from app.booking.queries.member import upcoming_bookings
 from app.core.headers import shared_file
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
@@ -111,7 +111,7 @@ def offline_plan():
     """What the worker keeps for the member: their pages, and a digest that
     changes when a booking in them does (so an unchanged plan costs one
     request). Never stored itself (private, no-store)."""
-    bookings = bookings_ahead(current_user.id, utc_now(), days=OFFLINE_DAYS)
+    bookings = upcoming_bookings(current_user.id, utc_now(), days=OFFLINE_DAYS, drafts=True)
     pages = [url_for("members.home"), url_for("booking.my_bookings")]
     for booking in bookings:
         pages.append(url_for("attendance_member.booking_pass", booking_id=booking.id))

@@ -1,5 +1,7 @@
 """The outbox: jobs survive a Redis outage and run exactly once."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -149,3 +151,91 @@ def test_sweepers_skip_rows_another_sweeper_holds(app, committed):
         assert jobs.claim_stale_jobs(older_than=timedelta(0)) == []
         other.rollback()
     assert jobs.claim_stale_jobs(older_than=timedelta(0)) == [job.id]
+
+
+def _pending_row(name="accounts.send_password_reset", *args) -> OutboxJob:
+    """An outbox row written straight to the database: nothing pushes or runs it."""
+    job = OutboxJob(name=name, args=list(args) or [1, "key"])
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def _skip_unless_postgres():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two workers at once: PostgreSQL only (advisory locks)")
+
+
+@pytest.mark.postgres
+def test_a_second_run_of_a_job_still_running_leaves_it_to_the_first(app, committed, monkeypatch):
+    _skip_unless_postgres()
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow(*args):  # a worker in the middle of sending
+        calls.append(args)
+        started.set()
+        assert release.wait(10)
+
+    monkeypatch.setitem(
+        jobs.registered_jobs(), "accounts.send_password_reset", "tests.core.test_jobs:_flaky"
+    )
+    monkeypatch.setattr("tests.core.test_jobs._flaky", slow, raising=False)
+    job = _pending_row()
+
+    def first_worker():
+        with app.app_context():
+            jobs.run_outbox_job(job.id)
+
+    first = threading.Thread(target=first_worker)
+    first.start()
+    assert started.wait(10)
+    jobs.run_outbox_job(job.id)  # a second worker, given the same row again
+    release.set()
+    first.join(10)
+
+    assert calls == [(1, "key")]
+    db.session.expire_all()
+    row = db.session.get(OutboxJob, job.id)
+    assert (row.status, row.attempts) == (OutboxStatus.DONE, 1)
+
+
+@pytest.mark.postgres
+def test_a_job_whose_worker_died_runs_once_its_connection_is_gone(app, committed, monkeypatch):
+    _skip_unless_postgres()
+    calls = []
+    monkeypatch.setitem(
+        jobs.registered_jobs(), "accounts.send_password_reset", "tests.core.test_jobs:_flaky"
+    )
+    monkeypatch.setattr("tests.core.test_jobs._flaky", lambda *a: calls.append(a), raising=False)
+    job = _pending_row()
+    lock = text("SELECT pg_advisory_lock(:kind, :job)")
+    dying = db.engine.connect()  # the killed worker's connection, lock held
+    dying.execute(lock, {"kind": jobs._RUNNING_LOCK, "job": job.id})
+    dying.commit()
+
+    jobs.run_outbox_job(job.id)
+    assert calls == []
+    db.session.expire_all()
+    assert db.session.get(OutboxJob, job.id).status is OutboxStatus.PENDING
+
+    dying.invalidate()  # the worker is gone: PostgreSQL ends its session and lock
+    dying.close()
+    _wait_for_the_server_to_drop(job.id)
+    jobs.run_outbox_job(job.id)
+    assert calls == [(1, "key")]
+    db.session.expire_all()
+    assert db.session.get(OutboxJob, job.id).status is OutboxStatus.DONE
+
+
+def _wait_for_the_server_to_drop(job_id: int) -> None:
+    """A closed connection's backend exits a moment later, and its locks with it."""
+    held = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        " AND classid = :kind AND objid = :job AND objsubid = 2"
+    )
+    for _ in range(50):
+        with db.engine.connect() as conn:
+            if not conn.scalar(held, {"kind": jobs._RUNNING_LOCK, "job": job_id}):
+                return
+        time.sleep(0.1)
+    raise AssertionError("the dead connection's advisory lock was never released")

@@ -79,3 +79,20 @@ def test_sent_emails_page_filters_by_status_and_recipient(client, db, factories,
     html = client.get("/admin/emails/?status=queued&to=example").get_data(as_text=True)
     assert "waiting@example.com" in html and "sent@example.com" not in html
     assert client.get("/admin/emails/?status=nonsense&page=x").status_code == 200
+
+
+def test_an_email_sent_again_before_it_was_marked_sent_keeps_its_message_id(
+    app, db, factories, outbox, monkeypatch
+):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://cupo.example")
+    email = _record(factories.member())
+    deliver_email(email.id)
+    with transaction():  # as if the worker died between sending and marking it sent
+        db.session.get(SentEmail, email.id).status = EmailStatus.QUEUED
+    deliver_email(email.id)
+    other = _record(factories.member())
+    deliver_email(other.id)
+
+    first, again, another = (message.msgId for message in outbox)
+    assert first == again and first.endswith("@cupo.example>")
+    assert another != first

@@ -1,5 +1,5 @@
-"""Booking's answers about one member for the staff member page: upcoming
-bookings, waitlist places, strikes, and classes the desk could book them into.
+"""Booking's answers about one member for the staff member page: waitlist
+places, strikes, and classes the desk could book them into.
 
 Each is one statement, whatever the number of rows.
 """
@@ -8,37 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased
 
-from app.booking.models import WAITLIST_OPEN, Booking, BookingStatus, Strike, WaitlistEntry
+from app.booking.models import WAITLIST_OPEN, Strike, WaitlistEntry
 from app.booking.queries.member import waitlist_position
 from app.extensions import db
 from app.scheduling.models import ClassSession, SessionStatus
 from app.settings.services import gym_settings
 
-#: upcoming bookings and classes to book into shown on the member page at most
+#: upcoming bookings (`member.upcoming_bookings`) and classes to book into
+#: shown on the member page at most
 UPCOMING_SHOWN, BOOKABLE_SHOWN = 20, 30
 #: strikes count for the booking block over this many days (as booking.rules)
 STRIKE_DAYS = 30
-
-
-def upcoming_bookings(member_id: int, now: datetime, limit: int = UPCOMING_SHOWN) -> list[Booking]:
-    """The member's confirmed bookings of classes that have not ended, soonest first."""
-    return list(
-        db.session.scalars(
-            select(Booking)
-            .join(ClassSession, ClassSession.id == Booking.session_id)
-            .options(contains_eager(Booking.session))
-            .where(
-                Booking.member_id == member_id,
-                Booking.status == BookingStatus.CONFIRMED,
-                ClassSession.status == SessionStatus.PUBLISHED,
-                ClassSession.ends_at > now,
-            )
-            .order_by(ClassSession.starts_at, Booking.id)
-            .limit(limit)
-        )
-    )
 
 
 def waitlist_places(member_id: int, now: datetime) -> list[tuple[WaitlistEntry, int, ClassSession]]:

@@ -278,21 +278,38 @@ def my_bookings(member_id: int, now: datetime, *, page: int = 1, per_page: int =
     )
 
 
-def bookings_ahead(member_id: int, now: datetime, *, days: int) -> list[Booking]:
-    """The member's confirmed bookings of classes that have not ended and
-    start within `days` days: the passes the member app keeps for offline use."""
-    return list(
-        db.session.scalars(
-            select(Booking)
-            .join(ClassSession, ClassSession.id == Booking.session_id)
-            .options(contains_eager(Booking.session))
-            .where(
-                Booking.member_id == member_id,
-                Booking.status == BookingStatus.CONFIRMED,
-                ClassSession.status != SessionStatus.CANCELLED,
-                ClassSession.ends_at > now,
-                ClassSession.starts_at < now + timedelta(days=days),
-            )
-            .order_by(ClassSession.starts_at, Booking.id)
+def upcoming_bookings(
+    member_id: int,
+    now: datetime,
+    *,
+    days: int | None = None,
+    limit: int | None = None,
+    drafts: bool = False,
+) -> list[Booking]:
+    """The member's confirmed bookings of classes that have not ended, soonest
+    first: those starting within `days` days when given, `limit` at most.
+
+    Classes put back to draft count only with `drafts`: the member app keeps
+    their passes for offline use (the member still holds the booking), while
+    the staff member page lists published classes only.
+    """
+    if drafts:
+        listed = ClassSession.status != SessionStatus.CANCELLED
+    else:
+        listed = ClassSession.status == SessionStatus.PUBLISHED
+    query = (
+        select(Booking)
+        .join(ClassSession, ClassSession.id == Booking.session_id)
+        .options(contains_eager(Booking.session))
+        .where(
+            Booking.member_id == member_id,
+            Booking.status == BookingStatus.CONFIRMED,
+            listed,
+            ClassSession.ends_at > now,
         )
+        .order_by(ClassSession.starts_at, Booking.id)
+        .limit(limit)
     )
+    if days is not None:
+        query = query.where(ClassSession.starts_at < now + timedelta(days=days))
+    return list(db.session.scalars(query))
