@@ -654,7 +654,7 @@ def main() -> int:
             failed += _report_confirmations(dsn, args)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=300 if args.profile else 30)  # a profile takes a while to write
         if worker is not None:
             worker.stop()
         if scheduler is not None:
