@@ -300,7 +300,7 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
             "Vary": "HX-Request, Cookie, Accept-Language",
             "Cache-Control": "private, no-cache",
         }
-        if etag and request.if_none_match.contains(etag):
+        if etag and request.if_none_match.contains_weak(etag):  # weak once gzipped
             return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
     items = schedule_for(query)
     context = {
