@@ -47,7 +47,8 @@ def test_an_unchanged_timetable_answers_304_in_a_constant_few_queries(booker, vi
         again = revalidate(visitor, etag)
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag
-    assert len(answered) < len(full), (answered, full)
+    # the page is rendered from the very rows its ETag digests: nothing is read twice
+    assert len(answered) == len(full) <= 5, (answered, full)
 
     for hours in range(1, 31):  # a busier week: the same statements for the 304
         booker.session(starts_in=timedelta(days=2, hours=hours), name=f"Class {hours}")
