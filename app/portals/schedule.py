@@ -41,6 +41,7 @@ from app.core.i18n import gym_settings, gym_today, gym_zone
 from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
+from app.portals.schedule_cards import session_card
 from app.scheduling.models import Difficulty
 from app.scheduling.queries import (
     ScheduledSession,
@@ -52,6 +53,7 @@ from app.scheduling.queries import (
 )
 
 bp = Blueprint("schedule", __name__)
+bp.add_app_template_global(session_card, "session_card")
 
 VIEWS = ("day", "week")
 #: how far from today the date parameter may reach; further dates are ignored
