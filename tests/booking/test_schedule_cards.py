@@ -10,6 +10,7 @@ import pytest
 
 from app.booking.services.bookings import book_now, cancel_booking, place_hold
 from app.portals.schedule_cards import clear_cards
+from tests.booking.conftest import NOW
 from tests.booking.member_support import act, card_actions, card_state
 from tests.queries import counting_statements
 
@@ -92,15 +93,15 @@ def test_every_button_of_every_page_gets_its_own_idempotency_key(booker, member,
     assert len(set(keys)) == len(keys)
 
 
-def test_a_kept_cards_key_books_once_and_the_next_page_books_again(booker, member, client, db):
+def test_a_kept_cards_key_books_once_and_the_next_page_books_again(booker, member, client):
     """A rebooking after a cancel is not answered with the first booking's stored result."""
     cs = booker.session()
     client.get(DAY)  # the card is now kept
     first = KEY.findall(card_actions(client.get(DAY), cs.id))[1]  # Book's key
     act(client, f"/app/sessions/{cs.id}/book", key=first)
-    booking_id = card_actions(client.get(DAY), cs.id)
-    cancel = re.search(r"/app/bookings/(\d+)/cancel", booking_id).group(1)
-    cancel_booking(int(cancel), member, actor=member)
+    booked = card_actions(client.get(DAY), cs.id)
+    booking_id = int(re.search(r"/app/bookings/(\d+)/cancel", booked).group(1))
+    cancel_booking(booking_id, member, actor=member)
 
     second = KEY.findall(card_actions(client.get(DAY), cs.id))[1]
     assert second != first
@@ -132,3 +133,16 @@ def test_kept_cards_keep_the_week_views_statements_constant(booker, member, clie
 def without_keys(page: str) -> str:
     page = KEY.sub('name="idempotency_key" value=""', page)
     return re.sub(r'(csrf-token" content=|name="csrf_token" value=)"[^"]*"', r"\1", page)
+
+
+def test_a_class_that_starts_is_shown_in_progress_not_from_the_kept_card(
+    booker, member, client, clock
+):
+    cs = booker.session()
+    assert card_state(client.get(DAY), cs.id) == "open"
+
+    clock(NOW + timedelta(days=2, minutes=10))
+    response = client.get(DAY)
+
+    assert card_state(response, cs.id) is None  # no buttons on a class under way
+    assert "In progress" in spots_said(response, cs.id)
