@@ -6,9 +6,9 @@ member's own state on each), which scheduling itself may not import.
 Members open `/app/schedule`, anyone `/schedule`. Both show published
 sessions of active class types only, and run a fixed number of queries
 whatever the number of sessions: the filter menus and the days' sessions
-with their spots taken, as plain rows (`queries.filter_menus` and
-`queries.timetable_rows`, one statement each), plus the member's own
-states. The trainer portal reuses `week_of` and `by_day`.
+with their spots taken, as plain rows in one statement
+(`queries.timetable`), plus the member's own states. The trainer portal
+reuses `week_of` and `by_day`.
 
 The public timetable is the same page for every visitor of a language, so
 it carries a strong ETag (`_public_etag`) digested from the very rows the
@@ -46,9 +46,8 @@ from app.scheduling.models import Difficulty
 from app.scheduling.queries import (
     ScheduledSession,
     SessionFilters,
-    filter_menus,
     local_range,
-    timetable_rows,
+    timetable,
     timetable_sessions,
 )
 
@@ -126,30 +125,36 @@ class ScheduleQuery:
         return day if self.in_reach(day) else None
 
 
-def read_query(form: ScheduleFilterForm, options: dict, default_view: str) -> ScheduleQuery:
-    """The page's view, day and filters; anything unreadable falls back to its default."""
-    form.trainer.choices = [("", _l("All trainers"))] + [
-        (t.id, t.name) for t in options["trainers"]
-    ]
-    form.class_type.choices = [("", _l("All classes"))] + [
-        (c.id, c.name) for c in options["class_types"]
-    ]
-    trainer_ids = {t.id for t in options["trainers"]}
-    class_type_ids = {c.id for c in options["class_types"]}
+def read_query(form: ScheduleFilterForm, default_view: str) -> ScheduleQuery:
+    """The page's view and day; anything unreadable falls back to its default.
+    Its filters wait for the menus (`apply_menus`)."""
     today = gym_today()
     query = ScheduleQuery(
         view=form.view.data if form.view.data in VIEWS else default_view,
         day=today,
         today=today,
-        trainer_id=form.trainer.data if form.trainer.data in trainer_ids else None,
-        class_type_id=form.class_type.data if form.class_type.data in class_type_ids else None,
+        trainer_id=None,
+        class_type_id=None,
         free_only=bool(form.free.data),
     )
     if form.date.data and query.in_reach(form.date.data):  # None when unreadable
         query.day = form.date.data
     form.view.data, form.date.data = query.view, query.day
-    form.trainer.data, form.class_type.data = query.trainer_id, query.class_type_id
     return query
+
+
+def apply_menus(form: ScheduleFilterForm, query: ScheduleQuery, menus: dict) -> None:
+    """Fill the filter menus, and keep the trainer and class filters only
+    when they name an entry of them."""
+    form.trainer.choices = [("", _l("All trainers"))] + [(t.id, t.name) for t in menus["trainers"]]
+    form.class_type.choices = [("", _l("All classes"))] + [
+        (c.id, c.name) for c in menus["class_types"]
+    ]
+    if form.trainer.data in {t.id for t in menus["trainers"]}:
+        query.trainer_id = form.trainer.data
+    if form.class_type.data in {c.id for c in menus["class_types"]}:
+        query.class_type_id = form.class_type.data
+    form.trainer.data, form.class_type.data = query.trainer_id, query.class_type_id
 
 
 def week_of(day: date) -> list[date]:
@@ -167,7 +172,7 @@ def by_day(items: list[ScheduledSession]) -> list[tuple[date, list[ScheduledSess
 
 
 def schedule_for(query: ScheduleQuery, rows: list[tuple]) -> list[ScheduledSession]:
-    """Published sessions of active types among the query's `timetable_rows`,
+    """Published sessions of active types among the query's `timetable` rows,
     filtered, with spots left."""
     filters = SessionFilters(
         trainer_id=query.trainer_id, class_type_id=query.class_type_id, members_view=True
@@ -178,10 +183,10 @@ def schedule_for(query: ScheduleQuery, rows: list[tuple]) -> list[ScheduledSessi
     return items
 
 
-def read_timetable(query: ScheduleQuery, now) -> list[tuple]:
-    """Every session of the query's days as plain rows, with spots taken at
-    `now` (one statement; see `queries.timetable_rows`)."""
-    return timetable_rows(*local_range(query.first_day, query.days), now, taken_column)
+def read_timetable(query: ScheduleQuery, now) -> tuple[dict, list[tuple]]:
+    """The filter menus, and every session of the query's days as plain rows
+    with spots taken at `now` (one statement; see `queries.timetable`)."""
+    return timetable(*local_range(query.first_day, query.days), now, taken_column)
 
 
 def _public_etag(query: ScheduleQuery, menus: dict, partial: bool, rows) -> str | None:
@@ -221,14 +226,14 @@ def _public_etag(query: ScheduleQuery, menus: dict, partial: bool, rows) -> str 
 
 def _render_schedule(endpoint: str, template: str, default_view: str):
     form = ScheduleFilterForm(request.args)
-    menus = filter_menus()
-    query = read_query(form, menus, default_view)
+    query = read_query(form, default_view)
+    now = utc_now()
+    menus, rows = read_timetable(query, now)
+    apply_menus(form, query, menus)
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
     headers = {"Vary": "HX-Request"}
-    now = utc_now()
-    rows = read_timetable(query, now)
     etag = None
     if endpoint == "schedule.public":
         etag = _public_etag(query, menus, partial, rows)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, literal, or_, select, union_all
+from sqlalchemy import bindparam, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -258,54 +258,37 @@ class MenuEntry(NamedTuple):
     name: str
 
 
-@lru_cache(maxsize=1)
-def _menus_statement():
-    return union_all(
-        select(literal("trainer"), Trainer.id, User.name)
-        .join(User, Trainer.user_id == User.id)
-        .where(Trainer.is_active.is_(True)),
-        select(literal("class"), ClassType.id, ClassType.name).where(ClassType.is_active.is_(True)),
-    )
-
-
-def filter_menus() -> dict:
-    """Active trainers (by id) and class types (by name) for the schedule's
-    filter menus, as plain rows in one statement."""
-    rows = db.session.execute(_menus_statement()).all()
-    return {
-        "trainers": sorted(MenuEntry(i, name) for kind, i, name in rows if kind == "trainer"),
-        "class_types": sorted(
-            (MenuEntry(i, name) for kind, i, name in rows if kind == "class"),
-            key=lambda entry: (entry.name, entry.id),
-        ),
-    }
+#: where a menu entry's id and name sit in the timetable's rows
+_MENU_ID, _MENU_NAME = 6, 7
 
 
 @lru_cache(maxsize=4)
 def _timetable_statement(taken_column):
-    """Built once per process (and spot counter): a 304 of the public
-    timetable is a few milliseconds, and building this afresh was a fair
-    share of them."""
-    return (
-        select(
-            ClassSession.id,
-            ClassSession.starts_at,
-            ClassSession.ends_at,
-            ClassSession.status,
-            ClassSession.capacity,
-            ClassSession.trainer_id,
-            ClassType.id,
-            ClassType.name,
-            ClassType.colour,
-            ClassType.difficulty,
-            ClassType.is_active,
-            ClassType.credits_required,
-            ClassType.booking_opens_hours,
-            ClassType.booking_closes_minutes,
-            Room.name,
-            User.name,
-            taken_column(ClassSession.id, bindparam("now")),
-        )
+    """The sessions, then the filter menus' entries (active trainers and class
+    types) padded to the sessions' columns, so both come in one round trip.
+    Built once per process (and spot counter): a 304 of the public timetable
+    is a few milliseconds, and building this afresh was a fair share of them."""
+    columns = [
+        ClassSession.id,
+        ClassSession.starts_at,
+        ClassSession.ends_at,
+        ClassSession.status,
+        ClassSession.capacity,
+        ClassSession.trainer_id,
+        ClassType.id,
+        ClassType.name,
+        ClassType.colour,
+        ClassType.difficulty,
+        ClassType.is_active,
+        ClassType.credits_required,
+        ClassType.booking_opens_hours,
+        ClassType.booking_closes_minutes,
+        Room.name,
+        User.name,
+        taken_column(ClassSession.id, bindparam("now")),
+    ]
+    sessions = (
+        select(literal("session"), *columns)
         .join(ClassType, ClassSession.class_type_id == ClassType.id)
         .outerjoin(Room, ClassSession.room_id == Room.id)
         .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
@@ -314,24 +297,52 @@ def _timetable_statement(taken_column):
             ClassSession.starts_at >= bindparam("start"),
             ClassSession.starts_at < bindparam("end"),
         )
-        .order_by(ClassSession.starts_at, ClassSession.id)
     )
 
+    def menu(kind: str, id_column, name_column):
+        padded = [null().label(f"pad_{n}") for n in range(len(columns))]
+        padded[_MENU_ID], padded[_MENU_NAME] = id_column, name_column
+        return select(literal(kind), *padded)
 
-def timetable_rows(start: datetime, end: datetime, now: datetime, taken_column) -> list[tuple]:
-    """Every session starting in [start, end), whatever its status or filters,
-    as plain rows in start order: times, state, type (with its booking rules),
-    room, trainer and spots taken at `now`, plus whether it has started and
-    ended (a class's state moves on with the clock alone). One statement.
+    trainers = (
+        menu("trainer", Trainer.id, User.name)
+        .join(User, Trainer.user_id == User.id)
+        .where(Trainer.is_active.is_(True))
+    )
+    class_types = menu("class", ClassType.id, ClassType.name).where(ClassType.is_active.is_(True))
+    return union_all(sessions, trainers, class_types)
+
+
+def timetable(start: datetime, end: datetime, now: datetime, taken_column) -> tuple[dict, list]:
+    """The schedule's filter menus and its sessions, in one statement.
+
+    The menus: active trainers (by id) and class types (by name), as
+    `MenuEntry`s. The sessions: every session starting in [start, end),
+    whatever its status or filters, as plain rows in start order: times,
+    state, type (with its booking rules), room, trainer and spots taken at
+    `now`, plus whether it has started and ended (a class's state moves on
+    with the clock alone).
 
     `taken_column(session_id, now)` is the spot counter as a correlated SQL
     expression; scheduling does not know who takes spots, so the caller
     passes it (booking's `occupancy.taken_column`).
     """
-    rows = db.session.execute(
+    result = db.session.execute(
         _timetable_statement(taken_column), {"start": start, "end": end, "now": now}
     ).all()
-    return [(*row, row[1] <= now, row[2] <= now) for row in rows]
+    entries = {"trainer": [], "class": []}
+    rows = []
+    for kind, *row in result:
+        if kind == "session":
+            rows.append((*row, row[1] <= now, row[2] <= now))
+        else:
+            entries[kind].append(MenuEntry(row[_MENU_ID], row[_MENU_NAME]))
+    rows.sort(key=lambda row: (row[1], row[0]))
+    menus = {
+        "trainers": sorted(entries["trainer"]),
+        "class_types": sorted(entries["class"], key=lambda entry: (entry.name, entry.id)),
+    }
+    return menus, rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +384,7 @@ class TimetableSession:
 
 
 def timetable_sessions(rows: list[tuple], filters: SessionFilters) -> list[ScheduledSession]:
-    """The sessions of `timetable_rows` that `filters` keep, with spots left."""
+    """The sessions of `timetable` that `filters` keep, with spots left."""
     items = []
     for row in rows:
         cs = TimetableSession(
