@@ -21,7 +21,7 @@ lean instead: the session cards share one action form.
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, session
 from flask_babel import get_locale
@@ -64,6 +64,8 @@ DIFFICULTY_LABELS = {
     Difficulty.ADVANCED: _l("Advanced"),
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: "only with free spots" is off for these values of `free` (and without it)
+FREE_OFF = ("false", "", "0", "off")
 
 
 def _optional_id(value) -> int | None:
@@ -82,7 +84,7 @@ class ScheduleFilterForm(FlaskForm):
     date = DateField(_l("Date"))
     trainer = SelectField(_l("Trainer"), coerce=_optional_id, validate_choice=False)
     class_type = SelectField(_l("Class"), coerce=_optional_id, validate_choice=False)
-    free = BooleanField(_l("Only with free spots"), false_values=(False, "false", "", "0", "off"))
+    free = BooleanField(_l("Only with free spots"), false_values=(False, *FREE_OFF))
 
 
 @dataclass
@@ -125,27 +127,40 @@ class ScheduleQuery:
         return day if self.in_reach(day) else None
 
 
-def read_query(form: ScheduleFilterForm, default_view: str) -> ScheduleQuery:
-    """The page's view and day; anything unreadable falls back to its default.
-    Its filters wait for the menus (`apply_menus`)."""
+def read_query(args, default_view: str) -> ScheduleQuery:
+    """The page's view, day and "only free spots" from its query string, read
+    as the filter form reads them (a 304 of the timetable needs no form);
+    anything unreadable falls back to its default. The trainer and class
+    filters wait for the menus (`filter_form`)."""
     today = gym_today()
+    view = args.get("view")
+    free = args.get("free")
     query = ScheduleQuery(
-        view=form.view.data if form.view.data in VIEWS else default_view,
+        view=view if view in VIEWS else default_view,
         day=today,
         today=today,
         trainer_id=None,
         class_type_id=None,
-        free_only=bool(form.free.data),
+        free_only=free is not None and free not in FREE_OFF,
     )
-    if form.date.data and query.in_reach(form.date.data):  # None when unreadable
-        query.day = form.date.data
-    form.view.data, form.date.data = query.view, query.day
+    day = _day(" ".join(args.getlist("date")))
+    if day and query.in_reach(day):
+        query.day = day
     return query
 
 
-def apply_menus(form: ScheduleFilterForm, query: ScheduleQuery, menus: dict) -> None:
-    """Fill the filter menus, and keep the trainer and class filters only
-    when they name an entry of them."""
+def _day(value: str) -> date | None:
+    """A yyyy-mm-dd date, as the form's DateField reads it, else None."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def filter_form(query: ScheduleQuery, menus: dict) -> ScheduleFilterForm:
+    """The filter form above the page, showing `query`; its trainer and class
+    filters are kept in `query` only when the menus name them."""
+    form = ScheduleFilterForm(request.args)
     form.trainer.choices = [("", _l("All trainers"))] + [(t.id, t.name) for t in menus["trainers"]]
     form.class_type.choices = [("", _l("All classes"))] + [
         (c.id, c.name) for c in menus["class_types"]
@@ -154,7 +169,10 @@ def apply_menus(form: ScheduleFilterForm, query: ScheduleQuery, menus: dict) -> 
         query.trainer_id = form.trainer.data
     if form.class_type.data in {c.id for c in menus["class_types"]}:
         query.class_type_id = form.class_type.data
+    form.view.data, form.date.data = query.view, query.day
     form.trainer.data, form.class_type.data = query.trainer_id, query.class_type_id
+    form.free.data = query.free_only
+    return form
 
 
 def week_of(day: date) -> list[date]:
@@ -225,11 +243,9 @@ def _public_etag(query: ScheduleQuery, menus: dict, partial: bool, rows) -> str 
 
 
 def _render_schedule(endpoint: str, template: str, default_view: str):
-    form = ScheduleFilterForm(request.args)
-    query = read_query(form, default_view)
+    query = read_query(request.args, default_view)
     now = utc_now()
     menus, rows = read_timetable(query, now)
-    apply_menus(form, query, menus)
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
@@ -244,6 +260,7 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
         }
         if etag and request.if_none_match.contains_weak(etag):  # weak once gzipped
             return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
+    form = filter_form(query, menus)
     items = schedule_for(query, rows)
     context = {
         "endpoint": endpoint,

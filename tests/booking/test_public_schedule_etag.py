@@ -138,3 +138,20 @@ def test_a_stale_or_garbled_validator_gets_the_page(booker, visitor):
     for header in ('"nope"', "garbage", 'W/"x", "y"', ""):
         response = visitor.get(PAGE, headers={"If-None-Match": header})
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?view=week&date=2026-12-03&free=1", "?view=nonsense&date=12/03/2026&free=off", "?date="],
+)
+def test_a_filtered_or_unreadable_timetable_revalidates_to_the_same_page(booker, visitor, query):
+    booker.session()
+    first = visitor.get(PAGE + query)
+    assert first.status_code == 200
+
+    again = revalidate(visitor, first.headers["ETag"], PAGE + query)
+
+    assert again.status_code == 304
+    assert visitor.get(PAGE + query).get_data(as_text=True).count("<article") == (
+        first.get_data(as_text=True).count("<article")
+    )
