@@ -8,9 +8,16 @@ from their own `init_app`.
 
 def init_app(app) -> None:
     """The kernel's tables, its template helpers, the one access-error handler,
-    the security headers, static files (hashed, compressed, served by
-    WhiteNoise) and the bounds on what clients send (app.core.inputs)."""
-    from app.core import assets, audit, headers, jobs  # noqa: F401  (audit, jobs: their tables)
+    the security headers, gzip for rendered text, static files (hashed,
+    compressed, served by WhiteNoise) and the bounds on what clients send
+    (app.core.inputs)."""
+    from app.core import (  # noqa: F401  (audit, jobs: their tables)
+        assets,
+        audit,
+        compress,
+        headers,
+        jobs,
+    )
     from app.core.errors_views import register_error_handlers
     from app.core.i18n import register_filters
     from app.core.idempotency import models  # noqa: F401  (its table)
@@ -18,6 +25,7 @@ def init_app(app) -> None:
     from app.core.inputs import init_app as bound_inputs
 
     bound_inputs(app)  # before any blueprint adds an <int:…> rule
+    compress.init_app(app)  # first registered, so it runs after every other after_request
     audit.init_app(app)
     register_error_handlers(app)
     headers.init_app(app)

@@ -5,13 +5,15 @@ member's own state on each), which scheduling itself may not import.
 
 Members open `/app/schedule`, anyone `/schedule`. Both show published
 sessions of active class types only, and run a fixed number of queries
-whatever the number of sessions (`queries.sessions_between` plus one count
-per spot counter). The trainer portal reuses `week_of` and `by_day`.
+whatever the number of sessions: the filter menus and the days' sessions
+with their spots taken, as plain rows in one statement
+(`queries.timetable`), plus the member's own states. The trainer portal
+reuses `week_of` and `by_day`.
 
 The public timetable is the same page for every visitor of a language, so
-it carries a strong ETag (`_public_etag`): a browser reloading it while
-nothing changed gets 304 after two small statements, without the page's
-queries or its rendering; any booking, cancellation, hold or edit changes
+it carries a strong ETag (`_public_etag`) digested from the very rows the
+page is rendered from: a browser reloading it while nothing changed gets
+304 without the rendering; any booking, cancellation, hold or edit changes
 the ETag. Member pages are `no-store` (app/core/headers.py) and are made
 lean instead: the session cards share one action form.
 """
@@ -19,9 +21,7 @@ lean instead: the session cards share one action form.
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
-from typing import NamedTuple
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, session
 from flask_babel import get_locale
@@ -30,11 +30,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy import inspect as sa_inspect
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 
-from app.accounts.models import User
 from app.billing.gateways import test_payments_live
 from app.booking.queries.member import member_states
 from app.booking.queries.occupancy import taken_column
@@ -43,18 +41,18 @@ from app.core.i18n import gym_settings, gym_today, gym_zone
 from app.core.inputs import parse_id
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
-from app.extensions import db
-from app.scheduling.models import ClassSession, ClassType, Difficulty, Room
+from app.portals.schedule_cards import session_card
+from app.scheduling.models import Difficulty
 from app.scheduling.queries import (
     ScheduledSession,
     SessionFilters,
     local_range,
-    sessions_between,
-    with_spots,
+    timetable,
+    timetable_sessions,
 )
-from app.trainers.models import Trainer
 
 bp = Blueprint("schedule", __name__)
+bp.add_app_template_global(session_card, "session_card")
 
 VIEWS = ("day", "week")
 #: how far from today the date parameter may reach; further dates are ignored
@@ -66,6 +64,8 @@ DIFFICULTY_LABELS = {
     Difficulty.ADVANCED: _l("Advanced"),
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: "only with free spots" is off for these values of `free` (and without it)
+FREE_OFF = ("false", "", "0", "off")
 
 
 def _optional_id(value) -> int | None:
@@ -84,7 +84,7 @@ class ScheduleFilterForm(FlaskForm):
     date = DateField(_l("Date"))
     trainer = SelectField(_l("Trainer"), coerce=_optional_id, validate_choice=False)
     class_type = SelectField(_l("Class"), coerce=_optional_id, validate_choice=False)
-    free = BooleanField(_l("Only with free spots"), false_values=(False, "false", "", "0", "off"))
+    free = BooleanField(_l("Only with free spots"), false_values=(False, *FREE_OFF))
 
 
 @dataclass
@@ -127,30 +127,52 @@ class ScheduleQuery:
         return day if self.in_reach(day) else None
 
 
-def read_query(form: ScheduleFilterForm, options: dict, default_view: str) -> ScheduleQuery:
-    """The page's view, day and filters; anything unreadable falls back to its default."""
-    form.trainer.choices = [("", _l("All trainers"))] + [
-        (t.id, t.name) for t in options["trainers"]
-    ]
-    form.class_type.choices = [("", _l("All classes"))] + [
-        (c.id, c.name) for c in options["class_types"]
-    ]
-    trainer_ids = {t.id for t in options["trainers"]}
-    class_type_ids = {c.id for c in options["class_types"]}
+def read_query(args, default_view: str) -> ScheduleQuery:
+    """The page's view, day and "only free spots" from its query string, read
+    as the filter form reads them (a 304 of the timetable needs no form);
+    anything unreadable falls back to its default. The trainer and class
+    filters wait for the menus (`filter_form`)."""
     today = gym_today()
+    view = args.get("view")
+    free = args.get("free")
     query = ScheduleQuery(
-        view=form.view.data if form.view.data in VIEWS else default_view,
+        view=view if view in VIEWS else default_view,
         day=today,
         today=today,
-        trainer_id=form.trainer.data if form.trainer.data in trainer_ids else None,
-        class_type_id=form.class_type.data if form.class_type.data in class_type_ids else None,
-        free_only=bool(form.free.data),
+        trainer_id=None,
+        class_type_id=None,
+        free_only=free is not None and free not in FREE_OFF,
     )
-    if form.date.data and query.in_reach(form.date.data):  # None when unreadable
-        query.day = form.date.data
+    day = _day(" ".join(args.getlist("date")))
+    if day and query.in_reach(day):
+        query.day = day
+    return query
+
+
+def _day(value: str) -> date | None:
+    """A yyyy-mm-dd date, as the form's DateField reads it, else None."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def filter_form(query: ScheduleQuery, menus: dict) -> ScheduleFilterForm:
+    """The filter form above the page, showing `query`; its trainer and class
+    filters are kept in `query` only when the menus name them."""
+    form = ScheduleFilterForm(request.args)
+    form.trainer.choices = [("", _l("All trainers"))] + [(t.id, t.name) for t in menus["trainers"]]
+    form.class_type.choices = [("", _l("All classes"))] + [
+        (c.id, c.name) for c in menus["class_types"]
+    ]
+    if form.trainer.data in {t.id for t in menus["trainers"]}:
+        query.trainer_id = form.trainer.data
+    if form.class_type.data in {c.id for c in menus["class_types"]}:
+        query.class_type_id = form.class_type.data
     form.view.data, form.date.data = query.view, query.day
     form.trainer.data, form.class_type.data = query.trainer_id, query.class_type_id
-    return query
+    form.free.data = query.free_only
+    return form
 
 
 def week_of(day: date) -> list[date]:
@@ -167,96 +189,32 @@ def by_day(items: list[ScheduledSession]) -> list[tuple[date, list[ScheduledSess
     return list(groups.items())
 
 
-def schedule_for(query: ScheduleQuery) -> list[ScheduledSession]:
-    """Published sessions of active types in the query's days, with spots left."""
+def schedule_for(query: ScheduleQuery, rows: list[tuple]) -> list[ScheduledSession]:
+    """Published sessions of active types among the query's `timetable` rows,
+    filtered, with spots left."""
     filters = SessionFilters(
         trainer_id=query.trainer_id, class_type_id=query.class_type_id, members_view=True
     )
-    items = with_spots(sessions_between(*local_range(query.first_day, query.days), filters))
+    items = timetable_sessions(rows, filters)
     if query.free_only:
         items = [item for item in items if item.spots_left > 0]
     return items
 
 
-# Built once per process: a 304 is a few milliseconds, and building these
-# selects afresh was a fair share of them.
+def read_timetable(query: ScheduleQuery, now) -> tuple[dict, list[tuple]]:
+    """The filter menus, and every session of the query's days as plain rows
+    with spots taken at `now` (one statement; see `queries.timetable`)."""
+    return timetable(*local_range(query.first_day, query.days), now, taken_column)
 
 
-@lru_cache(maxsize=1)
-def _menus_statement():
-    return union_all(
-        select(literal("trainer"), Trainer.id, User.name)
-        .join(User, Trainer.user_id == User.id)
-        .where(Trainer.is_active.is_(True)),
-        select(literal("class"), ClassType.id, ClassType.name).where(ClassType.is_active.is_(True)),
-    )
-
-
-@lru_cache(maxsize=1)
-def _rows_statement():
-    return (
-        select(
-            ClassSession.id,
-            ClassSession.starts_at,
-            ClassSession.ends_at,
-            ClassSession.status,
-            ClassSession.capacity,
-            ClassType.name,
-            ClassType.colour,
-            ClassType.difficulty,
-            ClassType.is_active,
-            Room.name,
-            User.name,
-            taken_column(ClassSession.id, bindparam("now")),
-        )
-        .join(ClassType, ClassSession.class_type_id == ClassType.id)
-        .outerjoin(Room, ClassSession.room_id == Room.id)
-        .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
-        .outerjoin(User, Trainer.user_id == User.id)
-        .where(
-            ClassSession.starts_at >= bindparam("start"),
-            ClassSession.starts_at < bindparam("end"),
-        )
-        .order_by(ClassSession.starts_at, ClassSession.id)
-    )
-
-
-class MenuEntry(NamedTuple):
-    id: int
-    name: str
-
-
-def filter_menus() -> dict:
-    """Active trainers (by id) and class types (by name) for the filter menus,
-    as plain rows in one statement."""
-    rows = db.session.execute(_menus_statement()).all()
-    return {
-        "trainers": sorted(MenuEntry(i, name) for kind, i, name in rows if kind == "trainer"),
-        "class_types": sorted(
-            (MenuEntry(i, name) for kind, i, name in rows if kind == "class"),
-            key=lambda entry: (entry.name, entry.id),
-        ),
-    }
-
-
-def _timetable_rows(query: ScheduleQuery, now) -> list[tuple]:
-    """What the timetable shows of each session in the query's days, as plain
-    rows (any status, whatever the filters: a superset of the page): times,
-    state, type, room, trainer and spots taken. One statement."""
-    start, end = local_range(query.first_day, query.days)
-    rows = db.session.execute(_rows_statement(), {"start": start, "end": end, "now": now}).all()
-    # started and ended: a class's state moves on with the clock alone
-    return [(*row, row[1] <= now, row[2] <= now) for row in rows]
-
-
-def _public_etag(query: ScheduleQuery, menus: dict, partial: bool) -> str | None:
+def _public_etag(query: ScheduleQuery, menus: dict, partial: bool, rows) -> str | None:
     """A strong validator of the public timetable, or None when the page must
     be made afresh (a flash waits to be shown).
 
-    A digest of everything the page shows, read before the page's own
-    queries in one statement (`_timetable_rows`; the menus are read anyway),
-    so a browser that has the page gets 304 without them and without the
-    rendering. It cannot be staler than the page: a booking, a cancellation,
+    A digest of everything the page shows: the menus and the timetable's
+    rows, which the page is then rendered from, so a browser that has the
+    page gets 304 without the rendering, and the page cannot be fresher or
+    staler than its ETag: a booking, a cancellation,
     a hold taken, released or expired (a hold counts until its expiry, read
     at this instant) and any edit of a session, its type, room or trainer
     change the rows, and a class starting or ending changes its state. The
@@ -279,30 +237,31 @@ def _public_etag(query: ScheduleQuery, menus: dict, partial: bool) -> str | None
         [getattr(settings, c.key) for c in sa_inspect(type(settings)).columns],
         query.today,
         menus,
-        _timetable_rows(query, utc_now()),
+        rows,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _render_schedule(endpoint: str, template: str, default_view: str):
-    form = ScheduleFilterForm(request.args)
-    menus = filter_menus()
-    query = read_query(form, menus, default_view)
+    query = read_query(request.args, default_view)
+    now = utc_now()
+    menus, rows = read_timetable(query, now)
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
     headers = {"Vary": "HX-Request"}
     etag = None
     if endpoint == "schedule.public":
-        etag = _public_etag(query, menus, partial)
+        etag = _public_etag(query, menus, partial, rows)
         # private: the page carries the visitor's CSRF token; no-cache: always ask first
         headers = {
             "Vary": "HX-Request, Cookie, Accept-Language",
             "Cache-Control": "private, no-cache",
         }
-        if etag and request.if_none_match.contains(etag):
+        if etag and request.if_none_match.contains_weak(etag):  # weak once gzipped
             return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
-    items = schedule_for(query)
+    form = filter_form(query, menus)
+    items = schedule_for(query, rows)
     context = {
         "endpoint": endpoint,
         "form": form,
@@ -311,7 +270,7 @@ def _render_schedule(endpoint: str, template: str, default_view: str):
         "week": week_of(query.day),
         "prev_week": query.week_step(-1),
         "next_week": query.week_step(1),
-        "now": utc_now(),
+        "now": now,
         "audience": "member" if endpoint == "schedule.member" else "public",
     }
     if endpoint == "schedule.member":

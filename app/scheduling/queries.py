@@ -8,8 +8,10 @@ spot counter.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -19,7 +21,15 @@ from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.extensions import db
 from app.scheduling import spots
-from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
+from app.scheduling.models import (
+    ClassSession,
+    ClassType,
+    Difficulty,
+    Room,
+    SessionState,
+    SessionStatus,
+    TimetableEntry,
+)
 from app.scheduling.rules import horizon_end
 from app.trainers.models import Trainer
 
@@ -233,3 +243,165 @@ def entry_sessions(entry_id: int, session_ids: list[int]) -> list[ClassSession]:
 def spots_taken(sessions: list[ClassSession]) -> dict[int, int]:
     """People in each session (bookings plus live holds), by session id."""
     return spots.spots_taken(s.id for s in sessions)
+
+
+# ---- the timetable members and the public see ---------------------------------
+#
+# Read as plain rows in one statement, not as ORM objects: the schedule pages
+# are the ones members reload in a rush when a class opens, and loading three
+# dozen sessions with their type, room and trainer into the session's identity
+# map was a large share of them. The same rows are the public timetable's ETag.
+
+
+class MenuEntry(NamedTuple):
+    id: int
+    name: str
+
+
+#: where a menu entry's id and name sit in the timetable's rows
+_MENU_ID, _MENU_NAME = 6, 7
+
+
+@lru_cache(maxsize=4)
+def _timetable_statement(taken_column):
+    """The sessions, then the filter menus' entries (active trainers and class
+    types) padded to the sessions' columns, so both come in one round trip.
+    Built once per process (and spot counter): a 304 of the public timetable
+    is a few milliseconds, and building this afresh was a fair share of them."""
+    columns = [
+        ClassSession.id,
+        ClassSession.starts_at,
+        ClassSession.ends_at,
+        ClassSession.status,
+        ClassSession.capacity,
+        ClassSession.trainer_id,
+        ClassType.id,
+        ClassType.name,
+        ClassType.colour,
+        ClassType.difficulty,
+        ClassType.is_active,
+        ClassType.credits_required,
+        ClassType.booking_opens_hours,
+        ClassType.booking_closes_minutes,
+        Room.name,
+        User.name,
+        taken_column(ClassSession.id, bindparam("now")),
+    ]
+    sessions = (
+        select(literal("session"), *columns)
+        .join(ClassType, ClassSession.class_type_id == ClassType.id)
+        .outerjoin(Room, ClassSession.room_id == Room.id)
+        .outerjoin(Trainer, ClassSession.trainer_id == Trainer.id)
+        .outerjoin(User, Trainer.user_id == User.id)
+        .where(
+            ClassSession.starts_at >= bindparam("start"),
+            ClassSession.starts_at < bindparam("end"),
+        )
+    )
+
+    def menu(kind: str, id_column, name_column):
+        padded = [null().label(f"pad_{n}") for n in range(len(columns))]
+        padded[_MENU_ID], padded[_MENU_NAME] = id_column, name_column
+        return select(literal(kind), *padded)
+
+    trainers = (
+        menu("trainer", Trainer.id, User.name)
+        .join(User, Trainer.user_id == User.id)
+        .where(Trainer.is_active.is_(True))
+    )
+    class_types = menu("class", ClassType.id, ClassType.name).where(ClassType.is_active.is_(True))
+    return union_all(sessions, trainers, class_types)
+
+
+def timetable(start: datetime, end: datetime, now: datetime, taken_column) -> tuple[dict, list]:
+    """The schedule's filter menus and its sessions, in one statement.
+
+    The menus: active trainers (by id) and class types (by name), as
+    `MenuEntry`s. The sessions: every session starting in [start, end),
+    whatever its status or filters, as plain rows in start order: times,
+    state, type (with its booking rules), room, trainer and spots taken at
+    `now`, plus whether it has started and ended (a class's state moves on
+    with the clock alone).
+
+    `taken_column(session_id, now)` is the spot counter as a correlated SQL
+    expression; scheduling does not know who takes spots, so the caller
+    passes it (booking's `occupancy.taken_column`).
+    """
+    result = db.session.execute(
+        _timetable_statement(taken_column), {"start": start, "end": end, "now": now}
+    ).all()
+    entries = {"trainer": [], "class": []}
+    rows = []
+    for kind, *row in result:
+        if kind == "session":
+            rows.append((*row, row[1] <= now, row[2] <= now))
+        else:
+            entries[kind].append(MenuEntry(row[_MENU_ID], row[_MENU_NAME]))
+    rows.sort(key=lambda row: (row[1], row[0]))
+    menus = {
+        "trainers": sorted(entries["trainer"]),
+        "class_types": sorted(entries["class"], key=lambda entry: (entry.name, entry.id)),
+    }
+    return menus, rows
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableClassType:
+    id: int
+    name: str
+    colour: str
+    difficulty: Difficulty
+    is_active: bool
+    credits_required: int
+    booking_opens_hours: int | None
+    booking_closes_minutes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableSession:
+    """A class session as the timetable read it: plain values that answer what
+    the session card and the member's states ask of a `ClassSession`."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: SessionStatus
+    capacity: int
+    trainer_id: int | None
+    class_type: TimetableClassType
+    room: Named
+    trainer: Named
+    #: the row it was read from: what the card shows, for cache keys and ETags
+    row: tuple
+
+    def state_at(self, now: datetime) -> SessionState:
+        return ClassSession.state_at(self, now)
+
+
+def timetable_sessions(rows: list[tuple], filters: SessionFilters) -> list[ScheduledSession]:
+    """The sessions of `timetable` that `filters` keep, with spots left."""
+    items = []
+    for row in rows:
+        cs = TimetableSession(
+            *row[:6], TimetableClassType(*row[6:14]), Named(row[14]), Named(row[15]), row
+        )
+        if _kept(cs, filters):
+            items.append(ScheduledSession(cs, max(cs.capacity - row[16], 0)))
+    return items
+
+
+def _kept(cs: TimetableSession, filters: SessionFilters) -> bool:
+    if filters.trainer_id and cs.trainer_id != filters.trainer_id:
+        return False
+    if filters.room_id:
+        raise ValueError("the timetable rows do not carry rooms' ids")
+    if filters.class_type_id and cs.class_type.id != filters.class_type_id:
+        return False
+    if filters.members_view:
+        return cs.status is SessionStatus.PUBLISHED and cs.class_type.is_active
+    return filters.include_cancelled or cs.status is not SessionStatus.CANCELLED

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.core import signals
+from app.booking.models import Booking
 from app.scheduling.models import SessionStatus
 from tests.accounts.support import page_text
 from tests.queries import counting_statements
 from tests.scheduling.member_support import NOW, add_many, add_session, listed_ids
-from tests.tools import swap_receivers
 
 TODAY_NOON = NOW + timedelta(hours=8)  # 12:00 in Mexico City, the gym's default zone
 
@@ -120,14 +119,13 @@ def test_class_type_filter_shows_only_that_class(as_member, db, schedule):
 
 
 def test_full_session_says_full_and_the_free_spots_filter_hides_it(
-    as_member, db, schedule, monkeypatch
+    as_member, db, schedule, factories
 ):
-    full = add_session(db, schedule, TODAY_NOON, capacity=12)
-    nearly = add_session(db, schedule, TODAY_NOON + timedelta(hours=2), capacity=12)
-    taken = {full.id: 12, nearly.id: 11}
-    swap_receivers(
-        monkeypatch, signals.spots_taken, lambda ids: {i: taken[i] for i in ids if i in taken}
-    )
+    full = add_session(db, schedule, TODAY_NOON, capacity=2)
+    nearly = add_session(db, schedule, TODAY_NOON + timedelta(hours=2), capacity=2)
+    for cs in (full, full, nearly):
+        db.session.add(Booking(session_id=cs.id, member_id=factories.member().id))
+    db.session.commit()
 
     everything = as_member.get("/app/schedule")
     free_only = as_member.get("/app/schedule?free=1")
