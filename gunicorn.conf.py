@@ -14,9 +14,16 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-#: a worker that saw this many requests is replaced, spreading any leak
-max_requests = 2000
-max_requests_jitter = 200
+#: a worker that saw this many requests is replaced, spreading any leak.
+#: Replacing one closes its kept-alive connections, and a client sending on
+#: one at that instant gets no answer (browsers resend; not every client
+#: does), so not too often: a booking storm of 2,000 members used to
+#: recycle every worker mid-race at 2,000.
+max_requests = 10000
+max_requests_jitter = 1000
 timeout = 30
+#: seconds a kept-alive connection may idle: well above what clients and
+#: proxies keep theirs (the storm's client: 1 s), so the client closes first
+keepalive = 5
 #: the app logs its own lines; gunicorn's access log would repeat them
 accesslog = None
