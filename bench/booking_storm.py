@@ -24,11 +24,12 @@ that open at the same minute (15 spots each, so each class fills too).
 First, --idle M members book a roomy class one after another (the
 latency of one tap on a quiet server). Printed for each race: confirmed,
 waitlisted, overbooked (must be 0), 5xx responses, requests per second
-and p50/p95/p99 latency of the race, and the statements one book request
-runs. --raw also runs the hold transaction
-as plain SQL through psycopg (lock the session row, count, insert a hold,
-commit) on classes of the same shape (one class; the same 100), and prints
-its throughput and the ratio app/raw. Then the time the RQ worker took to
+and p50/p95/p99 latency of the race, the CPU seconds the app, the client,
+PostgreSQL and the rest spent during it (bench/cpu.py: where the two cores
+went), and the statements one book request runs. --raw also runs the hold
+transaction as plain SQL through psycopg (lock the session row, count,
+insert a hold, commit) on classes of the same shape (one class; the same
+100), and prints its throughput and the ratio app/raw. Then the time the RQ worker took to
 send the emails. --profile FILE writes a pyinstrument profile of one worker
 during the races (bench/profiled_wsgi.py). Exits 1 if anything was
 overbooked or answered 5xx.
@@ -70,6 +71,7 @@ except ImportError:  # a fresh clone: bin/setup builds .venv, then run again ins
     command = f'source "{ROOT}/bin/setup" && exec python "$0" "$@"'
     os.execvp("bash", ["bash", "-c", command, str(Path(__file__).resolve()), *sys.argv[1:]])
 
+from bench import cpu  # noqa: E402
 from bench.storm_jobs import Worker, confirmations, drain, end_group, start_scheduler  # noqa: E402
 from bench.support import (  # noqa: E402
     CSRF,
@@ -350,11 +352,13 @@ def _race(pairs: list[tuple[Member, int]], args, halfway=None) -> dict:
     with ThreadPoolExecutor(min(args.concurrency or len(pairs), 500)) as pool:
         futures = [pool.submit(run, pair) for pair in pairs]
         time.sleep(0.5)  # the threads are parked at the gate
+        cpu_before = cpu.snapshot()
         started = time.perf_counter()
         gate.set()
         for future in futures:
             future.result()
         figures["seconds"] = time.perf_counter() - started
+        figures["cpu"] = cpu.spent(cpu_before, cpu.snapshot())
     return figures
 
 
@@ -481,6 +485,7 @@ def _report(name: str, figures: dict, counted: dict) -> tuple[float, int]:
         f" p99 {_ms(latencies, 99)} ms"
     )
     print("    members     " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
+    print("    cpu         " + cpu.line(figures["cpu"], len(statuses)) + " per request")
     print(
         f"    database    confirmed {counted['confirmed']}, live holds {counted['held']},"
         f" waitlisted {counted['waiting']}, overbooked {counted['overbooked']}"
