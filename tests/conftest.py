@@ -20,6 +20,7 @@ from app.extensions import db as _db
 from app.extensions import limiter, mail
 from tests.factories import Factories
 from tests.races import race, race_apps  # noqa: F401  (shared by the race tests)
+from tests.smtp import smtp  # noqa: F401  (a real SMTP server)
 
 PASSWORD = "correct-horse-battery"
 
