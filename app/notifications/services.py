@@ -1,5 +1,7 @@
 """Record emails and deliver them; delivery runs in a job."""
 
+import logging
+import smtplib
 import uuid
 from datetime import datetime
 
@@ -17,6 +19,8 @@ from app.extensions import db, mail
 from app.notifications.mime import GymMessage, recorded_message_id
 from app.notifications.models import EmailStatus, SentEmail
 from app.settings.services import gym_settings
+
+log = logging.getLogger(__name__)
 
 #: template name → subject; bodies are templates/emails/<name>.{txt,html}
 SUBJECTS = {
@@ -141,11 +145,20 @@ def _render(email: SentEmail, *, hide_secrets: bool = False) -> tuple[str, str, 
     return subject, text, html, images
 
 
+def _refused_for_good(exc: Exception) -> bool:
+    """The receiving server refused every recipient with a 5xx reply (no such
+    mailbox, say): sending again would be refused again."""
+    if not isinstance(exc, smtplib.SMTPRecipientsRefused) or not exc.recipients:
+        return False
+    return all(code >= 500 for code, _reply in exc.recipients.values())
+
+
 def deliver_email(email_id: int) -> None:
     """Send one recorded email unless it was sent already.
 
-    Raises the transport's error after recording it, so the job is retried.
-    Queues nothing.
+    Raises the transport's error after recording it, so the job is retried;
+    a recipient the server refuses for good (5xx) is recorded as failed and
+    not retried. Queues nothing.
     """
     email = db.session.get(SentEmail, email_id)
     if email is None or email.status is EmailStatus.SENT:
@@ -172,6 +185,9 @@ def deliver_email(email_id: int) -> None:
             email.attempts += 1
             email.status = EmailStatus.FAILED
             email.last_error = repr(exc)[:2000]
+        if _refused_for_good(exc):
+            log.warning("email %s refused for good: %s", email.id, email.last_error)
+            return
         raise
     with transaction():
         email.attempts += 1

@@ -4,11 +4,13 @@ server receives, and what a relay's refusals leave behind."""
 import smtplib
 
 import pytest
+from sqlalchemy import select
 
 from app.core.db import transaction
+from app.core.jobs import OutboxJob, OutboxStatus
 from app.notifications.mime import recorded_message_id
 from app.notifications.models import EmailStatus, SentEmail
-from app.notifications.services import deliver_email, record_email
+from app.notifications.services import deliver_email, queue_email, record_email
 
 
 def _record(user, template="password_changed"):
@@ -53,13 +55,25 @@ def test_a_relay_that_says_try_later_gets_the_email_once_on_the_retry(db, factor
     assert (sent.status, sent.attempts, sent.last_error) == (EmailStatus.SENT, 2, None)
 
 
-def test_a_mailbox_that_does_not_exist_is_recorded_as_failed_with_the_reason(db, factories, smtp):
+def test_a_mailbox_that_does_not_exist_is_failed_for_good_with_the_reason(db, factories, smtp):
     recorded = _record(factories.member(email="nobody@example.com"))
     smtp.refuse(550, "5.1.1 No such mailbox")
 
-    with pytest.raises(smtplib.SMTPRecipientsRefused):
-        deliver_email(recorded.id)
+    deliver_email(recorded.id)  # no error for the job: a retry would be refused again
 
     failed = db.session.get(SentEmail, recorded.id)
-    assert failed.status is EmailStatus.FAILED and "No such mailbox" in failed.last_error
+    assert (failed.status, failed.attempts) == (EmailStatus.FAILED, 1)
+    assert "No such mailbox" in failed.last_error
     assert smtp.messages == []
+
+
+def test_a_failed_for_good_email_leaves_its_outbox_job_done_not_retried(db, factories, smtp):
+    member = factories.member(email="gone@example.com")
+    smtp.refuse(550, "5.1.1 No such mailbox")
+    with transaction():  # no Redis in tests: the job runs inline after the commit
+        queue_email(member, "password_changed", {"name": member.name})
+
+    [job] = db.session.scalars(select(OutboxJob)).all()
+    [email] = db.session.scalars(select(SentEmail)).all()
+    assert (job.status, job.attempts) == (OutboxStatus.DONE, 1)
+    assert email.status is EmailStatus.FAILED and smtp.messages == []
