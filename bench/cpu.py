@@ -12,7 +12,7 @@ GROUPS = (
     ("rq", "rq worker"),
     ("redis", "redis-server"),
 )
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def snapshot() -> dict[tuple[str, str], float]:

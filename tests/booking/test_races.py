@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from app.accounts.models import User
-from app.booking.models import Booking, BookingStatus, Hold, HoldStatus
+from app.booking.models import Booking, BookingStatus, Hold, HoldStatus, WaitlistEntry
 from app.booking.rules import BookingError
 from app.booking.services import bookings
 from app.booking.services.bookings import (
@@ -600,8 +600,6 @@ def test_one_member_joining_from_five_places_at_once_gets_one_place(race):
     refusals = {value for kind, value in outcomes if kind == "refused"}
     assert refusals <= {"You're already on the waitlist for this class.", BUSY_ELSEWHERE}
     with race.context():
-        from app.booking.models import WaitlistEntry
-
         open_places = db.session.scalar(
             select(func.count(WaitlistEntry.id)).where(WaitlistEntry.session_id == session_id)
         )
