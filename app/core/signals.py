@@ -49,3 +49,30 @@ ledger_audited = _cupo.signal("ledger-audited")
 #: {booking id: (class name, starts at)}, so the credit history can say
 #: which class a spend, refund or forfeit was for
 bookings_described = _cupo.signal("bookings-described")
+
+#: sent when a domain has news for a person: the sender is the event's name
+#: ("booking_confirmed", "message_received", ...; the catalogue is
+#: `app.notifications.events`), with `user_id`, `params` (JSON-able values
+#: the text and email are made from), `link` (where opening it goes), `key`
+#: (optional: a second news with the same key is dropped) and `options`
+#: (optional delivery hints: `urgent`, `drop_after`, `unless_read_for`). The
+#: notifications domain records it and its deliveries in the caller's
+#: transaction; nothing is sent before that transaction commits.
+news = _cupo.signal("news")
+
+
+def tell(
+    user_id: int,
+    event: str,
+    *,
+    link: str | None = None,
+    key: str | None = None,
+    options: dict | None = None,
+    **params,
+) -> None:
+    """Tell person `user_id` about `event`: the one way a domain notifies.
+
+    Writes (through the receiver) in the current transaction; queues the
+    deliveries after commit. With no receiver connected it does nothing.
+    """
+    news.send(event, user_id=user_id, params=params, link=link, key=key, options=options or {})
