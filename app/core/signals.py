@@ -55,7 +55,11 @@ bookings_described = _cupo.signal("bookings-described")
 #: `app.notifications.events`), with `user_id`, `params` (JSON-able values
 #: the text and email are made from), `link` (where opening it goes), `key`
 #: (optional: a second news with the same key is dropped) and `options`
-#: (optional delivery hints: `urgent`, `drop_after`, `unless_read_for`). The
+#: (optional delivery hints: `urgent` (ignores quiet hours), `drop_after`
+#: (an ISO instant after which nothing is sent), `group` (items of one
+#: thread; while one is unread no further email goes out for the group) and
+#: `email_after` (seconds; the email waits that long and is dropped if the
+#: item was read meanwhile)). The
 #: notifications domain records it and its deliveries in the caller's
 #: transaction; nothing is sent before that transaction commits.
 news = _cupo.signal("news")
@@ -76,3 +80,14 @@ def tell(
     deliveries after commit. With no receiver connected it does nothing.
     """
     news.send(event, user_id=user_id, params=params, link=link, key=key, options=options or {})
+
+
+#: sent with `user_id` and `group` when a person has seen what a group of
+#: their notifications was about (a message thread they opened): the
+#: notifications domain marks that group's items read
+news_seen = _cupo.signal("news-seen")
+
+
+def seen(user_id: int, group: str) -> None:
+    """Mark person `user_id`'s notifications of `group` read (in this transaction)."""
+    news_seen.send(group, user_id=user_id)
