@@ -271,6 +271,16 @@ GET_EXPECTED = {
     #: the desk's photo of a member, posted from the member page
     "member_photos.change": everyone(405),
     "member_photos.remove": everyone(405),
+    #: each person's notification choices; the unsubscribe path carries no real token
+    "notification_settings.member": MEMBER_ONLY,
+    "notification_settings.trainer": {
+        "anonymous": LOGIN,
+        "member": 403,
+        "trainer": 200,
+        "front_desk": 403,
+        "admin": 403,
+    },
+    "notification_settings.unsubscribe": everyone(404),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)

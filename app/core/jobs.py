@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, Text, select, text, update
+from sqlalchemy import String, Text, and_, or_, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models import str_enum, utc_now
@@ -78,15 +78,24 @@ class OutboxJob(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: not to run before this (quiet hours, an email that waits to see whether
+    #: its message is read); the sweeper hands it to the queue once it is due
+    run_after: Mapped[datetime | None]
     #: last time it was handed to RQ; the sweeper re-sends stale ones
     dispatched_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
 
-def enqueue_after_commit(name: str, *args) -> OutboxJob:
-    """Record job `name(*args)` in the current transaction; run it after commit."""
+def enqueue_after_commit(name: str, *args, run_after: datetime | None = None) -> OutboxJob:
+    """Record job `name(*args)` in the current transaction; run it after
+    commit, or, with `run_after`, once the sweeper finds it due."""
     if name not in registered_jobs():
         raise KeyError(f"unknown job {name!r}")
+    if run_after is not None:
+        job = OutboxJob(name=name, args=list(args), run_after=run_after)
+        db.session.add(job)
+        db.session.flush()
+        return job
     # stamped now, in the caller's transaction, rather than in one more
     # transaction after the push: a push that fails leaves the row for the
     # sweeper either way (it re-sends rows stamped longer ago than its cutoff)
@@ -200,16 +209,22 @@ def _resolve(name: str):
 
 
 def claim_stale_jobs(older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
-    """Claim pending rows that were not handed to the queue recently.
+    """Claim pending rows that were not handed to the queue recently, and
+    held rows (`run_after`) that are now due.
 
     Rows are taken `FOR UPDATE SKIP LOCKED` and stamped as dispatched in the
     same transaction, so several sweepers never send the same row twice.
     """
-    cutoff = utc_now() - older_than
+    now = utc_now()
+    cutoff = now - older_than
+    due = or_(
+        and_(OutboxJob.run_after.is_(None), OutboxJob.created_at <= cutoff),
+        OutboxJob.run_after <= now,
+    )
     query = (
         select(OutboxJob.id)
         .where(OutboxJob.status == OutboxStatus.PENDING)
-        .where(OutboxJob.created_at <= cutoff)
+        .where(due)
         .where((OutboxJob.dispatched_at.is_(None)) | (OutboxJob.dispatched_at <= cutoff))
         .order_by(OutboxJob.id)
         .limit(limit)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.billing.models import Invoice
 from app.billing.services.payments import refund_payment
 from app.extensions import db as _db
-from app.notifications.models import SentEmail
+from app.notifications.models import Notification
 from tests.accounts.support import page_text
 from tests.billing.documents_support import require_weasyprint, sell_pack
 from tests.queries import counting_statements
@@ -83,8 +83,8 @@ def test_download_before_the_job_ran_renders_the_pdf_on_demand_once(
     assert second.data == first.data
     assert db.session.get(Invoice, invoice_id, populate_existing=True).pdf_path is not None
     assert len(list(uploads.iterdir())) == 1
-    emails = select(func.count()).select_from(SentEmail)
-    assert db.session.scalar(emails.where(SentEmail.template == "invoice_issued")) == 1
+    receipts = select(func.count()).select_from(Notification)
+    assert db.session.scalar(receipts.where(Notification.event == "invoice_issued")) == 1
 
 
 def test_download_says_not_ready_when_the_pdf_cannot_be_rendered(

@@ -17,7 +17,7 @@ from app.config import ROOT
 from app.core.i18n import money
 from app.core.jobs import OutboxJob, OutboxStatus, run_outbox_job
 from app.core.uploads import absolute_path
-from app.notifications.models import SentEmail
+from app.notifications.models import Notification
 from tests.billing.documents_support import pdf_text, require_weasyprint, sell_pack
 
 
@@ -41,9 +41,10 @@ def _pdf(db, invoice_id: int) -> bytes:
     return absolute_path(_fresh(db, invoice_id).pdf_path).read_bytes()
 
 
-def _emails(db, template: str) -> int:
+def _emails(db, event: str) -> int:
+    """Receipts the member is told about (each one's email goes out by job)."""
     return db.session.scalar(
-        select(func.count()).select_from(SentEmail).where(SentEmail.template == template)
+        select(func.count()).select_from(Notification).where(Notification.event == event)
     )
 
 

@@ -9,7 +9,11 @@ from tests.conftest import csrf_token
 from tests.queries import counting_statements
 
 #: statements of one book request with inline jobs, by database
-CEILING = {"sqlite": 40, "postgresql": 40}
+#: (44 since the confirmation goes through the notification centre: the
+#: request reads the member's choices and writes the notification, one
+#: statement more than the email row it wrote before; the inline job loads
+#: the notification and looks for its email before writing it)
+CEILING = {"sqlite": 44, "postgresql": 44}
 
 
 def _statements_of_one_book(booker, client, login, db, *, already_booked: int) -> int:

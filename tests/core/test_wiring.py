@@ -62,7 +62,7 @@ JOBS = {
         "billing.sandbox_deliver",
     ],
     "booking": ["booking.promote_waitlist"],
-    "notifications": ["notifications.deliver_email"],
+    "notifications": ["notifications.deliver_email", "notifications.deliver"],
 }
 
 

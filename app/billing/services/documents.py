@@ -22,11 +22,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.billing.models import Invoice, InvoiceKind, PaymentMethod
 from app.config import ROOT
+from app.core import signals
 from app.core.db import transaction
-from app.core.jobs import enqueue_after_commit
 from app.core.uploads import PDF, absolute_path, delete_file, upload_root
+from app.core.urls import app_path
 from app.extensions import db
-from app.notifications.services import email_by_key, record_email
 from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
@@ -156,12 +156,10 @@ def render_invoice(invoice_id: int) -> str | None:
 
 
 def _queue_receipt(invoice: Invoice) -> None:
-    """Record the email with the PDF, once per invoice (its key is unique)."""
+    """Tell the member (the email carries the PDF), once per invoice: the
+    notification's key is unique."""
     member = invoice.member
     if member is None or member.is_deleted or not member.email:
-        return
-    key = f"invoice-pdf-{invoice.id}"
-    if email_by_key(key) is not None:
         return
     credited = invoice.credits_invoice
     context = {
@@ -174,8 +172,10 @@ def _queue_receipt(invoice: Invoice) -> None:
         "total_minor": invoice.total_minor,
         "currency": invoice.currency,
     }
-    email = record_email(member, TEMPLATES[invoice.kind], context, key=key)
-    enqueue_after_commit("notifications.deliver_email", email.id)
+    link = app_path("billing_documents.my_payments")
+    signals.tell(
+        member.id, TEMPLATES[invoice.kind], link=link, key=f"invoice-{invoice.id}", **context
+    )
 
 
 def pdf_bytes(invoice_id: int) -> bytes | None:

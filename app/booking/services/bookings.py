@@ -42,9 +42,9 @@ from app.core.errors import NotYours
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.core.permissions import DESK, STAFF, require_role
+from app.core.urls import app_path
 from app.extensions import db
 from app.memberships import ledger
-from app.notifications.services import queue_email
 from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
 
@@ -197,8 +197,13 @@ def _book(
     audit.record(
         "booking.confirmed", booking, actor=actor, after={"session_id": cs.id, "credits_cc": needed}
     )
-    context = dict(email_context(cs), name=member.name, booking_id=booking.id)
-    queue_email(member, "booking_confirmed", context)
+    signals.tell(
+        member.id,
+        "booking_confirmed",
+        link=app_path("booking.my_bookings"),
+        **email_context(cs),
+        booking_id=booking.id,
+    )
     return booking
 
 
@@ -293,8 +298,28 @@ def cancel_with_terms(
             actor=actor,
             after={"refunded_cc": terms.refund_cc, "strike": terms.strike},
         )
+        _tell_cancelled(booking, terms, by_member=actor.id == booking.member_id)
         enqueue_after_commit("booking.promote_waitlist", booking.session_id)
     return booking, terms
+
+
+def _tell_cancelled(booking: Booking, terms: CancelTerms, *, by_member: bool) -> None:
+    """The member hears that the booking is cancelled, and what it cost."""
+    signals.tell(
+        booking.member_id,
+        "booking_cancelled",
+        link=app_path("booking.my_bookings"),
+        **email_context(booking.session),
+        booking_id=booking.id,
+        by_member=by_member,
+        credits=ledger.format_credits(terms.credits_cc) if terms.credits_cc else "",
+        refunded=ledger.format_credits(terms.refund_cc),
+        lost=ledger.format_credits(terms.lost_cc) if terms.lost_cc else "",
+        strike=terms.strike,
+        strikes=terms.strikes,
+        strike_limit=terms.limit,
+        blocked_until=terms.blocked_until.isoformat() if terms.blocked_until else None,
+    )
 
 
 def mark_no_show(booking_id: int, *, actor) -> Booking:

@@ -33,12 +33,12 @@ from app.booking.rules import (
     lock_session_row,
 )
 from app.booking.services.bookings import settle
-from app.core import audit
+from app.core import audit, signals
 from app.core.db import transaction
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
+from app.core.urls import app_path
 from app.extensions import db
-from app.notifications.services import queue_email
 from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
@@ -128,15 +128,14 @@ def promote_waitlist(session_id: int) -> int:
             db.session.flush()
             entry.status, entry.hold_id = WaitlistStatus.OFFERED, hold.id
             audit.record("waitlist.offered", entry, after={"hold_id": hold.id})
-            queue_email(
-                entry.member,
+            signals.tell(
+                entry.member_id,
                 "waitlist_offer",
-                dict(
-                    email_context(cs),
-                    name=entry.member.name,
-                    expires_at=hold.expires_at.isoformat(),
-                    minutes=minutes,
-                ),
+                link=app_path("booking.my_bookings"),
+                key=f"waitlist-offer-{hold.id}",
+                **email_context(cs),
+                expires_at=hold.expires_at.isoformat(),
+                minutes=minutes,
             )
             free -= 1
             offers += 1

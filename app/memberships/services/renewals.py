@@ -18,14 +18,13 @@ from sqlalchemy import and_, or_, select
 from werkzeug.routing import BuildError
 
 from app.accounts.models import User
-from app.core import audit
+from app.core import audit, signals
 from app.core.db import transaction
 from app.core.i18n import gym_today
-from app.core.urls import external_url
+from app.core.urls import app_path, external_url
 from app.extensions import db
 from app.memberships.models import Membership, MembershipStatus, Plan, PlanKind
 from app.memberships.rules import grace_days, grace_ends_on
-from app.notifications.services import queue_email
 
 #: where a member renews: the member shop of the online purchases
 SHOP_ENDPOINT = "billing_online.shop"
@@ -90,7 +89,7 @@ def _move_on(membership_id: int, today: date) -> str | None:
             after=dict(audit.changes(membership, ["status"]), emailed=email is not None),
         )
         if email is not None and member.is_active:
-            queue_email(member, email, _email_context(member, membership))
+            signals.tell(member.id, email, link=_shop_path(), **_email_context(member, membership))
     return action
 
 
@@ -141,6 +140,13 @@ def _email_context(member: User, membership: Membership) -> dict:
 
 
 # ---- links to renew -----------------------------------------------------------
+
+
+def _shop_path() -> str | None:
+    try:
+        return app_path(SHOP_ENDPOINT)
+    except BuildError:
+        return None
 
 
 def renew_url(*, external: bool = False) -> str | None:

@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.core import audit
+from app.core import audit, signals
 from app.core.clock import local_date
 from app.core.db import transaction
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, require_role
+from app.core.urls import app_path
 from app.extensions import db
-from app.notifications.services import queue_email
 from app.scheduling import spots
 from app.scheduling.models import ClassSession, SessionStatus
 from app.scheduling.rules import (
@@ -247,7 +247,7 @@ def _reason(reason: str | None) -> str:
 
 
 def _tell_people(cs: ClassSession, template: str, people=None, **details) -> None:
-    """Email everyone in the class (by job, after commit)."""
+    """Tell everyone in the class (delivered by job, after commit)."""
     context = {
         "class_name": cs.class_type.name,
         "starts_at": cs.starts_at.isoformat(),
@@ -255,5 +255,6 @@ def _tell_people(cs: ClassSession, template: str, people=None, **details) -> Non
         "trainer": cs.trainer.name,
         **details,
     }
+    link = app_path("booking.my_bookings")
     for person in spots.people_on(cs) if people is None else people:
-        queue_email(person, template, dict(context, name=person.name))
+        signals.tell(person.id, template, link=link, **context)

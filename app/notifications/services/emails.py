@@ -35,6 +35,10 @@ SUBJECTS = {
     "membership_expired": _l("%(gym)s: your membership has expired"),
     "invoice_issued": _l("%(gym)s: your receipt and invoice"),
     "credit_note_issued": _l("%(gym)s: your credit note"),
+    "booking_cancelled": _l("%(gym)s: your booking is cancelled"),
+    "trainer_session_changed": _l("%(gym)s: a change to one of your classes"),
+    "message_received": _l("%(gym)s: you have a new message"),
+    "message_reported": _l("%(gym)s: a message was reported"),
 }
 
 
@@ -166,6 +170,12 @@ def deliver_email(email_id: int) -> None:
     subject, text, html, images = _render(email)
     message = GymMessage(subject=subject, recipients=[email.to], body=text, html=html)
     message.msgId = recorded_message_id(email.key, email.created_at)
+    unsubscribe = (email.context or {}).get("unsubscribe_url")
+    if unsubscribe:  # RFC 8058: one POST to this address turns the email off
+        message.extra_headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     for content_id, filename, mimetype, data, *rest in images:
         disposition = rest[0] if rest else "inline"
         headers = {"Content-ID": f"<{content_id}>"} if disposition == "inline" else None
