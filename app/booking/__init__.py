@@ -1,6 +1,14 @@
 """Holds, bookings and waitlists: who has a spot in a class."""
 
 
+def cancel_extras(template: str, *, context: dict) -> tuple[dict, list]:
+    """At render time, in the member's language: what the cancellation cost,
+    in the words of the cancel page (one rule, `CancelTerms.outcome`)."""
+    from app.booking.policy import CancelTerms
+
+    return {"outcome": CancelTerms.from_result(context.get("terms") or {}).outcome()}, []
+
+
 def init_app(app) -> None:
     """Its tables and job; the answers it gives scheduling and the ledger."""
     from app.booking import models  # noqa: F401  (its tables)
@@ -14,4 +22,5 @@ def init_app(app) -> None:
     signals.session_changed.connect(waitlist.on_session_change)
     signals.ledger_audited.connect(credits.spend_breaches)
     signals.bookings_described.connect(credits.classes_of)
+    signals.email_extras.connect(cancel_extras, sender="booking_cancelled")
     register_job(app, "booking.promote_waitlist", "app.booking.services.waitlist:promote_waitlist")

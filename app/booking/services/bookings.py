@@ -312,13 +312,7 @@ def _tell_cancelled(booking: Booking, terms: CancelTerms, *, by_member: bool) ->
         **email_context(booking.session),
         booking_id=booking.id,
         by_member=by_member,
-        credits=ledger.format_credits(terms.credits_cc) if terms.credits_cc else "",
-        refunded=ledger.format_credits(terms.refund_cc),
-        lost=ledger.format_credits(terms.lost_cc) if terms.lost_cc else "",
-        strike=terms.strike,
-        strikes=terms.strikes,
-        strike_limit=terms.limit,
-        blocked_until=terms.blocked_until.isoformat() if terms.blocked_until else None,
+        terms=terms.as_result(),
     )
 
 

@@ -138,10 +138,10 @@ def _render(email: SentEmail, *, hide_secrets: bool = False) -> tuple[str, str, 
     settings = gym_settings()
     context = {key: _revive(key, value) for key, value in (email.context or {}).items()}
     secrets = context.pop(_SECRETS, [])
-    more, images = _extras(email)
-    context.update(more, gym=settings.gym_name, settings=settings)
     subject = _subject(email.template, email.language)
     with force_locale(email.language):
+        more, images = _extras(email)  # in the recipient's language too
+        context.update(more, gym=settings.gym_name, settings=settings)
         if hide_secrets:
             context.update(dict.fromkeys(secrets, "[" + _("hidden") + "]"))
         text = render_template(f"emails/{email.template}.txt", **context)
