@@ -103,8 +103,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.health import bp as health_bp
     from app.memberships.views.member import bp as memberships_bp
     from app.memberships.views.staff import bp as memberships_admin_bp
-    from app.notifications.views.emails import bp as notifications_bp
-    from app.notifications.views.preferences import bp as notification_settings_bp
+    from app.notifications.views.member import bp as notifications_member_bp
+    from app.notifications.views.public import bp as notifications_public_bp
+    from app.notifications.views.staff import bp as notifications_bp
+    from app.notifications.views.trainer import bp as notifications_trainer_bp
     from app.portals.admin import bp as admin_bp
     from app.portals.member_page import bp as member_page_bp
     from app.portals.member_photos import bp as member_photos_bp
@@ -131,7 +133,9 @@ def _register_blueprints(app: Flask) -> None:
         settings_bp,
         branding_bp,
         notifications_bp,
-        notification_settings_bp,
+        notifications_member_bp,
+        notifications_trainer_bp,
+        notifications_public_bp,
         members_bp,
         trainers_bp,
         schedule_bp,
@@ -170,7 +174,7 @@ def _register_layout(app: Flask) -> None:
         from app.accounts.forms import ROLE_LABELS
         from app.billing.gateways import test_payments_live
         from app.core.i18n import LANGUAGE_NAMES
-        from app.notifications.views.emails import EMAIL_STATUS_LABELS
+        from app.notifications.views.staff import EMAIL_STATUS_LABELS
         from app.settings.services import gym_settings
 
         return {

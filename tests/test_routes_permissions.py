@@ -272,15 +272,15 @@ GET_EXPECTED = {
     "member_photos.change": everyone(405),
     "member_photos.remove": everyone(405),
     #: each person's notification choices; the unsubscribe path carries no real token
-    "notification_settings.member": MEMBER_ONLY,
-    "notification_settings.trainer": {
+    "notifications_member.settings": MEMBER_ONLY,
+    "notifications_trainer.settings": {
         "anonymous": LOGIN,
         "member": 403,
         "trainer": 200,
         "front_desk": 403,
         "admin": 403,
     },
-    "notification_settings.unsubscribe": everyone(404),
+    "notifications_public.unsubscribe": everyone(404),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)

@@ -68,7 +68,7 @@ class Email:
             if EMAIL not in event.locked:
                 token = unsubscribe_token(user.id, event.name)
                 context["unsubscribe_url"] = absolute(
-                    app_path("notification_settings.unsubscribe", token=token)
+                    app_path("notifications_public.unsubscribe", token=token)
                 )
             with transaction():
                 email = record_email(user, event.email, context, key=key)
