@@ -66,6 +66,7 @@ def _init_domains(app: Flask) -> None:
         booking,
         core,
         memberships,
+        messaging,
         notifications,
         scheduling,
         settings,
@@ -83,6 +84,7 @@ def _init_domains(app: Flask) -> None:
         attendance,
         billing,
         trainers,
+        messaging,
     ):
         domain.init_app(app)
 
@@ -103,6 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.health import bp as health_bp
     from app.memberships.views.member import bp as memberships_bp
     from app.memberships.views.staff import bp as memberships_admin_bp
+    from app.messaging.views.member import bp as messaging_member_bp
+    from app.messaging.views.staff import bp as messaging_staff_bp
+    from app.messaging.views.trainer import bp as messaging_trainer_bp
     from app.notifications.views.member import bp as notifications_member_bp
     from app.notifications.views.public import bp as notifications_public_bp
     from app.notifications.views.staff import bp as notifications_bp
@@ -161,6 +166,9 @@ def _register_blueprints(app: Flask) -> None:
         files_bp,
         memberships_admin_bp,
         memberships_bp,
+        messaging_member_bp,
+        messaging_trainer_bp,
+        messaging_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

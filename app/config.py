@@ -72,6 +72,8 @@ class Config:
     #: every upload (photos, logo, certificates) shares one counter
     UPLOAD_LIMIT = os.environ.get("UPLOAD_LIMIT", "5 per minute;30 per hour")
     WAITLIST_LIMIT = os.environ.get("WAITLIST_LIMIT", "10 per minute")
+    #: messages sent per user, from every thread and "new message" page together
+    MESSAGE_LIMIT = os.environ.get("MESSAGE_LIMIT", "30 per minute")
     ORDER_LIMIT = os.environ.get("ORDER_LIMIT", "10 per hour")
     CARD_ATTEMPT_LIMIT = os.environ.get("CARD_ATTEMPT_LIMIT", "10 per 10 minutes")
     BILLING_DETAILS_LIMIT = os.environ.get("BILLING_DETAILS_LIMIT", "10 per minute")

@@ -42,9 +42,17 @@ KNOWN = {
         "/app/payments",
         "/app/profile",
         "/app/billing-details",
+        "/app/messages/",
+        "/app/messages/new",
         "/password/change",
     ],
-    "trainer": ["/trainer/", "/trainer/profile/", "/password/change"],
+    "trainer": [
+        "/trainer/",
+        "/trainer/profile/",
+        "/trainer/messages/",
+        "/trainer/messages/new",
+        "/password/change",
+    ],
     "front_desk": [
         "/admin/",
         "/admin/sessions",
@@ -75,12 +83,13 @@ KNOWN = {
         "/admin/billing/payments",
         "/admin/billing/renewals",
         "/admin/billing/webhooks",
+        "/admin/messages/reports",
     ],
 }
 #: never opened: not pages (files, feeds, health), or pages that act on GET
 #: (opening the kiosk locks the browser into kiosk mode; the Nu test opens it last)
 SKIP = re.compile(
-    r"^/(static|files)/|\.(pdf|png|ics|svg|ico|json|csv|xlsx|js|webmanifest)$"
+    r"^/(static|files)/|/messages/files/|\.(pdf|png|ics|svg|ico|json|csv|xlsx|js|webmanifest)$"
     r"|^/(healthz|version|logo|logout|sw\.js|manifest)|/qr\.png$|/status$|^/desk/kiosk"
 )
 PER_PATTERN = 2

@@ -16,12 +16,13 @@ from app.booking.models import Booking
 from app.core.audit import AuditEntry
 from app.core.models import utc_now
 from app.memberships.models import LedgerEntry, Membership, Plan, PlanKind
+from app.messaging.models import Message, MessageReport, MessageThread
 from app.notifications.models import SentEmail
 from app.scheduling.models import ClassSession, ClassType, Room, SessionStatus, TimetableEntry
 from app.settings.models import GymSettings
 from app.settings.services import change_logo
 from app.trainers import services
-from app.trainers.models import Certification, Trainer
+from app.trainers.models import Certification, ClientAssignment, Trainer
 from tests.accounts.support import page_text, path_for
 from tests.billing.documents_support import stored_invoice
 from tests.conftest import csrf_token
@@ -46,6 +47,7 @@ HOME = {"member": "/app/", "trainer": "/trainer/", "front_desk": "/admin/", "adm
 ADMIN_ONLY = {"anonymous": LOGIN, "member": 403, "trainer": 403, "front_desk": 403, "admin": 200}
 DESK = {"anonymous": LOGIN, "member": 403, "trainer": 403, "front_desk": 200, "admin": 200}
 MEMBER_ONLY = {"anonymous": LOGIN, "member": 200, "trainer": 403, "front_desk": 403, "admin": 403}
+TRAINER_ONLY = {"anonymous": LOGIN, "member": 403, "trainer": 200, "front_desk": 403, "admin": 403}
 
 #: GET on every endpoint, for every role
 GET_EXPECTED = {
@@ -268,6 +270,29 @@ GET_EXPECTED = {
     "member_page.book": everyone(405),
     "member_page.check_in": everyone(405),
     "member_page.reset_password": everyone(405),
+    "member_page.assign_trainer": everyone(405),
+    # --- messages: the member's, the trainer's (a thread of `member` and `trainer`),
+    # and the reported-messages queue; staff never open a thread without a report ---
+    "messaging_member.index": MEMBER_ONLY,
+    "messaging_member.new": MEMBER_ONLY,
+    "messaging_member.thread": MEMBER_ONLY,
+    #: `after` is absent (0): the thread's message is news
+    "messaging_member.poll": MEMBER_ONLY,
+    "messaging_member.file": MEMBER_ONLY,
+    "messaging_member.report": everyone(405),
+    "messaging_trainer.inbox": TRAINER_ONLY,
+    "messaging_trainer.new": TRAINER_ONLY,
+    "messaging_trainer.thread": TRAINER_ONLY,
+    "messaging_trainer.poll": TRAINER_ONLY,
+    "messaging_trainer.file": TRAINER_ONLY,
+    "messaging_trainer.report": everyone(405),
+    "messaging_staff.queue": ADMIN_ONLY,
+    #: the report of the thread's message is open
+    "messaging_staff.report": ADMIN_ONLY,
+    "messaging_staff.thread": {**ADMIN_ONLY, "admin": "/admin/messages/reports/"},
+    "messaging_staff.dismiss": everyone(405),
+    "messaging_staff.hide": everyone(405),
+    "messaging_staff.close": everyone(405),
     #: the desk's photo of a member, posted from the member page
     "member_photos.change": everyone(405),
     "member_photos.remove": everyone(405),
@@ -344,6 +369,13 @@ POST_ONLY = {
     "member_page.book": {"admin", "front_desk"},
     "member_page.check_in": {"admin", "front_desk"},
     "member_page.reset_password": {"admin", "front_desk"},
+    "member_page.assign_trainer": {"admin", "front_desk"},
+    # --- messages: reports by the two people of a thread, answered by admins ---
+    "messaging_member.report": {"member"},
+    "messaging_trainer.report": {"trainer"},
+    "messaging_staff.dismiss": {"admin"},
+    "messaging_staff.hide": {"admin"},
+    "messaging_staff.close": {"admin"},
 }
 
 
@@ -428,7 +460,32 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         "certification_id": certification.id,
         "booking_id": booking.id,
         **stored_invoice(db, people["member"]),
+        **_conversation(app, db, people, trainer),
         **_membership(db, people["target"]),
+    }
+
+
+def _conversation(app, db, people, trainer) -> dict[str, int]:
+    """A thread of `member` and `trainer` (her assigned trainer) with a photo,
+    and an open report about its message."""
+    from app.messaging.services import report_message, send_message
+
+    db.session.add(ClientAssignment(member_id=people["member"].id, trainer_id=trainer.id))
+    db.session.commit()
+    with app.test_request_context():
+        sent = send_message(
+            people["trainer"],
+            member_id=people["member"].id,
+            text="Hello",
+            files=[file_storage(image_bytes(), "photo.png")],
+        )
+        report = report_message(sent.id, reason="", actor=people["member"])
+    assert isinstance(report, MessageReport)
+    return {
+        "thread_id": sent.thread_id,
+        "message_id": sent.id,
+        "attachment_id": sent.attachments[0].id,
+        "report_id": report.id,
     }
 
 
@@ -557,6 +614,11 @@ def _state(db, target_id: int):
         db.session.scalar(select(func.count()).select_from(Membership)),
         db.session.scalar(select(func.count()).select_from(LedgerEntry)),
         db.session.scalar(select(func.count()).select_from(BillingProfile)),
+        tuple(db.session.execute(select(MessageReport.status, MessageReport.resolved_at))),
+        tuple(db.session.scalars(select(Message.hidden_at))),
+        tuple(db.session.scalars(select(MessageThread.closed_at))),
+        db.session.scalar(select(func.count()).select_from(Message)),
+        db.session.scalar(select(func.count()).select_from(ClientAssignment)),
     )
 
 

@@ -35,8 +35,12 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(AccessDenied)
     def access_denied(exc):
-        """Every 403/404 a service, loader or decorator raises, in one place."""
-        return render_error(exc.status)
+        """Every 403/404 a service, loader or decorator raises, in one place.
+
+        A 403 raised with its own message (why this person may not) shows it;
+        a 404 says nothing more, so a record's existence is not revealed."""
+        own = exc.status == 403 and exc.message != str(exc.default_message)
+        return render_error(exc.status, reason=exc.message if own else None)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

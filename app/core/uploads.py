@@ -34,9 +34,11 @@ MB = 1024 * 1024
 PHOTOS = "photos"
 CERTIFICATIONS = "certifications"
 LOGOS = "logos"
+MESSAGES = "messages"
 PHOTO_MAX_BYTES = 5 * MB
 LOGO_MAX_BYTES = 2 * MB
 DOCUMENT_MAX_BYTES = 10 * MB
+ATTACHMENT_MAX_BYTES = 5 * MB
 THUMBNAIL_SIZE = 512
 # Pixels an image may have, by use, read from its header before decoding.
 #: a photo becomes 512×512; a 12 MP phone picture (4032×3024) fits
@@ -52,6 +54,9 @@ Image.MAX_IMAGE_PIXELS = max(PHOTO_MAX_PIXELS, LOGO_MAX_PIXELS, DOCUMENT_MAX_PIX
 PNG, JPEG, WEBP, PDF = "image/png", "image/jpeg", "image/webp", "application/pdf"
 PHOTO_TYPES = (JPEG, PNG, WEBP)
 DOCUMENT_TYPES = (PDF, JPEG, PNG)
+ATTACHMENT_TYPES = (JPEG, PNG, WEBP, PDF)
+#: a message's picture is shrunk to fit this square (never enlarged)
+ATTACHMENT_MAX_SIDE = 2560
 EXTENSIONS = {PNG: ".png", JPEG: ".jpg", WEBP: ".webp", PDF: ".pdf"}
 #: Pillow's name for each image type, so a file decodes only as what it claims
 PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}
@@ -288,6 +293,49 @@ def store_document(upload, kind: str = CERTIFICATIONS) -> StoredFile:
     if content_type != PDF:
         _decode(data, content_type, DOCUMENT_MAX_PIXELS)
     return StoredFile(_write(kind, EXTENSIONS[content_type], data), content_type, len(data))
+
+
+def _clean_image(image: Image.Image, content_type: str) -> bytes:
+    """The picture upright, at most ATTACHMENT_MAX_SIDE a side, re-encoded in its
+    own format with no metadata (EXIF, GPS, comments, text chunks) carried over."""
+    image = ImageOps.exif_transpose(image)
+    if content_type == JPEG and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    image.thumbnail((ATTACHMENT_MAX_SIDE, ATTACHMENT_MAX_SIDE), Image.Resampling.LANCZOS)
+    clean = image.copy()
+    clean.info = {k: v for k, v in image.info.items() if k == "transparency"}
+    out = BytesIO()
+    if content_type == JPEG:
+        clean.save(out, "JPEG", quality=85, optimize=True)
+    elif content_type == WEBP:
+        clean.save(out, "WEBP", quality=85)
+    else:
+        clean.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def store_attachment(upload) -> StoredFile:
+    """Check a message's file (JPEG, PNG, WebP or PDF, at most 5 MB) by its bytes
+    and store it under `messages/`: pictures re-encoded without metadata, PDFs as sent.
+
+    Raises UploadError for an empty, oversized, wrongly typed or corrupt file;
+    nothing is written then.
+    """
+    data = _read(upload, ATTACHMENT_MAX_BYTES)
+    content_type = sniff(data)
+    if content_type not in ATTACHMENT_TYPES:
+        raise UploadError(_("Choose a JPEG, PNG or WebP picture, or a PDF."))
+    if content_type != PDF:
+        try:
+            data = _clean_image(_decode(data, content_type, DOCUMENT_MAX_PIXELS), content_type)
+        except UploadError:
+            raise
+        except Exception as exc:
+            log.info("attachment could not be converted: %s", exc)
+            raise UploadError(_("This image could not be read. Choose another file.")) from exc
+    return StoredFile(_write(MESSAGES, EXTENSIONS[content_type], data), content_type, len(data))
 
 
 def delete_file(relative: str | None) -> None:

@@ -39,6 +39,9 @@ from app.core.models import utc_now
 from app.core.permissions import DESK, ensure, get_or_404, roles_required
 from app.memberships import queries as memberships
 from app.memberships.views import page_labels
+from app.trainers import services as trainers
+from app.trainers.forms import AssignTrainerForm
+from app.trainers.queries import active_trainer_choices, assigned_trainer
 from app.trainers.views.staff import photo_url
 
 bp = Blueprint("member_page", __name__, url_prefix="/admin/members")
@@ -71,7 +74,17 @@ def _book_form(form: PickSessionForm | None = None) -> PickSessionForm:
     return form
 
 
-def member_page(member: User, *, photo_form=None, book_form=None, status: int = 200):
+def _trainer_form(member: User, form: AssignTrainerForm | None = None) -> AssignTrainerForm:
+    if form is None:
+        current = assigned_trainer(member.id)
+        form = AssignTrainerForm(formdata=None, trainer_id=current.id if current else None)
+    form.trainer_id.set_options(active_trainer_choices())
+    return form
+
+
+def member_page(
+    member: User, *, photo_form=None, book_form=None, trainer_form=None, status: int = 200
+):
     """The page; forms that came back with errors are shown as they are."""
     now = utc_now()
     cancel_form = StaffCancelForm(formdata=None)
@@ -95,6 +108,7 @@ def member_page(member: User, *, photo_form=None, book_form=None, status: int = 
         photo_capture="environment",
         photo_intro=_l("Take the member's photo at the counter: staff compare it at check-in."),
         book_form=_book_form(book_form),
+        trainer_form=_trainer_form(member, trainer_form),
         cancel_form=cancel_form,
         refund_labels=REFUND_LABELS,
         **member_page_helpers(),
@@ -135,6 +149,23 @@ def book(member_id: int):
             )
             return _back(member)
     return member_page(member, book_form=form, status=400)
+
+
+@bp.post("/<int:member_id>/trainer", endpoint="assign_trainer")
+@roles_required(*DESK)
+def assign_trainer(member_id: int):
+    """Set or clear the member's assigned trainer (audited by the service)."""
+    member = member_or_404(member_id)
+    form = _trainer_form(member, AssignTrainerForm())
+    if form.validate_on_submit():
+        try:
+            trainers.assign_trainer(member.id, form.trainer_id.data, actor=current_user)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Assigned trainer saved."), "success")
+            return _back(member)
+    return member_page(member, trainer_form=form, status=400)
 
 
 @bp.post("/<int:member_id>/bookings/<int:booking_id>/check-in", endpoint="check_in")

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
-from app.core.forms import MoneyField
+from app.core.forms import IdSelectField, MoneyField
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.uploads import DOCUMENT_TYPES, PHOTO_TYPES
 from app.trainers.services import MAX_BIO_LENGTH
@@ -124,4 +124,14 @@ class TrainerFilterForm(FlaskForm):
             ("no_profile", _l("No profile yet")),
         ],
         default="",
+    )
+
+
+class AssignTrainerForm(FlaskForm):
+    """The desk's choice of a member's assigned trainer (or none)."""
+
+    trainer_id = IdSelectField(
+        _l("Assigned trainer"),
+        blank_label=_l("No assigned trainer"),
+        invalid_message=_l("Choose an active trainer."),
     )

@@ -58,3 +58,20 @@ class Certification(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     trainer: Mapped[Trainer] = relationship(back_populates="certifications")
+
+
+class ClientAssignment(db.Model):
+    """A member's assigned trainer, set by the desk: one per member, or none.
+
+    The trainer's "clients" are the members assigned to them.
+    """
+
+    __tablename__ = "trainer_clients"
+
+    #: the member's account; at most one assigned trainer each
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(default=utc_now)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    trainer: Mapped[Trainer] = relationship(lazy="joined", innerjoin=True)

@@ -8,7 +8,7 @@ from app.accounts.models import Role, User
 from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
-from app.trainers.models import Certification, Trainer
+from app.trainers.models import Certification, ClientAssignment, Trainer
 
 PER_PAGE = 25
 ACTIVE_FILTERS = ("active", "inactive", "no_profile")
@@ -78,3 +78,23 @@ def certifications_of(trainer: Trainer | None) -> list[Certification]:
             .order_by(Certification.id)
         )
     )
+
+
+def assigned_trainer(member_id: int) -> Trainer | None:
+    """The member's assigned trainer (one query), or None."""
+    return db.session.scalar(
+        select(Trainer)
+        .join(ClientAssignment, ClientAssignment.trainer_id == Trainer.id)
+        .where(ClientAssignment.member_id == member_id)
+    )
+
+
+def active_trainer_choices() -> list[tuple[int, str]]:
+    """(trainer id, name) of every active trainer, by name, for a select."""
+    rows = db.session.execute(
+        select(Trainer.id, User.name)
+        .join(User, User.id == Trainer.user_id)
+        .where(Trainer.is_active.is_(True), User.deleted_at.is_(None))
+        .order_by(func.lower(User.name), Trainer.id)
+    )
+    return [(trainer_id, name) for trainer_id, name in rows]

@@ -18,9 +18,10 @@ from app.accounts.services import accounts
 from app.core import audit, uploads
 from app.core.db import transaction
 from app.core.errors import AccessDenied, DomainError
-from app.core.permissions import ADMIN, require_role
+from app.core.models import utc_now
+from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
-from app.trainers.models import Certification, Trainer
+from app.trainers.models import Certification, ClientAssignment, Trainer
 
 MAX_SPECIALTIES = 12
 MAX_SPECIALTY_LENGTH = 40
@@ -440,3 +441,46 @@ def _certification_snapshot(certification: Certification) -> dict:
         "content_type": certification.content_type,
         "size_bytes": certification.size_bytes,
     }
+
+
+def assign_trainer(member_id: int, trainer_id: int | None, *, actor) -> ClientAssignment | None:
+    """Make `trainer_id` the member's assigned trainer (None: no one); desk and admins.
+
+    Raises AccessDenied for other roles, TrainerError (field "trainer_id")
+    for an unknown or inactive trainer, or a member that does not exist.
+    Audited as "member.trainer_assigned" with the old and new trainer.
+    """
+    require_role(actor, *DESK)
+    with transaction():
+        member = db.session.get(User, member_id)
+        if member is None or member.role is not Role.MEMBER or member.is_deleted:
+            raise TrainerError(_("This member no longer exists."))
+        assignment = db.session.get(ClientAssignment, member_id, with_for_update=True)
+        before = assignment.trainer_id if assignment else None
+        if trainer_id == before:
+            return assignment
+        if trainer_id is not None:
+            trainer = db.session.get(Trainer, trainer_id)
+            if trainer is None or not trainer.is_active or trainer.user.is_deleted:
+                raise TrainerError(_("Choose an active trainer."), field="trainer_id")
+        if trainer_id is None:
+            db.session.delete(assignment)
+            assignment = None
+        elif assignment is None:
+            assignment = ClientAssignment(
+                member_id=member_id, trainer_id=trainer_id, assigned_by_id=actor.id
+            )
+            db.session.add(assignment)
+        else:
+            assignment.trainer_id, assignment.assigned_by_id = trainer_id, actor.id
+            assignment.assigned_at = utc_now()
+        db.session.flush()
+        audit.record(
+            "member.trainer_assigned",
+            member,
+            entity_type="Member",
+            actor=actor,
+            before={"trainer_id": before},
+            after={"trainer_id": trainer_id},
+        )
+    return assignment
