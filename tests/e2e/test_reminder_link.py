@@ -112,6 +112,16 @@ def test_the_member_cancels_from_the_reminder_link_signed_out(
     link = LINK.search(text).group(0)
     assert link.startswith(live_server)
 
+    english = new_context(**PHONE)  # the reader chose English on this phone: it wins
+    english.add_cookies([{"name": "cupo_lang", "value": "en", "url": live_server}])
+    in_english = english.new_page()
+    in_english.goto(link)
+    expect(in_english.locator("h1")).to_have_text("Can't make it?")
+    expect(in_english.locator("#cancel-terms")).to_contain_text("You get 0.5 of your 1 credit back")
+    in_english.screenshot(
+        path=str(screenshot(in_english).with_name("reminder_link_375_en.png")), full_page=True
+    )
+
     page = new_context(**PHONE).new_page()  # signed out
     page.goto(link)
     expect(page.locator("h1")).to_have_text("¿No puedes venir?")
