@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.billing.views import online_bp as billing_online_bp
     from app.billing.views import profiles_bp as billing_profiles_bp
     from app.booking.views.member import bp as booking_bp
+    from app.booking.views.public import bp as booking_link_bp
     from app.booking.views.staff import bp as booking_staff_bp
     from app.core.health import bp as health_bp
     from app.memberships.views.member import bp as memberships_bp
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         trainers_bp,
         schedule_bp,
         booking_bp,
+        booking_link_bp,
         attendance_member_bp,
         attendance_profile_bp,
         member_photos_bp,

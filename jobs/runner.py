@@ -92,3 +92,17 @@ def tend_online_payments() -> None:
 
     _in_app(retry_due_events)
     _in_app(settle_pending)
+
+
+def send_reminders() -> None:
+    """Every five minutes: the 24 h and 1 h reminders of booked classes."""
+    from app.booking.services.reminders import send_reminders as send
+
+    _in_app(send)
+
+
+def warn_expiring_credits() -> None:
+    """Hourly: from 09:00 gym time, warn of credits expiring in 7 days and in 1."""
+    from app.memberships.services.credit_warnings import warn_expiring_credits as warn
+
+    _in_app(warn)

@@ -13,8 +13,10 @@ from jobs.runner import (
     fill_timetable_horizon,
     mark_no_shows,
     seal_audit_log,
+    send_reminders,
     sweep_outbox,
     tend_online_payments,
+    warn_expiring_credits,
 )
 
 QUEUE = "cupo"
@@ -30,3 +32,6 @@ cron.register(mark_no_shows, QUEUE, interval=300)
 cron.register(tend_online_payments, QUEUE, interval=60)
 # requests write audit entries without a shared lock; this links them in order
 cron.register(seal_audit_log, QUEUE, interval=60)
+cron.register(send_reminders, QUEUE, interval=300)
+# hourly, as the gym's 09:00 can be any UTC hour; it acts from 09:00 local, once per lot
+cron.register(warn_expiring_credits, QUEUE, cron="5 * * * *")

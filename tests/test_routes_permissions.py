@@ -306,6 +306,8 @@ GET_EXPECTED = {
         "admin": 403,
     },
     "notifications_public.unsubscribe": everyone(404),
+    #: the "Can't make it?" page of reminder emails; the path carries no real token
+    "booking_link.cant_make_it": everyone(404),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)

@@ -10,8 +10,9 @@ def cancel_extras(template: str, *, context: dict) -> tuple[dict, list]:
 
 
 def init_app(app) -> None:
-    """Its tables and job; the answers it gives scheduling and the ledger."""
-    from app.booking import models  # noqa: F401  (its tables)
+    """Its tables and job; the answers it gives scheduling and the ledger; the
+    calendar file and "Can't make it?" link of the emails about a booking."""
+    from app.booking import calendar, models  # noqa: F401  (its tables)
     from app.booking.queries import credits, occupancy
     from app.booking.services import waitlist
     from app.core import signals
@@ -19,6 +20,9 @@ def init_app(app) -> None:
 
     signals.spots_taken.connect(occupancy.taken_by_session)
     signals.people_on_session.connect(occupancy.people_on)
+    signals.places_on_session.connect(occupancy.places_on)
+    for template in {*calendar.ICS_TEMPLATES, *calendar.LINK_TEMPLATES}:
+        signals.email_extras.connect(calendar.email_extras, sender=template)
     signals.session_changed.connect(waitlist.on_session_change)
     signals.ledger_audited.connect(credits.spend_breaches)
     signals.bookings_described.connect(credits.classes_of)

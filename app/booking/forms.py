@@ -105,3 +105,8 @@ class PickSessionForm(FlaskForm):
 
 class NoShowForm(FlaskForm):
     """Only the CSRF token: the booking is in the URL."""
+
+
+class LinkCancelForm(FlaskForm):
+    """The "Can't make it?" page's one button: only the CSRF token (the
+    booking is named by the signed link in the URL)."""

@@ -7,7 +7,7 @@ status is active, whether or not a job has looked at it (invariant 2).
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import str_enum, utc_now
@@ -82,6 +82,12 @@ class Booking(db.Model):
     #: credits given back at cancellation, in hundredths
     refunded_cc: Mapped[int] = mapped_column(default=0)
     cancel_note: Mapped[str] = mapped_column(String(300), default="")
+    #: the calendar file's SEQUENCE: raised on each change to the class (time,
+    #: trainer, room) and on cancellation, so calendars take the newest
+    ics_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the class's time or trainer changed: until this instant (its new start)
+    #: the member may cancel with every credit back and no strike
+    free_cancel_until: Mapped[datetime | None]
 
     session = relationship("ClassSession")
     member = relationship("User")
@@ -147,4 +153,33 @@ class Strike(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), unique=True)
     kind: Mapped[StrikeKind] = mapped_column(str_enum(StrikeKind, "strike_kind"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ReminderKind(enum.Enum):
+    DAY_BEFORE = "24h"
+    HOUR_BEFORE = "1h"
+
+
+class BookingReminder(db.Model):
+    """A reminder handled for one booking and one start of its class.
+
+    Unique on (booking, kind, start): the reminder job sends each once
+    however often it runs, and a class moved to a new start gets fresh ones.
+    """
+
+    __tablename__ = "booking_reminders"
+    __table_args__ = (
+        UniqueConstraint(
+            "booking_id", "kind", "starts_at", name="uq_booking_reminders_booking_kind_start"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"))
+    kind: Mapped[ReminderKind] = mapped_column(str_enum(ReminderKind, "reminder_kind"))
+    #: the class's start the reminder was for
+    starts_at: Mapped[datetime]
+    #: False: due, but the booking was made after it was due (nothing sent)
+    was_sent: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

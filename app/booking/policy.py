@@ -39,6 +39,8 @@ class CancelTerms:
     block_days: int = 0
     #: when this strike reaches the limit: booking is blocked until then
     blocked_until: datetime | None = None
+    #: free because the class's time or trainer changed since it was booked
+    changed: bool = False
 
     @property
     def lost_cc(self) -> int:
@@ -54,7 +56,9 @@ class CancelTerms:
 
     def notice(self) -> str:
         """The sentences the member reads before confirming."""
-        return " ".join(filter(None, [self._credits_notice(), self._strike_notice()]))
+        changed = _("The class changed since you booked, so cancelling is free.")
+        parts = [changed if self.changed else "", self._credits_notice(), self._strike_notice()]
+        return " ".join(filter(None, parts))
 
     def outcome(self) -> str:
         """The sentences the member reads after cancelling."""
@@ -197,7 +201,8 @@ def cancel_terms(booking: Booking, now: datetime, *, count_strikes: bool = True)
     """
     settings = gym_settings()
     ahead = booking.session.starts_at - now
-    if ahead >= timedelta(hours=settings.full_refund_hours):
+    changed = booking.free_cancel_until is not None and now < booking.free_cancel_until
+    if changed or ahead >= timedelta(hours=settings.full_refund_hours):
         share, strike = 100, False
     elif ahead >= timedelta(hours=settings.partial_refund_hours):
         share, strike = settings.partial_refund_percent, False
@@ -209,6 +214,7 @@ def cancel_terms(booking: Booking, now: datetime, *, count_strikes: bool = True)
         strike=strike,
         limit=settings.strike_limit,
         block_days=settings.strike_block_days,
+        changed=changed,
     )
     if not (strike and count_strikes):
         return terms

@@ -235,6 +235,7 @@ def email_context(cs: ClassSession) -> dict:
     return {
         "class_name": cs.class_type.name,
         "starts_at": cs.starts_at.isoformat(),
+        "ends_at": cs.ends_at.isoformat(),
         "room": cs.room.name,
         "trainer": cs.trainer.name,
     }

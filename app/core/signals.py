@@ -19,9 +19,15 @@ spots_taken = _cupo.signal("spots-taken")
 #: a booking or a waitlist place on it, so a change reaches them
 people_on_session = _cupo.signal("people-on-session")
 
-#: sent with a ClassSession and `change` ("cancelled", "rescheduled",
-#: "capacity_raised") inside the transaction that changes it (refunds,
-#: waitlist clean-up)
+#: sent with a ClassSession; each receiver returns {user id: details}: what
+#: each person has on it (booking: `spot` "booked", "held" or "waiting"; for
+#: a booking its `booking_id` and calendar `ics_sequence`), added to the
+#: notice a change to the class sends that person
+places_on_session = _cupo.signal("places-on-session")
+
+#: sent with a ClassSession and `change` ("cancelled", "rescheduled" (new
+#: times), "trainer_changed", "room_changed", "capacity_raised") inside the
+#: transaction that changes it (refunds, waitlist clean-up, free cancels)
 session_changed = _cupo.signal("session-changed")
 
 #: sent with a booking id; a receiver returns True when the member arrived

@@ -65,7 +65,12 @@ class Event:
     def describe(self, params: dict) -> str:
         """The centre's line for these parameters, in the current language."""
         values = dict(params)
-        for key, name in (("starts_at", "when"), ("previous_starts_at", "old_when")):
+        dates = (
+            ("starts_at", "when"),
+            ("previous_starts_at", "old_when"),
+            ("expires_at", "expires"),
+        )
+        for key, name in dates:
             if params.get(key):
                 values[name] = short_datetime(datetime.fromisoformat(params[key]))
         try:
@@ -122,6 +127,40 @@ EVENTS = {
             email="session_rescheduled",
             urgency="soon",
             push_ttl=3600,
+        ),
+        Event(
+            "session_changed",
+            _l("A class you booked changes trainer or room"),
+            _l("%(class_name)s, %(when)s, changed: %(change)s."),
+            frozenset({MEMBER}),
+            email="session_changed",
+            urgency="soon",
+            push_ttl=3600,
+        ),
+        Event(
+            "reminder_24h",
+            _l("Reminder the day before a class"),
+            _l("Reminder: %(class_name)s, %(when)s."),
+            frozenset({MEMBER}),
+            email="reminder_24h",
+            defaults=frozenset({EMAIL}),
+        ),
+        Event(
+            "reminder_1h",
+            _l("Reminder an hour before a class"),
+            _l("%(class_name)s starts soon: %(when)s."),
+            frozenset({MEMBER}),
+            email="reminder_1h",
+            defaults=frozenset({PUSH}),
+            push_ttl=3600,
+            email_instead_of_push=True,
+        ),
+        Event(
+            "credits_expiring",
+            _l("Credits about to expire"),
+            _l("%(credits)s of your credits expire on %(expires)s."),
+            frozenset({MEMBER}),
+            email="credits_expiring",
         ),
         Event(
             "trainer_session_changed",

@@ -32,6 +32,15 @@ def people_on(class_session) -> list:
     return people
 
 
+def places_on(class_session) -> dict[int, dict]:
+    """{user id: what that person has on the session}, merged over every receiver."""
+    places: dict[int, dict] = {}
+    for found in signals.answers(signals.places_on_session, class_session):
+        for user_id, details in found.items():
+            places.setdefault(user_id, {}).update(details)
+    return places
+
+
 def announce_change(class_session, change: str) -> None:
     """Tell the receivers, inside the caller's transaction, that the class changed.
 

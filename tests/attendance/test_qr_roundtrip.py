@@ -57,8 +57,13 @@ def test_the_confirmation_qr_is_related_to_the_html_in_the_bytes_sent(door, outb
 
     [sent] = [m for m in outbox if m.recipients == [member.email]]
     parsed = email.message_from_bytes(sent.as_bytes(), policy=policy.default)
-    assert parsed.get_content_type() == "multipart/alternative"
-    text, related = parsed.iter_parts()
+    # the booking's calendar file is a real attachment beside the message
+    assert parsed.get_content_type() == "multipart/mixed"
+    alternative, calendar = parsed.iter_parts()
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_content_disposition() == "attachment"
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, related = alternative.iter_parts()
     assert (text.get_content_type(), related.get_content_type()) == (
         "text/plain",
         "multipart/related",

@@ -106,7 +106,8 @@ def test_cancelling_the_class_refunds_everyone_and_clears_the_line(
     statuses = db.session.scalars(select(WaitlistEntry.status)).all()
     assert set(statuses) == {WaitlistStatus.LEFT}
     notified = {m.recipients[0] for m in outbox if "Power cut" in m.body}
-    assert notified == {first.email, *(m.email for m in line)}
+    trainer = cs.trainer.user.email  # told too (trainer_session_changed)
+    assert notified == {first.email, *(m.email for m in line), trainer}
     assert ledger.check_ledger() == []
 
 

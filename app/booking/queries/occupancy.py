@@ -106,3 +106,32 @@ def taken_column(session_id, now: datetime):
         .scalar_subquery()
     )
     return booked + held
+
+
+def places_on(class_session) -> dict[int, dict]:
+    """{member id: their place} on the session, for the notice of a change:
+    `spot` ("booked", "held", "waiting"); a booking adds its id and calendar
+    sequence. A booking wins over a hold, a hold over a waitlist place. Three
+    statements."""
+    now = utc_now()
+    places: dict[int, dict] = {}
+    for member_id in db.session.scalars(
+        select(WaitlistEntry.member_id).where(
+            WaitlistEntry.session_id == class_session.id,
+            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+        )
+    ):
+        places[member_id] = {"spot": "waiting"}
+    for member_id, expires_at in db.session.execute(
+        select(Hold.member_id, Hold.expires_at).where(
+            Hold.session_id == class_session.id, live_hold_filter(now)
+        )
+    ):
+        places[member_id] = {"spot": "held", "hold_expires_at": expires_at.isoformat()}
+    for booking_id, member_id, sequence in db.session.execute(
+        select(Booking.id, Booking.member_id, Booking.ics_sequence).where(
+            Booking.session_id == class_session.id, Booking.status == BookingStatus.CONFIRMED
+        )
+    ):
+        places[member_id] = {"spot": "booked", "booking_id": booking_id, "ics_sequence": sequence}
+    return places

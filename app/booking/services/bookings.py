@@ -203,6 +203,7 @@ def _book(
         link=app_path("booking.my_bookings"),
         **email_context(cs),
         booking_id=booking.id,
+        ics_sequence=booking.ics_sequence,
     )
     return booking
 
@@ -283,6 +284,7 @@ def cancel_with_terms(
             terms = terms.waived(desk_choice if actor.role in DESK else terms.refund_cc)
         settle(booking, terms.refund_cc, actor=actor, reason="cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
+        booking.ics_sequence += 1  # the calendar file of the notice cancels the event
         if terms.strike:
             db.session.add(
                 Strike(
@@ -311,6 +313,7 @@ def _tell_cancelled(booking: Booking, terms: CancelTerms, *, by_member: bool) ->
         link=app_path("booking.my_bookings"),
         **email_context(booking.session),
         booking_id=booking.id,
+        ics_sequence=booking.ics_sequence,
         by_member=by_member,
         terms=terms.as_result(),
     )

@@ -43,6 +43,9 @@ from app.settings.services import gym_settings
 
 log = logging.getLogger(__name__)
 
+#: changes to a class after which its booked members may cancel for free
+FREE_CANCEL_CHANGES = ("rescheduled", "trainer_changed")
+
 
 def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
     """Queue the member for a full class.
@@ -194,24 +197,38 @@ def on_session_change(class_session, change: str) -> None:
 
     "capacity_raised" offers the new room to the line; "cancelled" cancels
     every confirmed booking with a full refund, releases the holds and
-    closes the line; anything else does nothing. Raises CreditError when a
-    spend was already settled. Queues `booking.promote_waitlist` for a
-    raised capacity, nothing otherwise.
+    closes the line. New times or a new trainer let the booked members
+    cancel free until the (new) start; these and a new room raise each
+    booking's calendar sequence (a cancellation too). Raises CreditError
+    when a spend was already settled. Queues `booking.promote_waitlist` for
+    a raised capacity, nothing otherwise.
     """
     if change == "capacity_raised":
         enqueue_after_commit("booking.promote_waitlist", class_session.id)
         return
+    booked = (Booking.session_id == class_session.id, Booking.status == BookingStatus.CONFIRMED)
+    if change in FREE_CANCEL_CHANGES:
+        db.session.execute(
+            update(Booking)
+            .where(*booked)
+            .values(
+                ics_sequence=Booking.ics_sequence + 1, free_cancel_until=class_session.starts_at
+            )
+        )
+        return
+    if change == "room_changed":
+        db.session.execute(
+            update(Booking).where(*booked).values(ics_sequence=Booking.ics_sequence + 1)
+        )
+        return
     if change != "cancelled":
         return
     now = utc_now()
-    for booking in db.session.scalars(
-        select(Booking).where(
-            Booking.session_id == class_session.id, Booking.status == BookingStatus.CONFIRMED
-        )
-    ):
+    for booking in db.session.scalars(select(Booking).where(*booked)):
         settle(booking, booking.credits_cc, actor=None, reason="class cancelled")
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
         booking.cancel_note = "class cancelled"
+        booking.ics_sequence += 1
     db.session.execute(
         update(Hold)
         .where(Hold.session_id == class_session.id, Hold.status == HoldStatus.ACTIVE)

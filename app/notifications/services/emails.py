@@ -37,6 +37,10 @@ SUBJECTS = {
     "credit_note_issued": _l("%(gym)s: your credit note"),
     "booking_cancelled": _l("%(gym)s: your booking is cancelled"),
     "trainer_session_changed": _l("%(gym)s: a change to one of your classes"),
+    "session_changed": _l("%(gym)s: a change to your class"),
+    "reminder_24h": _l("%(gym)s: a reminder of your class"),
+    "reminder_1h": _l("%(gym)s: your class starts soon"),
+    "credits_expiring": _l("%(gym)s: your credits are about to expire"),
     "message_received": _l("%(gym)s: you have a new message"),
     "message_reported": _l("%(gym)s: a message was reported"),
 }

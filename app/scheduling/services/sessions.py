@@ -18,7 +18,7 @@ from app.core.models import utc_now
 from app.core.permissions import ADMIN, require_role
 from app.core.urls import app_path
 from app.extensions import db
-from app.scheduling import spots
+from app.scheduling import notices, spots
 from app.scheduling.models import ClassSession, SessionStatus
 from app.scheduling.rules import (
     SchedulingError,
@@ -152,6 +152,7 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
             )
         previous_start, grown = cs.starts_at, values["capacity"] > cs.capacity
         moved = (values["starts_at"], values["ends_at"]) != (cs.starts_at, cs.ends_at)
+        old_trainer, old_room = cs.trainer, cs.room
         cs.class_type, cs.trainer, cs.room = class_type, trainer, room
         cs.starts_at, cs.ends_at, cs.capacity = (
             values["starts_at"],
@@ -170,14 +171,27 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
         )
         if grown:
             spots.announce_change(cs, "capacity_raised")
-        if moved:
-            spots.announce_change(cs, "rescheduled")
+        changes = {
+            "rescheduled": moved,
+            "trainer_changed": trainer.id != old_trainer.id,
+            "room_changed": room.id != old_room.id,
+        }
+        for change, happened in changes.items():
+            if happened:
+                spots.announce_change(cs, change)
+        if any(changes.values()):
+            before = {
+                "previous_starts_at": previous_start.isoformat(),
+                "previous_trainer": old_trainer.name,
+                "previous_room": old_room.name,
+            }
             _tell_people(
                 cs,
-                "session_rescheduled",
+                "session_rescheduled" if moved else "session_changed",
                 reason=values.get("reason") or "",
-                previous_starts_at=previous_start.isoformat(),
+                **before,
             )
+            notices.tell_trainers(cs, old_trainer, before, values.get("reason") or "")
     return cs
 
 
@@ -228,10 +242,12 @@ def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
         if cs.ends_at <= utc_now():
             raise SchedulingError(_("This class is over and can no longer be changed."))
         people = spots.people_on(cs)  # before the handlers cancel their bookings
+        places = spots.places_on(cs)
         cs.status, cs.cancelled_at, cs.cancel_reason = SessionStatus.CANCELLED, utc_now(), reason
         spots.announce_change(cs, "cancelled")
         audit.record("session.cancelled", cs, actor=actor, after={"reason": reason})
-        _tell_people(cs, "session_cancelled", people=people, reason=reason)
+        _tell_people(cs, "session_cancelled", people=people, places=places, reason=reason)
+        notices.tell_trainers(cs, cs.trainer, None, reason)
     return cs
 
 
@@ -246,15 +262,18 @@ def _reason(reason: str | None) -> str:
     return reason
 
 
-def _tell_people(cs: ClassSession, template: str, people=None, **details) -> None:
-    """Tell everyone in the class (delivered by job, after commit)."""
+def _tell_people(cs: ClassSession, template: str, people=None, places=None, **details) -> None:
+    """Tell everyone in the class, each with what happens to their place
+    (delivered by job, after commit)."""
     context = {
         "class_name": cs.class_type.name,
         "starts_at": cs.starts_at.isoformat(),
+        "ends_at": cs.ends_at.isoformat(),
         "room": cs.room.name,
         "trainer": cs.trainer.name,
         **details,
     }
     link = app_path("booking.my_bookings")
+    places = spots.places_on(cs) if places is None else places
     for person in spots.people_on(cs) if people is None else people:
-        signals.tell(person.id, template, link=link, **context)
+        signals.tell(person.id, template, link=link, **context, **places.get(person.id, {}))
