@@ -8,6 +8,7 @@ from app.config import (
     config_for,
     refuse_unsafe_production,
     secret_key_for,
+    vapid_keys_for,
 )
 
 
@@ -24,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     refuse_unsafe_production(config, app.config)
     app.config["AUDIT_KEY"] = audit_key_for(config, app.config)
+    vapid = vapid_keys_for(config, app.config)
+    app.config["VAPID_PRIVATE_KEY"], app.config["VAPID_PUBLIC_KEY"] = vapid[:2]
+    app.config["VAPID_SUBJECT"] = vapid[2]
 
     _init_extensions(app)
     _init_domains(app)
@@ -105,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.memberships.views.staff import bp as memberships_admin_bp
     from app.notifications.views.emails import bp as notifications_bp
     from app.notifications.views.preferences import bp as notification_settings_bp
+    from app.notifications.views.push import bp as push_devices_bp
     from app.portals.admin import bp as admin_bp
     from app.portals.member_page import bp as member_page_bp
     from app.portals.member_photos import bp as member_photos_bp
@@ -132,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         branding_bp,
         notifications_bp,
         notification_settings_bp,
+        push_devices_bp,
         members_bp,
         trainers_bp,
         schedule_bp,

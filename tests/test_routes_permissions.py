@@ -281,6 +281,13 @@ GET_EXPECTED = {
         "admin": 403,
     },
     "notification_settings.unsubscribe": everyone(404),
+    #: Web Push: the page's script posts the browser's subscription; the device
+    #: list's "remove"; the trainer portal's worker is the same file for everyone
+    "push_devices.member_subscribe": everyone(405),
+    "push_devices.trainer_subscribe": everyone(405),
+    "push_devices.member_remove": everyone(405),
+    "push_devices.trainer_remove": everyone(405),
+    "push_devices.trainer_worker": everyone(200),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -344,6 +351,11 @@ POST_ONLY = {
     "member_page.book": {"admin", "front_desk"},
     "member_page.check_in": {"admin", "front_desk"},
     "member_page.reset_password": {"admin", "front_desk"},
+    # --- Web Push devices: each person's own ---
+    "push_devices.member_subscribe": {"member"},
+    "push_devices.trainer_subscribe": {"trainer"},
+    "push_devices.member_remove": {"member"},
+    "push_devices.trainer_remove": {"trainer"},
 }
 
 

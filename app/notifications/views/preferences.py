@@ -14,7 +14,7 @@ from app.core.forms import apply_error
 from app.core.permissions import roles_required
 from app.extensions import csrf
 from app.notifications.forms import QuietHoursForm
-from app.notifications.services import preferences
+from app.notifications.services import preferences, push_devices
 
 bp = Blueprint("notification_settings", __name__)
 
@@ -29,6 +29,7 @@ def _page(form: QuietHoursForm, status: int = 200):
             rows=preferences.grid(current_user),
             form=form,
             action=request.path,
+            devices=push_devices.devices_of(current_user.id),
         ),
         status,
     )
