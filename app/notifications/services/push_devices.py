@@ -62,15 +62,15 @@ def _keep(user, endpoint: str, p256dh: str, auth: str, label: str) -> PushSubscr
         device = db.session.scalar(
             select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update()
         )
-        new = device is None or device.user_id != user.id
+        user_id = user.id  # read before the new row is pending: it may load the user
+        new = device is None or device.user_id != user_id
         if device is None:
             device = PushSubscription(endpoint=endpoint)
             db.session.add(device)
-        device.user_id, device.p256dh, device.auth = user.id, p256dh, auth
-        device.label = label
+        device.user_id, device.p256dh, device.auth, device.label = user_id, p256dh, auth, label
         db.session.flush()
         if new:
-            _keep_the_newest(user.id)
+            _keep_the_newest(user_id)
             audit.record(
                 "notifications.push_device_added",
                 device,
