@@ -353,3 +353,46 @@ def test_a_person_keeps_at_most_ten_devices_the_least_used_go(db, factories, rec
 
     assert len(kept) == push_devices.MAX_DEVICES
     assert receiver.endpoint("device-11") in kept and receiver.endpoint("device-0") not in kept
+
+
+# --- the VAPID keys ---
+
+
+def test_production_refuses_to_start_without_a_vapid_key(production_app, monkeypatch):
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+
+    with pytest.raises(RuntimeError, match="VAPID_PRIVATE_KEY must be set in production"):
+        production_app()
+
+
+def test_a_public_key_that_is_not_the_private_key_s_refuses_to_start(production_app, monkeypatch):
+    from app.config import new_vapid_private_key, vapid_public_key_of
+
+    monkeypatch.setenv("VAPID_PUBLIC_KEY", vapid_public_key_of(new_vapid_private_key()))
+
+    with pytest.raises(RuntimeError, match="VAPID_PUBLIC_KEY is not the public key"):
+        production_app()
+
+
+def test_production_takes_the_keys_and_subject_from_the_environment(production_app, monkeypatch):
+    from app.config import new_vapid_private_key, vapid_public_key_of
+
+    private = new_vapid_private_key()
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", private)
+    monkeypatch.setenv("VAPID_PUBLIC_KEY", vapid_public_key_of(private))
+
+    production = production_app(VAPID_SUBJECT="mailto:owner@gym.example")
+
+    assert production.config["VAPID_PRIVATE_KEY"] == private
+    assert production.config["VAPID_PUBLIC_KEY"] == vapid_public_key_of(private)
+    assert production.config["VAPID_SUBJECT"] == "mailto:owner@gym.example"
+    assert "fcm.googleapis.com" in production.config["PUSH_SERVICE_HOSTS"]
+
+
+def test_outside_production_a_key_is_made_once_under_instance(app):
+    from app.config import INSTANCE, vapid_public_key_of
+
+    stored = (INSTANCE / "vapid_private_key").read_text().strip()
+    assert app.config["VAPID_PRIVATE_KEY"] == stored
+    assert app.config["VAPID_PUBLIC_KEY"] == vapid_public_key_of(stored)
+    assert app.config["VAPID_SUBJECT"] == "mailto:no-reply@cupo.local"
