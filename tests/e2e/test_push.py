@@ -66,8 +66,9 @@ SHOWN = """() => navigator.serviceWorker.getRegistration("/app/")
   .then((shown) => shown.map((n) => ({ title: n.title, tag: n.tag, data: n.data })))"""
 
 
-def _registration_id(cdp, scope: str, timeout: float = 10) -> str:
-    """The id DevTools gives the worker registration of `scope`."""
+def _registration_id(page, cdp, scope: str, timeout: float = 10) -> str:
+    """The id DevTools gives the worker registration of `scope`. Waits on the
+    page (not time.sleep), so Playwright delivers DevTools' events meanwhile."""
     found = {}
 
     def seen(event):
@@ -82,7 +83,7 @@ def _registration_id(cdp, scope: str, timeout: float = 10) -> str:
         for url, registration_id in found.items():
             if url.endswith(scope):
                 return registration_id
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     raise AssertionError(f"no worker registration for {scope}: {found}")
 
 
@@ -153,7 +154,7 @@ def test_a_member_turns_push_on_and_the_worker_shows_a_booking_confirmation(
         assert sent["url"] == "/app/bookings"
 
         cdp = context.new_cdp_session(page)
-        registration = _registration_id(cdp, "/app/")
+        registration = _registration_id(page, cdp, "/app/")
         cdp.send(
             "ServiceWorker.deliverPushMessage",
             {"origin": live_server, "registrationId": registration, "data": payload},
