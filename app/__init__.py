@@ -8,6 +8,7 @@ from app.config import (
     config_for,
     refuse_unsafe_production,
     secret_key_for,
+    vapid_keys_for,
 )
 
 
@@ -24,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     refuse_unsafe_production(config, app.config)
     app.config["AUDIT_KEY"] = audit_key_for(config, app.config)
+    vapid = vapid_keys_for(config, app.config)
+    app.config["VAPID_PRIVATE_KEY"], app.config["VAPID_PUBLIC_KEY"] = vapid[:2]
+    app.config["VAPID_SUBJECT"] = vapid[2]
 
     _init_extensions(app)
     _init_domains(app)

@@ -1,5 +1,6 @@
 """Command-line tools: `flask seed demo`, `flask users create-admin`,
-`flask audit verify`, `flask audit seal`, `flask jobs sweep`, `flask credits check`."""
+`flask audit verify`, `flask audit seal`, `flask jobs sweep`, `flask credits check`,
+`flask push keys`."""
 
 import click
 from flask.cli import AppGroup
@@ -9,6 +10,17 @@ users_cli = AppGroup("users", help="Manage accounts.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 credits_cli = AppGroup("credits", help="Check the credit ledger.")
+push_cli = AppGroup("push", help="Web Push.")
+
+
+@push_cli.command("keys")
+def push_keys_command():
+    """Print a new VAPID key pair for production's environment."""
+    from app.config import new_vapid_private_key, vapid_public_key_of
+
+    private = new_vapid_private_key()
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
+    click.echo(f"VAPID_PUBLIC_KEY={vapid_public_key_of(private)}")
 
 
 @seed_cli.command("demo")
@@ -103,5 +115,5 @@ def credits_check_command():
 
 
 def register_cli(app) -> None:
-    for group in (seed_cli, users_cli, audit_cli, jobs_cli, credits_cli):
+    for group in (seed_cli, users_cli, audit_cli, jobs_cli, credits_cli, push_cli):
         app.cli.add_command(group)

@@ -1,5 +1,6 @@
 """Settings read from the environment, with safe defaults for a first run."""
 
+import base64
 import hashlib
 import hmac
 import os
@@ -26,6 +27,51 @@ def _dev_secret_key() -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _dev_vapid_private_key() -> str:
+    """A VAPID key pair's private half kept under instance/, so devices
+    subscribed in development keep working after a restart."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "vapid_private_key"
+    if not path.exists():
+        # written aside and linked into place: two processes starting at once
+        # both end up with the one key that won
+        spare = path.with_name(f"vapid_private_key.{os.getpid()}")
+        spare.write_text(new_vapid_private_key())
+        spare.chmod(0o600)
+        try:
+            os.link(spare, path)
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
+    return path.read_text().strip()
+
+
+def new_vapid_private_key() -> str:
+    """A fresh P-256 private key, base64url of its 32 bytes (the form
+    VAPID_PRIVATE_KEY takes)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
+def vapid_public_key_of(private_key: str) -> str:
+    """The public key (base64url of the uncompressed point) browsers pass as
+    `applicationServerKey`. Raises ValueError for a key that is not one."""
+    from cryptography.hazmat.primitives import serialization
+    from py_vapid import Vapid
+
+    try:
+        public = Vapid.from_string(private_key).public_key
+    except Exception as exc:
+        raise ValueError("VAPID_PRIVATE_KEY is not a P-256 private key") from exc
+    point = public.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
 
 
 def _database_url(url: str) -> str:
@@ -123,6 +169,16 @@ class Config:
     #: the audit log's HMAC key (app/core/audit.py), kept outside the database; required
     #: in production, derived from SECRET_KEY elsewhere (`audit_key_for`)
     AUDIT_KEY = None
+    #: Web Push (VAPID): the private key (base64url of 32 bytes, `flask push keys`
+    #: makes one), its public key (derived when unset) and the contact push
+    #: services see (a mailto: or https: URL; else MAIL_DEFAULT_SENDER's address).
+    #: Required in production; elsewhere a key is made under instance/ (`vapid_keys_for`)
+    VAPID_PRIVATE_KEY = None
+    VAPID_PUBLIC_KEY = None
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or None
+    #: hosts (and their subdomains) a device's push endpoint may be on; None: any.
+    #: The server posts to these URLs, so production keeps to the browsers' push services
+    PUSH_SERVICE_HOSTS = None
     VERSION = os.environ.get("CUPO_VERSION", "0.1.0")
     GIT_SHA = os.environ.get("GIT_SHA", "")
 
@@ -147,6 +203,15 @@ class ProductionConfig(Config):
     SANDBOX_GATEWAY = _bool("SANDBOX_GATEWAY", False)
     #: Strict-Transport-Security on every response
     HSTS = "max-age=31536000; includeSubDomains"
+    #: Chrome/Edge (FCM), Firefox (Mozilla), Edge on Windows (WNS), Safari (Apple)
+    PUSH_SERVICE_HOSTS = tuple(
+        host.strip()
+        for host in os.environ.get(
+            "PUSH_SERVICE_HOSTS",
+            "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+        ).split(",")
+        if host.strip()
+    )
 
 
 class TestingConfig(Config):
@@ -229,3 +294,32 @@ def audit_key_for(config: type[Config], settings) -> str:
         raise RuntimeError("AUDIT_KEY must be set in production (the audit log's HMAC key).")
     secret = str(settings["SECRET_KEY"]).encode()
     return hmac.new(secret, b"cupo-audit-key", hashlib.sha256).hexdigest()
+
+
+def vapid_keys_for(config: type[Config], settings) -> tuple[str, str, str]:
+    """(private key, public key, subject) for Web Push: an override, else the
+    environment (VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY, VAPID_SUBJECT).
+
+    Production refuses to start without a private key: one made on each
+    server would leave every device subscribed through another unreachable.
+    Elsewhere a key is made under instance/ on first use. A public key that
+    is not the private key's, or a key that is not one, refuses too.
+    """
+    private = settings.get("VAPID_PRIVATE_KEY") or os.environ.get("VAPID_PRIVATE_KEY")
+    public = settings.get("VAPID_PUBLIC_KEY") or os.environ.get("VAPID_PUBLIC_KEY")
+    if not private:
+        if config is ProductionConfig:
+            raise RuntimeError(
+                "VAPID_PRIVATE_KEY must be set in production (Web Push; `flask push keys` "
+                "makes a pair)."
+            )
+        private = _dev_vapid_private_key()
+        public = None
+    derived = vapid_public_key_of(private)
+    if public and public.rstrip("=") != derived:
+        raise RuntimeError("VAPID_PUBLIC_KEY is not the public key of VAPID_PRIVATE_KEY.")
+    subject = settings.get("VAPID_SUBJECT")
+    if not subject:
+        sender = str(settings.get("MAIL_DEFAULT_SENDER") or "no-reply@cupo.local")
+        subject = "mailto:" + sender.rsplit("<", 1)[-1].rstrip(">").strip()
+    return private, derived, subject

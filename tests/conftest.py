@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
+from app.config import new_vapid_private_key
 from app.extensions import db as _db
 from app.extensions import limiter, mail
 from tests.factories import Factories
@@ -135,6 +136,7 @@ def production_app(app, db, monkeypatch):
     """
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
     monkeypatch.setenv("AUDIT_KEY", "a" * 40)
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", new_vapid_private_key())
 
     def make(**overrides):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])

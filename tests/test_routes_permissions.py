@@ -308,6 +308,13 @@ GET_EXPECTED = {
     "notifications_public.unsubscribe": everyone(404),
     #: the "Can't make it?" page of reminder emails; the path carries no real token
     "booking_link.cant_make_it": everyone(404),
+    #: Web Push: the page's script posts the browser's subscription; the device
+    #: list's "remove"; the trainer portal's worker is the same file for everyone
+    "notifications_member.push_subscribe": everyone(405),
+    "notifications_trainer.push_subscribe": everyone(405),
+    "notifications_member.push_remove": everyone(405),
+    "notifications_trainer.push_remove": everyone(405),
+    "notifications_trainer.worker": everyone(200),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -378,6 +385,11 @@ POST_ONLY = {
     "messaging_staff.dismiss": {"admin"},
     "messaging_staff.hide": {"admin"},
     "messaging_staff.close": {"admin"},
+    # --- Web Push devices: each person's own ---
+    "notifications_member.push_subscribe": {"member"},
+    "notifications_trainer.push_subscribe": {"trainer"},
+    "notifications_member.push_remove": {"member"},
+    "notifications_trainer.push_remove": {"trainer"},
 }
 
 

@@ -14,15 +14,17 @@ header and checked against what its use needs before a pixel is decoded.
 
 import logging
 import secrets
+import threading
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from werkzeug.security import safe_join
 
 from app.config import ROOT
@@ -144,10 +146,29 @@ def _decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
     if width * height > max_pixels:
         raise _too_large(max_pixels)
     try:
-        image.load()
+        with _whole_images_only():
+            image.load()
     except Exception as exc:
         raise _unreadable(content_type, exc) from exc
     return image
+
+
+_TRUNCATED = threading.Lock()
+
+
+@contextmanager
+def _whole_images_only():
+    """Refuse a truncated image while decoding an upload. WeasyPrint turns
+    Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is imported (a
+    worker that rendered an invoice would then take half a photo); an
+    upload is decoded with it off."""
+    with _TRUNCATED:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _square_thumbnail(image: Image.Image) -> Image.Image:

@@ -126,6 +126,13 @@ if ("serviceWorker" in navigator && location.pathname.startsWith("/app/")) {
   navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
 }
 
+// The trainer portal's worker (its scope is /trainer/), named by layouts/trainer.html:
+// it shows Web Push messages and opens them.
+const portalWorker = document.querySelector('meta[name="cupo-worker"]');
+if ("serviceWorker" in navigator && portalWorker) {
+  navigator.serviceWorker.register(portalWorker.content, { scope: portalWorker.dataset.scope }).catch(() => {});
+}
+
 // Offline copies (templates/portals/pwa/sw.js keeps them in "cupo-pages-<member>").
 // Every page says whose it is in <meta name="cupo-member">: empty when no
 // member is signed in, so signing out (or another member signing in) deletes

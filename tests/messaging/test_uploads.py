@@ -63,3 +63,18 @@ def test_a_corrupt_picture_is_refused(stored, uploads_dir):
     with pytest.raises(uploads.UploadError):
         stored(broken)
     assert not any(p.is_file() for p in uploads_dir.rglob("*"))
+
+
+def test_a_corrupt_picture_is_refused_after_weasyprint_was_loaded(stored, uploads_dir):
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole
+    process when imported (a worker that rendered an invoice)."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        with pytest.raises(uploads.UploadError):
+            stored(image_bytes()[:200])
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    assert not any(p.is_file() for p in uploads_dir.rglob("*"))

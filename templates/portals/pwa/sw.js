@@ -127,3 +127,5 @@ self.addEventListener("message", (event) => {
   const reply = (ok) => event.ports[0] && event.ports[0].postMessage({ ok });
   event.waitUntil(sync(data.member, data.skip).then(reply, () => reply(false)));
 });
+
+{% with home="/app/" %}{% include "notifications/push/_worker.js" %}{% endwith %}
