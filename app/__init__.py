@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.health import bp as health_bp
     from app.memberships.views.member import bp as memberships_bp
     from app.memberships.views.staff import bp as memberships_admin_bp
+    from app.notifications.views.centre import bp as notification_centre_bp
     from app.notifications.views.emails import bp as notifications_bp
     from app.notifications.views.preferences import bp as notification_settings_bp
     from app.portals.admin import bp as admin_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         branding_bp,
         notifications_bp,
         notification_settings_bp,
+        notification_centre_bp,
         members_bp,
         trainers_bp,
         schedule_bp,

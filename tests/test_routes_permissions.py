@@ -281,6 +281,19 @@ GET_EXPECTED = {
         "admin": 403,
     },
     "notification_settings.unsubscribe": everyone(404),
+    #: each person's own notification centre, in their audience's layout
+    "notification_centre.member": MEMBER_ONLY,
+    "notification_centre.trainer": {
+        "anonymous": LOGIN,
+        "member": 403,
+        "trainer": 200,
+        "front_desk": 403,
+        "admin": 200,
+    },
+    "notification_centre.staff": DESK,
+    "notification_centre.count": signed_in(200),
+    "notification_centre.open": everyone(405),
+    "notification_centre.mark_all_read": everyone(405),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -344,6 +357,9 @@ POST_ONLY = {
     "member_page.book": {"admin", "front_desk"},
     "member_page.check_in": {"admin", "front_desk"},
     "member_page.reset_password": {"admin", "front_desk"},
+    # --- the notification centre: anyone's own notifications ---
+    "notification_centre.open": None,
+    "notification_centre.mark_all_read": None,
 }
 
 
