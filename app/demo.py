@@ -15,6 +15,7 @@ from app.core import audit
 from app.core.db import transaction
 from app.extensions import db
 from app.memberships.demo import seed_memberships
+from app.notifications.demo import seed_notifications
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.demo import seed_trainers
@@ -140,6 +141,7 @@ def seed_demo() -> bool:
         memberships = seed_memberships(admin, rng)
         bookings = seed_bookings(admin, rng)
         payments = seed_payments()
+        notifications = seed_notifications()
         audit.record(
             "demo.seeded",
             None,
@@ -151,6 +153,7 @@ def seed_demo() -> bool:
                 "memberships": memberships,
                 "bookings": bookings,
                 "payments": payments,
+                "notifications": notifications,
             },
         )
     return True

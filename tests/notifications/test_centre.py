@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.core.models import utc_now
 from app.notifications.models import Notification
-from app.notifications.queries import unread_count
+from app.notifications.queries import notifications_of, unread_count
 from app.notifications.services.centre import local_path, purge_read
 from tests.accounts.support import page_text
 from tests.conftest import csrf_token
@@ -406,3 +406,21 @@ def test_daily_housekeeping_purges_read_notifications(db, factories):
 
     assert db.session.get(Notification, old.id, populate_existing=True) is None
     assert fresh(db, kept.id) is not None
+
+
+# --- the demo gym -----------------------------------------------------------------
+
+
+def test_the_demo_member_and_a_trainer_have_notifications(app, db):
+    from app.accounts.models import User
+    from app.demo import seed_demo
+
+    assert seed_demo()
+
+    def user_id(email):
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+    member = user_id("member1@cupo.demo")
+    assert unread_count(member) >= 2
+    assert notifications_of(member, 1).total >= 4
+    assert unread_count(user_id("carla@cupo.demo")) >= 1
