@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications.views.member import bp as notifications_member_bp
     from app.notifications.views.public import bp as notifications_public_bp
     from app.notifications.views.staff import bp as notifications_bp
+    from app.notifications.views.staff import centre_bp as notifications_staff_bp
     from app.notifications.views.trainer import bp as notifications_trainer_bp
     from app.portals.admin import bp as admin_bp
     from app.portals.member_page import bp as member_page_bp
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_member_bp,
         notifications_trainer_bp,
         notifications_public_bp,
+        notifications_staff_bp,
         members_bp,
         trainers_bp,
         schedule_bp,

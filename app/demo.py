@@ -16,6 +16,7 @@ from app.core.db import transaction
 from app.extensions import db
 from app.memberships.demo import seed_memberships
 from app.messaging.demo import seed_messages
+from app.notifications.demo import seed_notifications
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.demo import seed_trainers
@@ -142,6 +143,7 @@ def seed_demo() -> bool:
         bookings = seed_bookings(admin, rng)
         payments = seed_payments()
         messages = seed_messages()
+        notifications = seed_notifications()
         audit.record(
             "demo.seeded",
             None,
@@ -154,6 +156,7 @@ def seed_demo() -> bool:
                 "bookings": bookings,
                 "payments": payments,
                 "messages": messages,
+                "notifications": notifications,
             },
         )
     return True

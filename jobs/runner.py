@@ -58,16 +58,19 @@ def expire_holds() -> None:
 
 def daily_housekeeping() -> None:
     """Daily: expire credit lots, forget idempotency keys older than 48 h,
-    scans older than 90 days and ended sign-ins older than any cookie."""
+    scans older than 90 days, ended sign-ins older than any cookie and read
+    notifications older than 90 days."""
     from app.accounts.services.accounts import purge_ended_sign_ins
     from app.attendance.services import purge_scan_log
     from app.core.idempotency.services import purge_keys
     from app.memberships.services.memberships import expire_credit_lots
+    from app.notifications.services.centre import purge_read
 
     _in_app(expire_credit_lots)
     _in_app(purge_keys)
     _in_app(purge_scan_log)
     _in_app(purge_ended_sign_ins)
+    _in_app(purge_read)
 
 
 def check_renewals() -> None:

@@ -315,6 +315,19 @@ GET_EXPECTED = {
     "notifications_member.push_remove": everyone(405),
     "notifications_trainer.push_remove": everyone(405),
     "notifications_trainer.worker": everyone(200),
+    #: each person's own notification centre, in their audience's layout
+    "notifications_member.centre": MEMBER_ONLY,
+    "notifications_trainer.centre": {
+        "anonymous": LOGIN,
+        "member": 403,
+        "trainer": 200,
+        "front_desk": 403,
+        "admin": 200,
+    },
+    "notifications_staff.centre": DESK,
+    "notifications_public.count": signed_in(200),
+    "notifications_public.open": everyone(405),
+    "notifications_public.mark_all_read": everyone(405),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -390,6 +403,9 @@ POST_ONLY = {
     "notifications_trainer.push_subscribe": {"trainer"},
     "notifications_member.push_remove": {"member"},
     "notifications_trainer.push_remove": {"trainer"},
+    # --- the notification centre: anyone's own notifications ---
+    "notifications_public.open": None,
+    "notifications_public.mark_all_read": None,
 }
 
 

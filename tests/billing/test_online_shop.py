@@ -92,7 +92,9 @@ def test_paying_with_the_success_card_delivers_the_pack_and_shows_the_receipt(cl
     page = client.get(response.location).get_data(as_text=True)
     label = db.session.get(Payment, order.payment_id).invoice.label
     assert "Payment received" in page and label in page and "10 credits" in page
-    assert "hx-trigger" not in page
+    assert (
+        f"/app/orders/{order.id}/status" not in page
+    )  # the order's poll stops (the bell's goes on)
 
 
 def test_declined_card_declines_the_order_and_records_nothing(client, db, shop):

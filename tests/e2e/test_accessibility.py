@@ -123,6 +123,9 @@ PAGES = [
     pytest.param("trainer", "/trainer/", MOBILE, id="trainer-home-phone"),
     pytest.param("trainer", "/trainer/profile/", {}, id="trainer-profile"),
     pytest.param("trainer", "/password/change", {}, id="trainer-change-password"),
+    pytest.param("member", "/app/notifications", MOBILE, id="member-notifications-phone"),
+    pytest.param("trainer", "/trainer/notifications", {}, id="trainer-notifications"),
+    pytest.param("admin", "/admin/notifications", {}, id="admin-notifications"),
 ]
 
 

@@ -1,16 +1,123 @@
-"""The notifications pages, one module per audience: sent emails (`staff`),
-each person's choices and Web Push devices (`member`, `trainer`) and the
-unsubscribe link (`public`). What the member's and trainer's pages share is
-here."""
+"""The notifications pages, one module per audience: sent emails and the
+back office's list (`staff`), each person's list, choices and Web Push
+devices (`member`, `trainer`), and what anyone signed in (or a link in an
+email) reaches: opening an item, the bell's count, unsubscribing (`public`).
+What several audiences' pages share is here.
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+Everyone sees only their own notifications, so the list is one page shown in
+each audience's layout.
+"""
+
+from datetime import timedelta
+
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.i18n import local_datetime
+from app.core.inputs import page_arg
+from app.core.models import utc_now
+from app.core.roles import Role
+from app.notifications import events
 from app.notifications.forms import QuietHoursForm
+from app.notifications.queries import UNREAD_CAP, notifications_of, unread_count
 from app.notifications.services import preferences, push_devices
+
+#: the list's endpoint and layout per role; admins and the desk use the back office's
+LISTS = {
+    Role.MEMBER: ("notifications_member.centre", "layouts/member.html"),
+    Role.TRAINER: ("notifications_trainer.centre", "layouts/trainer.html"),
+    Role.FRONT_DESK: ("notifications_staff.centre", "layouts/admin.html"),
+    Role.ADMIN: ("notifications_staff.centre", "layouts/admin.html"),
+}
+SETTINGS = {
+    Role.MEMBER: "notifications_member.settings",
+    Role.TRAINER: "notifications_trainer.settings",
+}
+
+#: an icon per event (Tabler names, written in full for bin/icons)
+ICONS = {
+    "booking_confirmed": "ti-calendar-check",
+    "booking_cancelled": "ti-calendar-x",
+    "waitlist_offer": "ti-hourglass",
+    "session_cancelled": "ti-calendar-off",
+    "session_rescheduled": "ti-calendar-time",
+    "trainer_session_changed": "ti-calendar-event",
+    "invoice_issued": "ti-receipt",
+    "credit_note_issued": "ti-receipt-refund",
+    "membership_past_due": "ti-alert-circle",
+    "membership_expired": "ti-id-badge-2",
+    "message_received": "ti-message",
+    "message_reported": "ti-flag",
+}
+DEFAULT_ICON = "ti-bell"
+
+#: younger items say "3 hours ago"; older ones their date and time
+RELATIVE_WITHIN = timedelta(days=7)
+
+
+def bell_count() -> int:
+    """The signed-in person's unread count, up to UNREAD_CAP: one query per
+    request, however often the page asks."""
+    if "bell_count" not in g:
+        g.bell_count = unread_count(current_user.id)
+    return g.bell_count
+
+
+def bell_label(count: int) -> str:
+    """What the bell shows: the count, "99+" past the cap."""
+    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
+
+
+def centre_url() -> str:
+    """The signed-in person's notification list."""
+    return url_for(LISTS[current_user.role][0])
+
+
+def _items(notifications) -> list[dict]:
+    """What the list shows of each row, in the reader's language."""
+    now = utc_now()
+    items = []
+    for row in notifications:
+        try:
+            text = events.event(row.event).describe(row.params or {})
+        except KeyError:  # an event since removed from the catalogue
+            text = _("Notification")
+        age = now - row.created_at
+        items.append(
+            {
+                "id": row.id,
+                "text": text,
+                "icon": ICONS.get(row.event, DEFAULT_ICON),
+                "is_read": row.is_read,
+                "created_at": row.created_at,
+                "when": (
+                    format_timedelta(-age, add_direction=True)
+                    if age < RELATIVE_WITHIN
+                    else local_datetime(row.created_at, "short")
+                ),
+                "exact": local_datetime(row.created_at, "long"),
+            }
+        )
+    return items
+
+
+def centre_page():
+    """The signed-in person's notifications, newest first, in their layout."""
+    page = notifications_of(current_user.id, page_arg())
+    endpoint, layout = LISTS[current_user.role]
+    settings = SETTINGS.get(current_user.role)
+    return render_template(
+        "notifications/centre/index.html",
+        layout=layout,
+        endpoint=endpoint,
+        page=page,
+        items=_items(page.items),
+        settings_url=url_for(settings) if settings else None,
+    )
 
 
 def _preferences_page(layout: str, form: QuietHoursForm, status: int = 200):

@@ -1,12 +1,23 @@
 """The member's notification pages (`notifications_member`, /app/notifications):
-their choices and their Web Push devices."""
+their list, their choices and their Web Push devices."""
 
 from flask import Blueprint
 
 from app.core.permissions import MEMBERS, roles_required
-from app.notifications.views import edit_preferences, remove_device, subscribe_device
+from app.notifications.views import (
+    centre_page,
+    edit_preferences,
+    remove_device,
+    subscribe_device,
+)
 
 bp = Blueprint("notifications_member", __name__, url_prefix="/app/notifications")
+
+
+@bp.get("")
+@roles_required(*MEMBERS)
+def centre():
+    return centre_page()
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,11 +1,44 @@
-"""The one-click unsubscribe link of optional emails (`notifications_public`)."""
+"""What anyone reaches (`notifications_public`, /notifications): opening one
+of their own notifications, marking them all read, the bell's count, and
+the one-click unsubscribe link of optional emails (no sign-in)."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request
+from flask_login import current_user, login_required
 
-from app.extensions import csrf
-from app.notifications.services import preferences
+from app.extensions import csrf, login_manager
+from app.notifications.services import centre, preferences
+from app.notifications.views import bell_count, bell_label, centre_url
 
 bp = Blueprint("notifications_public", __name__, url_prefix="/notifications")
+for helper in (bell_count, bell_label, centre_url):  # the layouts' bell uses them
+    bp.add_app_template_global(helper)
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open(notification_id: int):  # noqa: A001  (the action's name)
+    """Mark it read and go to its object; a link that is not a path on this
+    site, or none, goes to the list. Another person's id is a 404."""
+    link = centre.open_notification(current_user.id, notification_id)
+    return redirect(link or centre_url(), 303)
+
+
+@bp.post("/read")
+@login_required
+def mark_all_read():
+    centre.mark_all_read(current_user.id)
+    return redirect(centre_url(), 303)
+
+
+@bp.get("/count")
+def count():
+    """The bell, for its poll: always the fragment, never stored. Signed out
+    (in another tab), an htmx poll gets a 401, which htmx does not swap in."""
+    if not current_user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            return "", 401
+        return login_manager.unauthorized()
+    return render_template("notifications/centre/_bell.html")
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

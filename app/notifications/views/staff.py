@@ -1,14 +1,18 @@
-"""Admin page of sent emails; bodies are readable in development."""
+"""The back office's notification pages: sent emails (`notifications`,
+admins; bodies are readable in development) and the desk's and admins' own
+notifications (`notifications_staff`)."""
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.inputs import page_arg
-from app.core.permissions import ADMIN, get_or_404, roles_required
+from app.core.permissions import ADMIN, DESK, get_or_404, roles_required
 from app.notifications.models import EmailStatus, SentEmail
 from app.notifications.queries import sent_emails
+from app.notifications.views import centre_page
 
 bp = Blueprint("notifications", __name__, url_prefix="/admin/emails")
+centre_bp = Blueprint("notifications_staff", __name__, url_prefix="/admin/notifications")
 
 #: shown on the sent-emails pages (every template gets it from the layout context)
 EMAIL_STATUS_LABELS = {
@@ -39,3 +43,9 @@ def show(email_id: int):
     email = get_or_404(SentEmail, email_id)
     show_body = current_app.config["MAIL_SERVER"] is None
     return render_template("notifications/show.html", email=email, show_body=show_body)
+
+
+@centre_bp.get("")
+@roles_required(*DESK)
+def centre():
+    return centre_page()

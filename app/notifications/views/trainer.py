@@ -1,14 +1,25 @@
 """The trainer's notification pages (`notifications_trainer`, /trainer):
-their choices, their Web Push devices, and the portal's own service worker."""
+their list, choices and Web Push devices, and the portal's own service worker."""
 
 from flask import Blueprint, current_app, render_template
 
 from app.accounts.models import Role
 from app.core.headers import shared_file
-from app.core.permissions import roles_required
-from app.notifications.views import edit_preferences, remove_device, subscribe_device
+from app.core.permissions import TRAINERS, roles_required
+from app.notifications.views import (
+    centre_page,
+    edit_preferences,
+    remove_device,
+    subscribe_device,
+)
 
 bp = Blueprint("notifications_trainer", __name__, url_prefix="/trainer")
+
+
+@bp.get("/notifications")
+@roles_required(*TRAINERS)
+def centre():
+    return centre_page()
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
