@@ -205,7 +205,6 @@ def main() -> int:
     env.update(
         REDIS_URL=args.redis, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port), MAIL_USE_TLS="0"
     )
-    env.update(_vapid_env())
     fresh_database(args.server, args.database, env)
     import redis
 
@@ -251,25 +250,99 @@ def main() -> int:
     return 0
 
 
-def _start_push_receiver():
-    """The local push service (tests/push_receiver.py), or None before it exists."""
-    try:
+class _Receiver:
+    """The local push service (tests/push_receiver.py), counting what arrives."""
+
+    def __init__(self):
         from tests.push_receiver import PushReceiver
-    except ImportError:
-        print("push: no local receiver (tests/push_receiver.py); pushes not timed")
-        return None
-    receiver = PushReceiver(decrypt=False)
-    receiver.start()
-    return receiver
+
+        self.service = PushReceiver(verify=True).start()
+        self.endpoint = self.service.origin + "/push"
+
+    @property
+    def count(self) -> int:
+        return len(self.service.messages)
 
 
-def _vapid_env() -> dict:
-    return {}
+def _start_push_receiver():
+    return _Receiver()
 
 
 def _time_reminders(app, bookings: int) -> None:
-    """The reminder job over `bookings` confirmed bookings in the next day."""
-    print("reminders: not timed (the reminder job is not in this build)")
+    """The reminder job over `bookings` confirmed bookings of classes that
+    start in 23 hours (their 24 h reminder is due), booked days ago."""
+    from sqlalchemy import func, insert, select
+
+    from app.accounts.models import Role, User
+    from app.booking.models import Booking, BookingReminder, BookingStatus
+    from app.booking.services.reminders import send_reminders
+    from app.extensions import db
+    from app.scheduling.models import ClassSession, ClassType, Room
+    from app.scheduling.services.sessions import create_session
+    from app.trainers.models import Trainer
+
+    per_class = 100
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+        kind = ClassType(name="Strength", credits_required=0)
+        db.session.add(kind)
+        db.session.commit()
+        now = datetime.now(UTC).replace(microsecond=0)
+        sessions = []
+        for n in range(-(-bookings // per_class)):  # a trainer and a room each: no overlap
+            coach = User(email=f"coach-r{n}@cupo.bench", name=f"Coach R{n}", role=Role.TRAINER)
+            trainer, room = Trainer(user=coach), Room(name=f"Hall {n}", capacity=per_class)
+            db.session.add_all([coach, trainer, room])
+            db.session.commit()
+            values = {
+                "class_type_id": kind.id,
+                "trainer_id": trainer.id,
+                "room_id": room.id,
+                "starts_at": now + timedelta(hours=23, minutes=n),
+                "capacity": per_class,
+            }
+            sessions.append(create_session(values, actor=admin).id)
+        first = db.session.scalar(select(func.coalesce(func.max(User.id), 0))) + 1
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"r{n}@cupo.bench",
+                    "name": f"Reminded {n}",
+                    "role": Role.MEMBER,
+                    "language": "en",
+                }
+                for n in range(bookings)
+            ],
+        )
+        ids = db.session.scalars(select(User.id).where(User.id >= first).order_by(User.id)).all()
+        db.session.execute(
+            insert(Booking),
+            [
+                {
+                    "session_id": sessions[n // per_class],
+                    "member_id": member_id,
+                    "status": BookingStatus.CONFIRMED,
+                    "credits_cc": 0,
+                    "booked_at": now - timedelta(days=3),
+                }
+                for n, member_id in enumerate(ids)
+            ],
+        )
+        db.session.commit()
+        started = time.perf_counter()
+        sent = send_reminders()
+        first_run = time.perf_counter() - started
+        started = time.perf_counter()
+        again = send_reminders()
+        second_run = time.perf_counter() - started
+        recorded = db.session.scalar(select(func.count()).select_from(BookingReminder))
+        assert ClassSession and sent == bookings == recorded and again == 0, (sent, again)
+    print(
+        f"reminders: {sent} due over {len(sessions)} classes: first run {first_run:.1f} s "
+        f"({sent / first_run:.0f} bookings/s, rows and outbox jobs only); "
+        f"second run {second_run * 1000:.0f} ms, sent {again}"
+    )
 
 
 if __name__ == "__main__":
