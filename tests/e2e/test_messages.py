@@ -110,3 +110,7 @@ def test_member_sends_a_photo_and_the_trainer_answers_without_reloads(
         "Perfect, keep your back straight!", timeout=POLLED
     )
     screenshot(phone)
+
+    # and the member's notification centre has it (read: the open thread showed it)
+    phone.goto("/app/notifications")
+    expect(phone.locator("#main")).to_contain_text("te escribió")  # the member reads Spanish
