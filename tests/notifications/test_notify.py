@@ -303,26 +303,35 @@ def test_an_altered_unsubscribe_link_gets_a_clear_page_and_changes_nothing(db, c
     assert _count(db, NotificationSettings) == 0
 
 
-def test_emails_wait_for_redis_and_go_out_once_when_it_is_back(app, committed, fake_redis, smtp):
+def test_emails_and_pushes_wait_for_redis_and_arrive_once_when_it_is_back(
+    app, committed, fake_redis, smtp
+):
     from redis import Redis
     from rq import SimpleWorker
 
     from app.core.queue import job_queue
+    from app.extensions import db
+    from app.notifications.services import push_devices
+    from tests.push_receiver import BrowserKeys, PushReceiver
 
     member = committed.member(email="down@example.com")
-    app.extensions["cupo_redis"] = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
-    with transaction():
-        signals.tell(member.id, "session_cancelled", reason="Flood", **_class_params())
-    assert smtp.messages == []
+    keys = BrowserKeys()
+    with PushReceiver() as receiver:
+        with app.test_request_context():
+            push_devices.subscribe(member, receiver.endpoint("phone"), keys.p256dh, keys.auth)
+        app.extensions["cupo_redis"] = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+        with transaction():
+            signals.tell(member.id, "session_cancelled", reason="Flood", **_class_params())
+        assert smtp.messages == [] and receiver.messages == []
 
-    app.extensions["cupo_redis"] = fake_redis
-    assert jobs.sweep_outbox(older_than=timedelta(0)) == 1
-    SimpleWorker([job_queue()], connection=fake_redis).work(burst=True)
-    assert jobs.sweep_outbox(older_than=timedelta(0)) == 0
-    SimpleWorker([job_queue()], connection=fake_redis).work(burst=True)
+        app.extensions["cupo_redis"] = fake_redis  # Redis is back
+        assert jobs.sweep_outbox(older_than=timedelta(0)) == 2
+        SimpleWorker([job_queue()], connection=fake_redis).work(burst=True)
+        assert jobs.sweep_outbox(older_than=timedelta(0)) == 0
+        SimpleWorker([job_queue()], connection=fake_redis).work(burst=True)
 
-    assert [recipients for recipients, _ in smtp.messages] == [["down@example.com"]]
-    from app.extensions import db
-
+        assert [recipients for recipients, _ in smtp.messages] == [["down@example.com"]]
+        [push] = receiver.messages
+        assert b"Yoga" in keys.decrypt(push.body)
     db.session.expire_all()
-    assert [job.status for job in _jobs(db)] == [OutboxStatus.DONE]
+    assert [job.status for job in _jobs(db)] == [OutboxStatus.DONE, OutboxStatus.DONE]
