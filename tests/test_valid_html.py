@@ -50,6 +50,28 @@ def demo_app(vnu, tmp_path_factory) -> Iterator[Flask]:
             _db.engine.dispose()
 
 
+def _emailed_links(app: Flask) -> tuple[str, ...]:
+    """Pages only emails link to, opened signed out: a booking's "Can't make
+    it?" page and an unsubscribe page (a good link and an altered one)."""
+    from sqlalchemy import select
+
+    from app.booking.links import cancel_token
+    from app.booking.models import Booking, BookingStatus
+    from app.notifications.channels import unsubscribe_token
+
+    with app.app_context():
+        booking = _db.session.scalar(
+            select(Booking).where(Booking.status == BookingStatus.CONFIRMED).limit(1)
+        )
+        token = unsubscribe_token(booking.member_id, "booking_confirmed")
+        links = (
+            f"/bookings/cancel/{cancel_token(booking.id)}",
+            f"/notifications/unsubscribe/{token}",
+        )
+        _db.session.remove()
+    return links
+
+
 def crawl_all(app: Flask) -> dict[str, str]:
     """{"role lang url": html} for every role and language."""
     pages = {}
@@ -58,7 +80,9 @@ def crawl_all(app: Flask) -> dict[str, str]:
         sign_in(client, role)
         for lang in LANGUAGES:
             client.set_cookie("cupo_lang", lang)
-            for url, html in crawl(client, role):
+            for url, html in crawl(
+                client, role, _emailed_links(app) if role == "anonymous" else ()
+            ):
                 pages[f"{role} {lang} {url}"] = html
     # last, as opening it locks the desk's browser into kiosk mode
     for lang in LANGUAGES:
