@@ -24,7 +24,8 @@ def _class_params(**more):
 
 
 def _jobs(db, name="notifications.deliver"):
-    return list(db.session.scalars(select(OutboxJob).where(OutboxJob.name == name)))
+    query = select(OutboxJob).where(OutboxJob.name == name).order_by(OutboxJob.id)
+    return list(db.session.scalars(query))
 
 
 def _count(db, model):
