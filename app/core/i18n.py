@@ -33,6 +33,12 @@ def gym_settings():
     return current_app.extensions[_GYM_SETTINGS]()
 
 
+def language_of(user) -> str:
+    """The language a person reads (emails, pushes, pages reached from an
+    email): their own, else the gym's default."""
+    return getattr(user, "language", None) or gym_settings().default_language
+
+
 def select_locale() -> str:
     """The signed-in user's language, else the cookie, else the gym's default."""
     if not has_request_context():  # CLI and jobs; jobs force the recipient's locale

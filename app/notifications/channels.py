@@ -10,7 +10,7 @@ from flask import current_app
 from itsdangerous import URLSafeSerializer
 
 from app.core.db import transaction
-from app.core.urls import app_path
+from app.core.urls import external_url
 from app.extensions import db
 from app.notifications.events import EMAIL, PUSH, Event
 from app.notifications.models import Notification
@@ -67,8 +67,8 @@ class Email:
             context = dict(notification.params, name=user.name, link=absolute(notification.link))
             if EMAIL not in event.locked:
                 token = unsubscribe_token(user.id, event.name)
-                context["unsubscribe_url"] = absolute(
-                    app_path("notifications_public.unsubscribe", token=token)
+                context["unsubscribe_url"] = external_url(
+                    "notifications_public.unsubscribe", token=token
                 )
             with transaction():
                 email = record_email(user, event.email, context, key=key)

@@ -54,6 +54,11 @@ class Event:
     def channels(self) -> tuple[str, ...]:
         return CHANNELS if self.email else (PUSH,)
 
+    def is_on(self, channel: str, mine: dict) -> bool:
+        """Whether `channel` is on for a person whose choices for this event
+        are `mine` ({channel: bool}): locked, else their choice, else the default."""
+        return channel in self.locked or mine.get(channel, channel in self.defaults)
+
     def is_urgent(self, params: dict) -> bool:
         if self.urgency == "always":
             return True

@@ -25,6 +25,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select, update
 
 from app.core.db import transaction
+from app.core.i18n import language_of
 from app.core.models import utc_now
 from app.extensions import db
 from app.notifications.models import PushSubscription
@@ -46,8 +47,7 @@ def payload(notification, event) -> dict:
     """What the service worker shows, in the person's language."""
     user = notification.user
     gym = gym_settings()
-    language = (user.language if user else None) or gym.default_language
-    with force_locale(language):
+    with force_locale(language_of(user)):
         title = event.describe(notification.params or {})
     return {
         "title": title,

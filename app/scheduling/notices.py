@@ -11,16 +11,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.core import signals
-from app.core.i18n import short_datetime
+from app.core.i18n import language_of, short_datetime
 from app.core.urls import app_path
 from app.scheduling.models import ClassSession
-from app.settings.services import gym_settings
 
 EVENT = "trainer_session_changed"
 
 
 def _in_language(user, describe, *args, **kwargs) -> str:
-    with force_locale(user.language or gym_settings().default_language):
+    with force_locale(language_of(user)):
         return describe(*args, **kwargs)
 
 

@@ -19,9 +19,8 @@ from app.booking.models import BookingStatus
 from app.booking.policy import cancel_terms
 from app.booking.rules import BookingError
 from app.booking.services.reminders import booking_for_link, cancel_from_link
-from app.core.i18n import LANGUAGE_COOKIE
+from app.core.i18n import LANGUAGE_COOKIE, language_of
 from app.core.models import utc_now
-from app.settings.services import gym_settings
 
 bp = Blueprint("booking_link", __name__)
 
@@ -30,7 +29,7 @@ def _language(booking):
     """The member's language, unless the reader chose one on this browser."""
     if request.cookies.get(LANGUAGE_COOKIE):
         return nullcontext()
-    return force_locale(booking.member.language or gym_settings().default_language)
+    return force_locale(language_of(booking.member))
 
 
 def _page(booking, status: int = 200, **values):

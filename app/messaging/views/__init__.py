@@ -23,7 +23,7 @@ from app.core.permissions import ensure, get_or_404
 from app.core.uploads import PDF, absolute_path, upload_root
 from app.extensions import db
 from app.messaging import queries, services
-from app.messaging.forms import MessageForm, ReportForm
+from app.messaging.forms import MessageForm, NewMessageForm, ReportForm
 from app.messaging.models import Message, MessageAttachment, MessageThread
 
 
@@ -50,6 +50,22 @@ def sent(form: MessageForm, result: dict) -> bool:
             form.form_errors.append(result["error"])
         return False
     return True
+
+
+def new_message_page(ep: str, template: str, people: list, target: str, **context):
+    """The "new message" page: choose one of `people` (those the signed-in
+    person may write to) and send; `target` names the service's argument
+    (trainer_id or member_id). 303 to the thread once sent."""
+    form = NewMessageForm()
+    form.recipient.set_options([(person.id, person.name) for person in people])
+    if not form.is_submitted() and (preselected := arg_id("to")):
+        form.recipient.data = preselected
+    if form.validate_on_submit():
+        result = send(form, **{target: form.recipient.data})
+        if sent(form, result):
+            return redirect(url_for(f"{ep}.thread", thread_id=result["thread_id"]), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
 
 
 def thread_page(ep: str, template: str, thread: MessageThread, *, form=None, status=200):

@@ -5,16 +5,22 @@ Another person's thread, message or file is a 404; a trainer they may not
 write to is a 403 with the reason.
 """
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from app.core.inputs import arg_id, page_arg
+from app.core.inputs import page_arg
 from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.permissions import MEMBERS, roles_required
 from app.messaging import queries, services
-from app.messaging.forms import NewMessageForm
-from app.messaging.views import attachment, poll, report, send, send_in_thread, sent, thread_page
+from app.messaging.views import (
+    attachment,
+    new_message_page,
+    poll,
+    report,
+    send_in_thread,
+    thread_page,
+)
 
 bp = Blueprint("messaging_member", __name__, url_prefix="/app/messages")
 
@@ -36,16 +42,9 @@ def index():
 @write_limit("MESSAGE_LIMIT", scope="messages")
 def new():
     trainers = queries.trainers_for_member(current_user.id, utc_now())
-    form = NewMessageForm()
-    form.recipient.set_options([(trainer.id, trainer.name) for trainer in trainers])
-    if not form.is_submitted() and (preselected := arg_id("to")):
-        form.recipient.data = preselected
-    if form.validate_on_submit():
-        result = send(form, trainer_id=form.recipient.data)
-        if sent(form, result):
-            return redirect(url_for(f"{EP}.thread", thread_id=result["thread_id"]), code=303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("messaging/member/new.html", form=form, trainers=trainers), status
+    return new_message_page(
+        EP, "messaging/member/new.html", trainers, "trainer_id", trainers=trainers
+    )
 
 
 @bp.route("/<int:thread_id>", methods=["GET", "POST"], endpoint="thread")

@@ -6,24 +6,22 @@ Another trainer's thread, message or file is a 404; a member they may not
 write to is a 403 with the reason.
 """
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.core.inputs import arg_id, page_arg
+from app.core.inputs import page_arg
 from app.core.limits import write_limit
 from app.core.models import utc_now
 from app.core.permissions import roles_required
 from app.messaging import queries, services
-from app.messaging.forms import NewMessageForm
 from app.messaging.views import (
     attachment,
     keep_filters,
+    new_message_page,
     poll,
     report,
-    send,
     send_in_thread,
-    sent,
     thread_page,
 )
 
@@ -64,16 +62,7 @@ def inbox():
 def new():
     trainer = services.trainer_of(current_user)
     members = queries.members_for_trainer(trainer.id, utc_now())
-    form = NewMessageForm()
-    form.recipient.set_options([(member.id, member.name) for member in members])
-    if not form.is_submitted() and (preselected := arg_id("to")):
-        form.recipient.data = preselected
-    if form.validate_on_submit():
-        result = send(form, member_id=form.recipient.data)
-        if sent(form, result):
-            return redirect(url_for(f"{EP}.thread", thread_id=result["thread_id"]), code=303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("messaging/trainer/new.html", form=form, members=members), status
+    return new_message_page(EP, "messaging/trainer/new.html", members, "member_id", members=members)
 
 
 @bp.route("/<int:thread_id>", methods=["GET", "POST"], endpoint="thread")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.core import signals
 from app.core.db import transaction
+from app.core.i18n import language_of
 from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.extensions import db, mail
@@ -91,7 +92,7 @@ def record_email(
         raise KeyError(f"unknown email template {template!r}")
     if secrets:
         context = {**context, _SECRETS: list(secrets)}
-    language = user.language or gym_settings().default_language
+    language = language_of(user)
     email = SentEmail(
         key=key or new_key(),
         user_id=user.id,

@@ -108,11 +108,7 @@ def _unread_in_group(user_id: int, group: str) -> bool:
 def chosen_channels(event, choices: dict, has_device: bool) -> set[str]:
     """The channels `event` goes out on for a person with these choices."""
     mine = choices.get(event.name, {})
-    chosen = {
-        channel
-        for channel in event.channels
-        if channel in event.locked or mine.get(channel, channel in event.defaults)
-    }
+    chosen = {channel for channel in event.channels if event.is_on(channel, mine)}
     if event.keeps_one and not chosen:
         chosen = {EMAIL}
     if PUSH in chosen and not has_device:

@@ -57,7 +57,7 @@ def grid(user) -> list[Row]:
         cells = tuple(
             Choice(
                 channel,
-                on=channel in event.locked or chosen.get(channel, channel in event.defaults),
+                on=event.is_on(channel, chosen),
                 offered=channel in event.channels,
                 locked=channel in event.locked,
             )
@@ -140,10 +140,8 @@ def unsubscribe(token: str) -> Event:
     with transaction():
         row = settings_of(user_id) or NotificationSettings(user_id=user_id, choices={})
         choices = {name: dict(cells) for name, cells in (row.choices or {}).items()}
-        if choices.get(event.name, {}).get(EMAIL) is False or (
-            EMAIL not in event.defaults and EMAIL not in choices.get(event.name, {})
-        ):
-            return event
+        if not event.is_on(EMAIL, choices.get(event.name, {})):
+            return event  # off already: a second click changes nothing
         choices.setdefault(event.name, {})[EMAIL] = False
         row.choices = choices
         db.session.add(row)
