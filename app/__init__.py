@@ -72,8 +72,10 @@ def _init_domains(app: Flask) -> None:
         memberships,
         messaging,
         notifications,
+        programs,
         scheduling,
         settings,
+        staff,
         trainers,
     )
 
@@ -88,6 +90,8 @@ def _init_domains(app: Flask) -> None:
         attendance,
         billing,
         trainers,
+        staff,
+        programs,
         messaging,
     ):
         domain.init_app(app)
@@ -130,6 +134,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.scheduling.views.public import bp as ical_bp
     from app.scheduling.views.staff import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
+    from app.staff.views.member import bp as staff_member_bp
+    from app.staff.views.staff import bp as staff_admin_bp
+    from app.staff.views.trainer import bp as staff_trainer_bp
     from app.settings.views import branding_bp
     from app.trainers.views.staff import bp as trainers_admin_bp
     from app.trainers.views.staff import files_bp
@@ -177,11 +184,17 @@ def _register_blueprints(app: Flask) -> None:
         messaging_member_bp,
         messaging_trainer_bp,
         messaging_staff_bp,
+        staff_trainer_bp,
+        staff_admin_bp,
+        staff_member_bp,
     ):
         app.register_blueprint(blueprint)
 
 
 def _register_layout(app: Flask) -> None:
+    # a menu entry shows only once its page exists
+    app.add_template_global(lambda name: name in app.view_functions, "has_endpoint")
+
     @app.context_processor
     def layout_context():
         from flask_babel import get_locale

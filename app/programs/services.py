@@ -1,0 +1,1 @@
+"""Programs operations: each is one transaction with its checks."""

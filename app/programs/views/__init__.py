@@ -1,0 +1,1 @@
+"""Programs pages, one module per audience."""

@@ -1,0 +1,1 @@
+"""Staff forms, one module per part (`availability`, `leave`, `pay`)."""

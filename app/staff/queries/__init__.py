@@ -1,0 +1,1 @@
+"""Staff reads, one module per part (`availability`, `leave`, `pay`)."""
