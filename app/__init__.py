@@ -134,10 +134,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.scheduling.views.public import bp as ical_bp
     from app.scheduling.views.staff import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
+    from app.settings.views import branding_bp
     from app.staff.views.member import bp as staff_member_bp
     from app.staff.views.staff import bp as staff_admin_bp
     from app.staff.views.trainer import bp as staff_trainer_bp
-    from app.settings.views import branding_bp
     from app.trainers.views.staff import bp as trainers_admin_bp
     from app.trainers.views.staff import files_bp
     from app.trainers.views.trainer import bp as trainer_profile_bp

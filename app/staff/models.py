@@ -3,8 +3,14 @@
 One section per part; each keeps to its own.
 """
 
-from app.extensions import db  # noqa: F401
+import enum
+from datetime import date, datetime, time
 
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import str_enum, utc_now
+from app.extensions import db
 
 # -- availability and 1:1 slots ----------------------------------------------
 #
@@ -16,6 +22,63 @@ from app.extensions import db  # noqa: F401
 #
 # leave requests, their decisions, cover plans and substitution offers
 #
+
+
+class LeaveKind(enum.Enum):
+    VACATION = "vacation"
+    SICK = "sick"
+    PERSONAL = "personal"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+class LeaveStatus(enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Leave(db.Model):
+    """A trainer's request to be away, and the admin's decision on it.
+
+    The trainer gives gym-local days and, optionally, times; `starts_at` and
+    `ends_at` are the same span in UTC (end exclusive), worked out once in the
+    gym's time zone, so "who is away between A and B" is one indexed query.
+    """
+
+    __tablename__ = "trainer_leave"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="days_in_order"),
+        CheckConstraint("ends_at > starts_at", name="span_in_order"),
+        CheckConstraint("(start_time IS NULL) = (end_time IS NULL)", name="times_together"),
+        Index("ix_trainer_leave_trainer_span", "trainer_id", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    kind: Mapped[LeaveKind] = mapped_column(str_enum(LeaveKind, "leave_kind"))
+    #: gym-local days, both included
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    #: gym-local times on each day; both empty means whole days
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    #: the same span in UTC, end exclusive
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[LeaveStatus] = mapped_column(
+        str_enum(LeaveStatus, "leave_status"), default=LeaveStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the admin's comment on approving or rejecting
+    decision_comment: Mapped[str] = mapped_column(String(500), default="")
+
+    trainer = relationship("Trainer", lazy="joined", innerjoin=True)
 
 
 # -- pay ---------------------------------------------------------------------
