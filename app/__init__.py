@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.portals.public import bp as public_bp
     from app.portals.pwa import bp as pwa_bp
     from app.portals.schedule import bp as schedule_bp
+    from app.portals.trainer_clients import bp as trainer_clients_bp
     from app.portals.trainers import bp as trainers_bp
     from app.scheduling.views.public import bp as ical_bp
     from app.scheduling.views.staff import bp as scheduling_admin_bp
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_staff_bp,
         members_bp,
         trainers_bp,
+        trainer_clients_bp,
         schedule_bp,
         booking_bp,
         booking_link_bp,

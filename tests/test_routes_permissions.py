@@ -86,6 +86,13 @@ GET_EXPECTED = {
         "front_desk": 403,
         "admin": 200,
     },
+    #: the trainer's clients (the target member is one); an admin without a
+    #: trainer profile has none, so one client's page is a 404 for them
+    "trainer_clients.index": {**TRAINER_ONLY, "admin": 200},
+    "trainer_clients.show": {**TRAINER_ONLY, "admin": 404},
+    "trainer_clients.add_note": everyone(405),
+    "trainer_clients.edit_note": everyone(405),
+    "trainer_clients.delete_note": everyone(405),
     "schedule.member": {
         "anonymous": LOGIN,
         "member": 200,
@@ -406,6 +413,10 @@ POST_ONLY = {
     # --- the notification centre: anyone's own notifications ---
     "notifications_public.open": None,
     "notifications_public.mark_all_read": None,
+    # --- a trainer's notes about their own clients ---
+    "trainer_clients.add_note": {"trainer"},
+    "trainer_clients.edit_note": {"trainer"},
+    "trainer_clients.delete_note": {"trainer"},
 }
 
 
@@ -479,8 +490,11 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         member_id=people["target"].id, method=PaymentMethod.CASH, amount_minor=100, currency="MXN"
     )
     db.session.add(payment)
+    db.session.add(ClientAssignment(member_id=people["target"].id, trainer_id=trainer.id))
     db.session.commit()
+    note = services.add_client_note(people["target"].id, "Permissions note", actor=people["trainer"])
     return {
+        "note_id": note.id,
         "payment_id": payment.id,
         "order_id": order.id,
         **scheduled,

@@ -435,3 +435,131 @@ def short_device(device: str) -> str:
     """A device as people read it: an IP address or a door ("door:GYM", a
     member's own app) whole, a cookie id's first 8 characters."""
     return device if device.startswith(("ip:", "door:")) else device[:8]
+
+
+# --- many members at once (a trainer's client list) ------------------------------
+
+
+@dataclass
+class VisitStats:
+    """A member's recent attendance: finished classes since a day, how many
+    they came to, how many they missed, and their last check-in ever."""
+
+    attended: int = 0
+    no_shows: int = 0
+    last_visit: datetime | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """Share of finished classes attended, or None with none finished."""
+        finished = self.attended + self.no_shows
+        return self.attended / finished if finished else None
+
+
+def visit_stats(member_ids: list[int], now: datetime, since: datetime) -> dict[int, VisitStats]:
+    """{member id: VisitStats} over classes that started since `since`, in two
+    statements whatever the number of members."""
+    if not member_ids:
+        return {}
+    came = CheckIn.id.is_not(None)
+    stats = {member_id: VisitStats() for member_id in member_ids}
+    counts = db.session.execute(
+        select(Booking.member_id, func.count(case((came, 1))), func.count(case((~came, 1))))
+        .join(Booking.session)
+        .outerjoin(CheckIn, CheckIn.booking_id == Booking.id)
+        .where(
+            Booking.member_id.in_(member_ids),
+            ClassSession.status == SessionStatus.PUBLISHED,
+            ClassSession.starts_at >= since,
+            or_(
+                Booking.status == BookingStatus.NO_SHOW,
+                (Booking.status == BookingStatus.CONFIRMED) & (ClassSession.ends_at <= now),
+            ),
+        )
+        .group_by(Booking.member_id)
+    )
+    for member_id, attended, missed in counts:
+        stats[member_id].attended, stats[member_id].no_shows = attended, missed
+    last = db.session.execute(
+        select(CheckIn.member_id, func.max(CheckIn.checked_in_at))
+        .where(CheckIn.member_id.in_(member_ids))
+        .group_by(CheckIn.member_id)
+    )
+    for member_id, when in last:  # max() keeps the column's type: aware UTC
+        stats[member_id].last_visit = when
+    return stats
+
+
+# --- a trainer's dashboard ---------------------------------------------------------
+
+
+def checked_in_counts(session_ids: list[int]) -> dict[int, int]:
+    """{session id: check-ins} in one statement; sessions with none are absent."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(CheckIn.session_id, func.count())
+        .where(CheckIn.session_id.in_(session_ids))
+        .group_by(CheckIn.session_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass
+class MissedClass:
+    """A booking nobody came to, and how often that member missed lately."""
+
+    booking: Booking
+    member: User
+    recent_no_shows: int
+
+
+def _missed(now: datetime):
+    """Bookings of finished published classes with no check-in (no-show or not
+    yet marked)."""
+    return (
+        select(Booking)
+        .join(Booking.session)
+        .outerjoin(CheckIn, CheckIn.booking_id == Booking.id)
+        .where(
+            CheckIn.id.is_(None),
+            ClassSession.status == SessionStatus.PUBLISHED,
+            ClassSession.ends_at <= now,
+            Booking.status.in_((BookingStatus.NO_SHOW, BookingStatus.CONFIRMED)),
+        )
+    )
+
+
+def trainer_no_shows(
+    trainer_id: int, now: datetime, *, days: int = 14, count_days: int = 30, limit: int = 50
+) -> list[MissedClass]:
+    """No-shows in the trainer's classes of the last `days`, newest first, each
+    with the member's no-shows in any class of the last `count_days`: two
+    statements."""
+    rows = db.session.execute(
+        _missed(now)
+        .add_columns(User)
+        .join(User, User.id == Booking.member_id)
+        .options(contains_eager(Booking.session))
+        .where(
+            ClassSession.trainer_id == trainer_id,
+            ClassSession.starts_at >= now - timedelta(days=days),
+        )
+        .order_by(ClassSession.starts_at.desc(), Booking.id)
+        .limit(limit)
+    ).all()
+    member_ids = sorted({member.id for _, member in rows})
+    counts = {}
+    if member_ids:
+        counts = dict(
+            db.session.execute(
+                _missed(now)
+                .with_only_columns(Booking.member_id, func.count())
+                .where(
+                    Booking.member_id.in_(member_ids),
+                    ClassSession.starts_at >= now - timedelta(days=count_days),
+                )
+                .group_by(Booking.member_id)
+            ).all()
+        )
+    return [MissedClass(booking, member, counts.get(member.id, 0)) for booking, member in rows]

@@ -1,10 +1,13 @@
-"""The trainer portal: a trainer's week of classes and their calendar feed."""
+"""The trainer portal's dashboard: today's classes (the next on top) with
+bookings and check-ins, the week by day, recent no-shows, and the calendar
+feed. Each part is read in a fixed number of statements."""
 
 from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from app.attendance.queries import checked_in_counts, trainer_no_shows
 from app.core.clock import week_start
 from app.core.i18n import gym_today
 from app.core.models import utc_now
@@ -16,6 +19,12 @@ from app.scheduling.queries import SessionFilters, local_range, sessions_between
 from app.trainers.queries import trainer_for_user
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainer")
+
+
+def _today_first(items: list, now) -> list:
+    """Today's classes, those still to come or running first (in start order),
+    then the finished ones."""
+    return sorted(items, key=lambda item: (item.session.ends_at <= now, item.session.starts_at))
 
 
 def _week_asked(today: date) -> date:
@@ -34,10 +43,18 @@ def home():
     today = gym_today()
     monday = _week_asked(today)
     trainer = trainer_for_user(current_user.id)
-    days = []
+    now = utc_now()
+    days, todays, checked_in, no_shows = [], [], {}, []
     if trainer is not None:
-        sessions = sessions_between(*local_range(monday, 7), SessionFilters(trainer_id=trainer.id))
+        mine = SessionFilters(trainer_id=trainer.id)
+        sessions = sessions_between(*local_range(monday, 7), mine)
         days = by_day(with_spots([s for s in sessions if s.status is not SessionStatus.DRAFT]))
+        today_sessions = sessions_between(*local_range(today, 1), mine)
+        todays = _today_first(
+            with_spots([s for s in today_sessions if s.status is not SessionStatus.DRAFT]), now
+        )
+        checked_in = checked_in_counts([item.session.id for item in todays])
+        no_shows = trainer_no_shows(trainer.id, now)
     step = timedelta(weeks=1)
     return render_template(
         "portals/trainers/home.html",
@@ -45,7 +62,10 @@ def home():
         days=days,
         week=week_of(monday),
         today=today,
-        now=utc_now(),
+        now=now,
+        todays=todays,
+        checked_in=checked_in,
+        no_shows=no_shows,
         prev_week=monday - step if abs(monday - step - today) <= REACH else None,
         next_week=monday + step if abs(monday + step - today) <= REACH else None,
         feed_url=external_url("ical.trainer_feed", token=trainer.calendar_token)

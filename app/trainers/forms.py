@@ -15,7 +15,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 from app.core.forms import IdSelectField, MoneyField
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.uploads import DOCUMENT_TYPES, PHOTO_TYPES
-from app.trainers.services import MAX_BIO_LENGTH
+from app.trainers.services import MAX_BIO_LENGTH, NOTE_MAX
 
 
 def _specialties_field():
@@ -134,4 +134,18 @@ class AssignTrainerForm(FlaskForm):
         _l("Assigned trainer"),
         blank_label=_l("No assigned trainer"),
         invalid_message=_l("Choose an active trainer."),
+    )
+
+
+class ClientNoteForm(FlaskForm):
+    """A trainer's private note about a client."""
+
+    body = TextAreaField(
+        _l("Private note"),
+        description=_l("Only you see it; the member never does."),
+        render_kw={"rows": 3},
+        validators=[
+            InputRequired(_l("Write something first.")),
+            Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
     )

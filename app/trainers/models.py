@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import utc_now
@@ -75,3 +75,21 @@ class ClientAssignment(db.Model):
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     trainer: Mapped[Trainer] = relationship(lazy="joined", innerjoin=True)
+
+
+class ClientNote(db.Model):
+    """A trainer's private note about a client; the member never sees it, nor
+    does any other trainer."""
+
+    __tablename__ = "trainer_client_notes"
+    __table_args__ = (
+        CheckConstraint("length(body) > 0", name="body_not_empty"),
+        Index("ix_trainer_client_notes_trainer_member", "trainer_id", "member_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime | None]

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from app.accounts.models import Role, User
 from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
-from app.trainers.models import Certification, ClientAssignment, Trainer
+from app.trainers.models import Certification, ClientAssignment, ClientNote, Trainer
 
 PER_PAGE = 25
 ACTIVE_FILTERS = ("active", "inactive", "no_profile")
@@ -98,3 +98,51 @@ def active_trainer_choices() -> list[tuple[int, str]]:
         .order_by(func.lower(User.name), Trainer.id)
     )
     return [(trainer_id, name) for trainer_id, name in rows]
+
+
+# --- a trainer's clients ---------------------------------------------------------
+
+
+def client_ids(trainer_id: int):
+    """A select of the ids of the trainer's clients: the members the desk
+    assigned to them."""
+    return select(ClientAssignment.member_id).where(ClientAssignment.trainer_id == trainer_id)
+
+
+def is_client(trainer_id: int, member_id: int) -> bool:
+    """Whether the member is one of the trainer's clients (one query)."""
+    return bool(
+        db.session.scalar(
+            select(exists().where(User.id == member_id, User.id.in_(client_ids(trainer_id))))
+        )
+    )
+
+
+def clients_page(trainer_id: int, q: str = "", page: int = 1):
+    """One page of the trainer's clients (their accounts), by name, searched by
+    name, email or phone: the count and one query."""
+    query = select(User).where(
+        User.id.in_(client_ids(trainer_id)), User.role == Role.MEMBER, User.deleted_at.is_(None)
+    )
+    needle = (q or "").strip().lower()
+    if needle:
+        query = query.where(
+            or_(
+                contains(User.email, needle),
+                contains(func.lower(User.name), needle),
+                contains(User.phone, needle),
+            )
+        )
+    query = query.order_by(func.lower(User.name), User.id)
+    return db.paginate(query, page=page_number(page), per_page=PER_PAGE, error_out=False)
+
+
+def client_notes(trainer_id: int, member_id: int) -> list[ClientNote]:
+    """The trainer's own notes about the member, newest first."""
+    return list(
+        db.session.scalars(
+            select(ClientNote)
+            .where(ClientNote.trainer_id == trainer_id, ClientNote.member_id == member_id)
+            .order_by(ClientNote.created_at.desc(), ClientNote.id.desc())
+        )
+    )

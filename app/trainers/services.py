@@ -17,11 +17,12 @@ from app.accounts.models import Role, User
 from app.accounts.services import accounts
 from app.core import audit, uploads
 from app.core.db import transaction
-from app.core.errors import AccessDenied, DomainError
+from app.core.errors import AccessDenied, DomainError, NotYours
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, DESK, require_role
 from app.extensions import db
-from app.trainers.models import Certification, ClientAssignment, Trainer
+from app.trainers import queries
+from app.trainers.models import Certification, ClientAssignment, ClientNote, Trainer
 
 MAX_SPECIALTIES = 12
 MAX_SPECIALTY_LENGTH = 40
@@ -484,3 +485,73 @@ def assign_trainer(member_id: int, trainer_id: int | None, *, actor) -> ClientAs
             after={"trainer_id": trainer_id},
         )
     return assignment
+
+
+# --- private notes about clients ------------------------------------------------
+
+#: characters in one note
+NOTE_MAX = 4000
+
+
+def _note_body(body: str | None) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise TrainerError(_("Write something first."), field="body")
+    if len(text) > NOTE_MAX:
+        raise TrainerError(
+            _("Keep a note under %(count)d characters.", count=NOTE_MAX), field="body"
+        )
+    return text
+
+
+def _own_trainer(actor) -> Trainer:
+    trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == actor.id))
+    if trainer is None:
+        raise NotYours()
+    return trainer
+
+
+def add_client_note(member_id: int, body: str, *, actor) -> ClientNote:
+    """Keep a private note about one of the actor's clients.
+
+    Raises NotYours (404) unless the actor is a trainer and the member their
+    client; TrainerError (field "body") when it is empty or too long. Audited
+    without its text (the note is the trainer's alone). Queues nothing.
+    """
+    with transaction():
+        trainer = _own_trainer(actor)
+        if not queries.is_client(trainer.id, member_id):
+            raise NotYours()
+        note = ClientNote(trainer_id=trainer.id, member_id=member_id, body=_note_body(body))
+        db.session.add(note)
+        db.session.flush()
+        audit.record("client_note.added", note, actor=actor, after={"member_id": member_id})
+    return note
+
+
+def _own_note(note_id: int, actor) -> ClientNote:
+    note = db.session.get(ClientNote, note_id, with_for_update=True)
+    if note is None or note.trainer_id != _own_trainer(actor).id:
+        raise NotYours()
+    return note
+
+
+def edit_client_note(note_id: int, body: str, *, actor) -> ClientNote:
+    """Change the text of one of the actor's own notes.
+
+    Raises NotYours (404) for another trainer's note or one that is gone;
+    TrainerError (field "body") when empty or too long. Queues nothing.
+    """
+    with transaction():
+        note = _own_note(note_id, actor)
+        note.body, note.updated_at = _note_body(body), utc_now()
+        audit.record("client_note.edited", note, actor=actor)
+    return note
+
+
+def delete_client_note(note_id: int, *, actor) -> None:
+    """Delete one of the actor's own notes; NotYours (404) otherwise."""
+    with transaction():
+        note = _own_note(note_id, actor)
+        audit.record("client_note.deleted", note, actor=actor, before={"member_id": note.member_id})
+        db.session.delete(note)
