@@ -492,7 +492,7 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
     db.session.add(payment)
     db.session.add(ClientAssignment(member_id=people["target"].id, trainer_id=trainer.id))
     db.session.commit()
-    note = services.add_client_note(people["target"].id, "Permissions note", actor=people["trainer"])
+    note = services.add_client_note(people["target"].id, "A note", actor=people["trainer"])
     return {
         "note_id": note.id,
         "payment_id": payment.id,

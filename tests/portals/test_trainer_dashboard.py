@@ -51,8 +51,9 @@ def test_today_lists_own_classes_next_first_with_booked_and_checked_in(
     today = page[page.index('data-testid="today"') : page.index("</section>")]
 
     assert f'data-session-id="{late.id}"' in today and f'data-session-id="{other.id}"' not in today
-    assert today.index(f'data-session-id="{late.id}"') < today.index(f'data-session-id="{early.id}"')
-    first = today[today.index(f'data-session-id="{early.id}"') :]
+    position = {cs: today.index(f'data-session-id="{cs.id}"') for cs in (early, late)}
+    assert position[late] < position[early]
+    first = today[position[early] :]
     assert "2 of 5 booked" in first and "1 checked in" in first
     assert "Next" in today
 
