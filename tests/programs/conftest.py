@@ -50,7 +50,7 @@ class Programs:
         program = Program(
             trainer_id=trainer.id,
             member_id=member.id if member else None,
-            status=ProgramStatus.ACTIVE if member else ProgramStatus.TEMPLATE,
+            status=fields.pop("status", ProgramStatus.ACTIVE if member else ProgramStatus.TEMPLATE),
             name=fields.pop("name", "Strength"),
             weeks=fields.pop("weeks", 4),
             starts_on=(starts_on or date(2026, 1, 5)) if member else None,

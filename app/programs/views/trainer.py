@@ -100,7 +100,7 @@ def _show_page(program, *, form=None, day_form=None, status=200):
             "programs/trainer/show.html",
             program=program,
             form=form or ProgramForm(formdata=None, obj=program),
-            day_form=day_form or DayForm(formdata=None),
+            day_form=day_form or DayForm(formdata=None, prefix="day"),
             workout_days=queries.workout_day_count(program),
         ),
         status,
@@ -139,7 +139,7 @@ def details(program_id: int):
 @roles_required(*TRAINERS)
 def add_day(program_id: int):
     program = _program(program_id)
-    form = DayForm()
+    form = DayForm(prefix="day")
     if form.validate_on_submit():
         try:
             programs.add_day(program.id, name=form.name.data, actor=current_user)
@@ -281,7 +281,7 @@ def assign(program_id: int):
             apply_error(form, exc)
         else:
             flash(_("Program assigned. The client was told by email."), "success")
-            return redirect(url_for("programs_trainer.client", member_id=copy.member_id))
+            return redirect(url_for("programs_trainer.client", client_id=copy.member_id))
     status = 422 if request.method == "POST" else 200
     return render_template("programs/trainer/assign.html", form=form, program=program), status
 
@@ -298,16 +298,18 @@ def end(program_id: int):
 # -- a client's programs and diet chart ----------------------------------------
 
 
-@bp.get("/clients/<int:member_id>", endpoint="client")
+@bp.get("/clients/<int:client_id>", endpoint="client")
 @roles_required(*TRAINERS)
-def client(member_id: int):
-    scope = _client(member_id)
-    overview = queries.client_programs_overview(scope, member_id, gym_today())
+def client(client_id: int):
+    """A client's programs, adherence, progress and latest sets (the section
+    the trainer's client page embeds), and their diet chart's link."""
+    scope = _client(client_id)
+    overview = queries.client_programs_overview(scope, client_id, gym_today())
     ensure(overview is not None)
     return render_template(
         "programs/trainer/client.html",
         overview=overview,
-        chart=queries.current_diet_chart(member_id),
+        chart=queries.current_diet_chart(client_id),
     )
 
 
@@ -331,17 +333,18 @@ def _diet_page(member_id, chart, *, form=None, meal_form=None, status=200):
             member=overview.member,
             chart=chart,
             form=form or DietChartForm(formdata=None, obj=chart),
-            meal_form=meal_form or MealForm(formdata=None),
+            meal_form=meal_form or MealForm(formdata=None, prefix="meal"),
         ),
         status,
     )
 
 
-@bp.route("/clients/<int:member_id>/diet", methods=["GET", "POST"], endpoint="diet")
+@bp.route("/clients/<int:client_id>/diet", methods=["GET", "POST"], endpoint="diet")
 @roles_required(*TRAINERS)
-def diet_chart(member_id: int):
+def diet_chart(client_id: int):
     """The client's current chart to edit, or a new one to write. Posting
     with `new` writes a new chart (the old one ends; the member is emailed)."""
+    member_id = client_id
     _client(member_id)
     chart = queries.current_diet_chart(member_id)
     if chart is not None:
@@ -360,7 +363,7 @@ def diet_chart(member_id: int):
         except DomainError as exc:
             apply_error(form, exc)
         else:
-            return redirect(url_for("programs_trainer.diet", member_id=member_id))
+            return redirect(url_for("programs_trainer.diet", client_id=member_id))
     return _diet_page(member_id, chart, form=form, status=422)
 
 
@@ -369,7 +372,7 @@ def diet_chart(member_id: int):
 def add_meal(chart_id: int):
     chart = get_or_404(DietChart, chart_id)
     _mine(chart.trainer_id)
-    form = MealForm()
+    form = MealForm(prefix="meal")
     if form.validate_on_submit():
         try:
             diet.add_meal(
@@ -383,7 +386,7 @@ def add_meal(chart_id: int):
             apply_error(form, exc)
         else:
             flash(_("Meal added."), "success")
-            return redirect(url_for("programs_trainer.diet", member_id=chart.member_id))
+            return redirect(url_for("programs_trainer.diet", client_id=chart.member_id))
     return _diet_page(chart.member_id, chart, meal_form=form, status=422)
 
 
@@ -394,7 +397,7 @@ def remove_meal(meal_id: int):
     _mine(meal.chart.trainer_id)
     diet.remove_meal(meal.id, actor=current_user)
     flash(_("Meal removed."), "success")
-    return redirect(url_for("programs_trainer.diet", member_id=meal.chart.member_id))
+    return redirect(url_for("programs_trainer.diet", client_id=meal.chart.member_id))
 
 
 # -- the exercise library ------------------------------------------------------
