@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,7 +40,7 @@ class MuscleGroup(enum.Enum):
 
 MUSCLE_GROUP_LABELS = {
     MuscleGroup.CHEST: _l("Chest"),
-    MuscleGroup.BACK: _l("Back"),
+    MuscleGroup.BACK: lazy_pgettext("muscle group", "Back"),
     MuscleGroup.SHOULDERS: _l("Shoulders"),
     MuscleGroup.ARMS: _l("Arms"),
     MuscleGroup.LEGS: _l("Legs"),

@@ -1,11 +1,11 @@
 // Progress charts (Chart.js, vendored): for each [data-progress] block, the
 // estimated 1RM by day (line) and the volume by week (bars) of the exercise
-// chosen in its select. The data is a JSON script inside the block.
+// chosen in its select. The data is the block's data-progress (JSON).
 (function () {
   "use strict";
 
   function draw(block) {
-    var data = JSON.parse(block.querySelector("script[type='application/json']").textContent);
+    var data = JSON.parse(block.getAttribute("data-progress"));
     var select = block.querySelector("select[data-progress-select]");
     var charts = [];
 

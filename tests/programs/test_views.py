@@ -209,7 +209,7 @@ def test_the_member_pages_render_and_read(client, login, setting):
     assert (home.status_code, progress.status_code, diet_page.status_code) == (200, 200, 200)
     assert "Day 1" in page_text(home)
     assert "Oats" in page_text(diet_page) and "2000 kcal" in page_text(diet_page)
-    assert "programs_print.css" in diet_page.get_data(as_text=True)
+    assert "/css/programs." in diet_page.get_data(as_text=True)
 
 
 def test_a_member_logs_a_set_with_htmx_and_sees_it(db, client, login, setting):
