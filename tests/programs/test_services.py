@@ -322,3 +322,11 @@ def test_meal_items_read_one_a_line(db, pf):
     with pytest.raises(ProgramError) as refused:
         diet.add_meal(chart.id, name="Lunch", items="  ", actor=trainer.user)
     assert refused.value.field == "items"
+
+
+def test_a_trainer_without_a_profile_yet_gets_one_with_their_first_program(db, factories):
+    account = factories.trainer()
+
+    program = programs.create_program(name="First", weeks="4", actor=account)
+
+    assert program.trainer.user_id == account.id and program.is_template

@@ -17,7 +17,7 @@ from app.core.db import transaction
 from app.core.errors import NotYours
 from app.core.i18n import gym_today
 from app.core.models import utc_now
-from app.core.permissions import get_or_404
+from app.core.permissions import get_or_404, require_role
 from app.extensions import db
 from app.programs.models import (
     Exercise,
@@ -27,13 +27,14 @@ from app.programs.models import (
     ProgramStatus,
 )
 from app.programs.services import ProgramError
-from app.programs.services.access import acting_trainer_id, check_client, check_owner
+from app.programs.services.access import check_client, check_owner
 from app.programs.services.prescriptions import (
     parse_reps,
     parse_weight,
     text_value,
     whole_number,
 )
+from app.trainers.services import ensure_trainer_profile
 
 MAX_WEEKS = 52
 MAX_DAYS = 7
@@ -65,15 +66,14 @@ def _locked_program(program_id: int, actor) -> Program:
 def create_program(*, name, goal="", weeks=4, actor) -> Program:
     """A new template of the acting trainer's, with no days yet.
 
-    Raises AccessDenied unless `actor` is a trainer (admins write through a
-    trainer's profile of their own, if they have one; else NotYours),
-    ProgramError for bad values. Queues nothing.
+    Raises AccessDenied unless `actor` is a trainer (their profile is made
+    if missing), ProgramError for bad values. Queues nothing.
     """
     values = _program_values(name, goal, weeks)
-    trainer_id = acting_trainer_id(actor)
-    if trainer_id is None:
-        raise NotYours()
+    require_role(actor, Role.TRAINER)
     with transaction():
+        # a trainer account made on the People pages has no profile yet
+        trainer_id = ensure_trainer_profile(actor.id, actor=actor).id
         program = Program(trainer_id=trainer_id, status=ProgramStatus.TEMPLATE, **values)
         db.session.add(program)
         db.session.flush()

@@ -38,12 +38,12 @@ TRAINER_ONLY = (Role.TRAINER,)
 
 
 def _scope() -> int | None:
-    """The signed-in trainer's id; None for an admin (who sees every trainer's)."""
+    """The signed-in trainer's id (0, matching nothing, before their profile
+    exists); None for an admin, who sees every trainer's."""
     if current_user.role is Role.ADMIN:
         return None
     trainer = trainer_for_user(current_user.id)
-    ensure(trainer is not None)
-    return trainer.id
+    return trainer.id if trainer is not None else 0
 
 
 def _mine(trainer_id: int) -> None:
