@@ -71,6 +71,12 @@ def test_a_trainer_builds_and_assigns_a_program_and_the_member_logs_a_set(live_a
     expect(member.locator("main")).to_contain_text(name)
     expect(member.locator("#today")).to_have_text("Día A")
     card = member.locator("section.program-line").first
+    card.locator("input[name=reps]").fill("0")
+    card.locator("button[type=submit]").last.click()
+    expect(
+        card.locator("#reps-" + card.get_attribute("id").removeprefix("line-") + "-error")
+    ).to_be_visible()
+    card = member.locator("section.program-line").first
     card.locator("input[name=reps]").fill("9")
     card.locator("input[name=weight]").fill("42.5")
     card.locator("input[name=rpe]").fill("8")

@@ -58,7 +58,7 @@ def _line_or_404(line_id: int) -> ProgramLine:
     return line
 
 
-def _line_card(line, *, form=None, status=200):
+def _line_card(line, *, form=None):
     today = gym_today()
     if request.headers.get("HX-Request"):
         return (
@@ -70,7 +70,7 @@ def _line_card(line, *, form=None, status=200):
                 today=today,
                 can_log=True,
             ),
-            status,
+            200,
         )
     return redirect(url_for("programs_member.index", day=line.day_id) + f"#line-{line.id}")
 
@@ -101,7 +101,8 @@ def log_set(line_id: int):
                 flash(message, "danger")
         for message in form.form_errors:
             flash(message, "danger")
-    return _line_card(line, form=form, status=422)
+    # htmx swaps only 2xx answers: the card carries the field errors
+    return _line_card(line, form=form)
 
 
 @bp.post("/sets/<int:log_id>/delete", endpoint="remove_set")
