@@ -67,6 +67,10 @@ def test_the_trainer_pages_render(client, login, setting):
     ]
     answers = {page: client.get(page).status_code for page in pages}
     assert answers == dict.fromkeys(pages, 200)
+    diet_page = client.get(f"/trainer/programs/clients/{setting['member'].id}/diet")
+    assert f"/trainer/programs/diet/meals/{setting['meal'].id}/delete" in diet_page.get_data(
+        as_text=True
+    )
 
 
 def test_a_trainer_builds_a_program_from_the_pages(db, client, login, pf, setting):
