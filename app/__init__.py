@@ -132,6 +132,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.portals.schedule import bp as schedule_bp
     from app.portals.trainer_clients import bp as trainer_clients_bp
     from app.portals.trainers import bp as trainers_bp
+    from app.programs.views.member import bp as programs_member_bp
+    from app.programs.views.trainer import bp as programs_trainer_bp
     from app.scheduling.views.public import bp as ical_bp
     from app.scheduling.views.staff import bp as scheduling_admin_bp
     from app.settings.views import bp as settings_bp
@@ -189,6 +191,8 @@ def _register_blueprints(app: Flask) -> None:
         staff_trainer_bp,
         staff_admin_bp,
         staff_member_bp,
+        programs_trainer_bp,
+        programs_member_bp,
     ):
         app.register_blueprint(blueprint)
 

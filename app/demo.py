@@ -17,6 +17,7 @@ from app.extensions import db
 from app.memberships.demo import seed_memberships
 from app.messaging.demo import seed_messages
 from app.notifications.demo import seed_notifications
+from app.programs.demo import seed_programs
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
 from app.trainers.demo import seed_trainers
@@ -144,6 +145,7 @@ def seed_demo() -> bool:
         payments = seed_payments()
         messages = seed_messages()
         notifications = seed_notifications()
+        sets_logged = seed_programs()
         audit.record(
             "demo.seeded",
             None,
@@ -157,6 +159,7 @@ def seed_demo() -> bool:
                 "payments": payments,
                 "messages": messages,
                 "notifications": notifications,
+                "sets_logged": sets_logged,
             },
         )
     return True

@@ -48,6 +48,7 @@ ADMIN_ONLY = {"anonymous": LOGIN, "member": 403, "trainer": 403, "front_desk": 4
 DESK = {"anonymous": LOGIN, "member": 403, "trainer": 403, "front_desk": 200, "admin": 200}
 MEMBER_ONLY = {"anonymous": LOGIN, "member": 200, "trainer": 403, "front_desk": 403, "admin": 403}
 TRAINER_ONLY = {"anonymous": LOGIN, "member": 403, "trainer": 200, "front_desk": 403, "admin": 403}
+TRAINERS_AND_ADMINS = dict(TRAINER_ONLY, admin=200)
 
 #: GET on every endpoint, for every role
 GET_EXPECTED = {
@@ -293,6 +294,31 @@ GET_EXPECTED = {
     "messaging_trainer.poll": TRAINER_ONLY,
     "messaging_trainer.file": TRAINER_ONLY,
     "messaging_trainer.report": everyone(405),
+    # --- programs: trainers (and admins) build and assign; members read and log ---
+    "programs_trainer.index": TRAINERS_AND_ADMINS,
+    "programs_trainer.new": TRAINER_ONLY,
+    "programs_trainer.show": TRAINERS_AND_ADMINS,
+    "programs_trainer.details": everyone(405),
+    "programs_trainer.add_day": everyone(405),
+    "programs_trainer.remove_day": everyone(405),
+    "programs_trainer.add_line": TRAINERS_AND_ADMINS,
+    "programs_trainer.edit_line": TRAINERS_AND_ADMINS,
+    "programs_trainer.remove_line": everyone(405),
+    "programs_trainer.move_line": everyone(405),
+    "programs_trainer.assign": TRAINERS_AND_ADMINS,
+    "programs_trainer.end": everyone(405),
+    "programs_trainer.client": TRAINERS_AND_ADMINS,
+    "programs_trainer.diet": TRAINERS_AND_ADMINS,
+    "programs_trainer.add_meal": everyone(405),
+    "programs_trainer.remove_meal": everyone(405),
+    "programs_trainer.exercises": TRAINERS_AND_ADMINS,
+    "programs_trainer.new_exercise": TRAINERS_AND_ADMINS,
+    "programs_trainer.edit_exercise": TRAINERS_AND_ADMINS,
+    "programs_member.index": MEMBER_ONLY,
+    "programs_member.log_set": everyone(405),
+    "programs_member.remove_set": everyone(405),
+    "programs_member.progress": MEMBER_ONLY,
+    "programs_member.diet": MEMBER_ONLY,
     "messaging_staff.queue": ADMIN_ONLY,
     #: the report of the thread's message is open
     "messaging_staff.report": ADMIN_ONLY,
@@ -410,6 +436,17 @@ POST_ONLY = {
     "notifications_trainer.push_subscribe": {"trainer"},
     "notifications_member.push_remove": {"member"},
     "notifications_trainer.push_remove": {"trainer"},
+    # --- programs: another trainer's ids are a 404 (tests/programs/test_views.py) ---
+    "programs_trainer.details": {"admin", "trainer"},
+    "programs_trainer.add_day": {"admin", "trainer"},
+    "programs_trainer.remove_day": {"admin", "trainer"},
+    "programs_trainer.remove_line": {"admin", "trainer"},
+    "programs_trainer.move_line": {"admin", "trainer"},
+    "programs_trainer.end": {"admin", "trainer"},
+    "programs_trainer.add_meal": {"admin", "trainer"},
+    "programs_trainer.remove_meal": {"admin", "trainer"},
+    "programs_member.log_set": {"member"},
+    "programs_member.remove_set": {"member"},
     # --- the notification centre: anyone's own notifications ---
     "notifications_public.open": None,
     "notifications_public.mark_all_read": None,
@@ -506,6 +543,7 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         **stored_invoice(db, people["member"]),
         **_conversation(app, db, people, trainer),
         **_membership(db, people["target"]),
+        **_programs(app, db, people, trainer),
     }
 
 
@@ -530,6 +568,50 @@ def _conversation(app, db, people, trainer) -> dict[str, int]:
         "message_id": sent.id,
         "attachment_id": sent.attachments[0].id,
         "report_id": report.id,
+    }
+
+
+def _programs(app, db, people, trainer) -> dict[str, int]:
+    """The trainer's program for `member` (their client, see _conversation),
+    a set she logged, and her diet chart with a meal."""
+    from app.programs.models import Exercise, Program, ProgramDay, ProgramLine, ProgramStatus
+    from app.programs.services import diet, logs
+
+    exercise = Exercise(
+        name_en="Squat", name_es="Sentadilla", muscle_group="legs", equipment="barbell"
+    )
+    line = ProgramLine(position=1, exercise=exercise, sets=3, reps_min=5, weight_g=60_000)
+    program = Program(
+        trainer_id=trainer.id,
+        member_id=people["member"].id,
+        status=ProgramStatus.ACTIVE,
+        name="Permissions Program",
+        starts_on=date.today() - timedelta(days=1),
+        days=[ProgramDay(position=1, name="Day 1", lines=[line])],
+    )
+    db.session.add(program)
+    db.session.commit()
+    with app.test_request_context():
+        logged = logs.log_set(line.id, reps=5, weight="60", actor=people["member"])
+        chart = diet.assign_diet_chart(
+            people["member"].id,
+            name="Chart",
+            kcal=2000,
+            protein_g=1,
+            carbs_g=1,
+            fat_g=1,
+            actor=people["trainer"],
+        )
+        meal = diet.add_meal(chart.id, name="Lunch", items="Rice: 100 g", actor=people["trainer"])
+    return {
+        "program_id": program.id,
+        "day_id": program.days[0].id,
+        "line_id": line.id,
+        "exercise_id": exercise.id,
+        "client_id": people["member"].id,
+        "log_id": logged.id,
+        "chart_id": chart.id,
+        "meal_id": meal.id,
     }
 
 

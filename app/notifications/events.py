@@ -219,6 +219,20 @@ EVENTS = {
             push_ttl=3600,
         ),
         Event(
+            "program_assigned",
+            _l("Workout programs"),
+            _l("%(trainer_name)s gave you a workout program: %(program_name)s."),
+            frozenset({MEMBER}),
+            email="program_assigned",
+        ),
+        Event(
+            "diet_chart_assigned",
+            _l("Diet charts"),
+            _l("%(trainer_name)s wrote you a diet chart: %(chart_name)s."),
+            frozenset({MEMBER}),
+            email="diet_chart_assigned",
+        ),
+        Event(
             "message_reported",
             _l("Reported messages"),
             _l("%(reporter)s reported a message."),

@@ -1,7 +1,8 @@
 """A trainer's clients: `/trainer/clients` (the list) and one client's page.
 
 A portal page: it composes accounts (contact, photo), memberships (plan,
-credits), attendance (rate, no-shows, last visit, history) and the trainer's
+credits), attendance (rate, no-shows, last visit, history), programs (the
+active one; programs, adherence, progress and logs) and the trainer's
 private notes, each read in a fixed number of statements. A member who is not
 the signed-in trainer's client is a 404, as is another trainer's note; the
 desk and members get 403 (trainers, and admins who also teach, only).
@@ -19,12 +20,14 @@ from app.attendance import queries as attendance
 from app.attendance.views.member import history_helpers
 from app.core.errors import DomainError
 from app.core.forms import apply_error
+from app.core.i18n import gym_today
 from app.core.inputs import page_arg
 from app.core.models import utc_now
 from app.core.permissions import TRAINERS, ensure, get_or_404, roles_required
 from app.memberships import queries as memberships
 from app.memberships.ledger import format_credits
 from app.memberships.views import page_labels
+from app.programs.queries import active_program_names, client_programs_overview
 from app.trainers import services
 from app.trainers.forms import ClientNoteForm
 from app.trainers.models import ClientNote, Trainer
@@ -56,6 +59,8 @@ class ClientRow:
     plan: memberships.PlanBadge | None
     credits_cc: int
     visits: attendance.VisitStats
+    #: the name of their active program, if any
+    program: str | None
 
 
 def _trainer() -> Trainer | None:
@@ -72,7 +77,8 @@ def _client_or_404(trainer: Trainer | None, member_id: int) -> User:
 @roles_required(*TRAINERS)
 def index():
     """Paginated, searchable: photo, plan and status, credits, last visit,
-    attendance rate and no-shows (last 90 days). Five statements a page."""
+    attendance rate and no-shows (last 90 days), active program. Six
+    statements a page."""
     trainer = _trainer()
     q = request.args.get("q", "")[:100]
     pagination, rows = None, []
@@ -83,8 +89,9 @@ def index():
         plans = memberships.plan_badges(ids)
         credits = memberships.balances(ids, now)
         visits = attendance.visit_stats(ids, now, now - RECENT)
+        programs = active_program_names(ids)
         rows = [
-            ClientRow(m, plans.get(m.id), credits.get(m.id, 0), visits[m.id])
+            ClientRow(m, plans.get(m.id), credits.get(m.id, 0), visits[m.id], programs.get(m.id))
             for m in pagination.items
         ]
     return render_template(
@@ -101,6 +108,7 @@ def _client_page(trainer: Trainer, member: User, form: ClientNoteForm | None = N
         summary=attendance.member_summary(member.id, now),
         history=attendance.member_history(member.id, now, page=1, per_page=10),
         notes=client_notes(trainer.id, member.id),
+        overview=client_programs_overview(trainer.id, member.id, gym_today()),
         form=form or ClientNoteForm(formdata=None),
     ), status
 

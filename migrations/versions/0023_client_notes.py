@@ -1,7 +1,7 @@
 """Trainers' private notes about their clients
 
 Revision ID: 0023_client_notes
-Revises: 0018_trainer_leave
+Revises: 0019_programs
 Create Date: 2026-12-08 01:19:48.374915
 
 `trainer_client_notes`: a note one trainer keeps about one member, seen by
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023_client_notes'
-down_revision = '0018_trainer_leave'
+down_revision = '0019_programs'
 branch_labels = None
 depends_on = None
 

@@ -81,6 +81,14 @@ def _login_with_errors(page: Page) -> None:
 
 
 # who (None: anonymous), what to open (a path, or a function that opens it), context options
+def _first_program(page: Page) -> None:
+    """Open the first template of the trainer's programs (/trainer/programs/<id>)."""
+    page.goto("/trainer/programs/")
+    href = page.locator("#program-list a").first.get_attribute("href")
+    assert href and re.fullmatch(r"/trainer/programs/\d+", href), href
+    page.goto(href)
+
+
 PAGES = [
     pytest.param(None, "/login", {}, id="login"),
     pytest.param(None, _login_with_errors, {}, id="login-with-errors"),
@@ -122,6 +130,11 @@ PAGES = [
     pytest.param("trainer", "/trainer/", {}, id="trainer-home"),
     pytest.param("trainer", "/trainer/", MOBILE, id="trainer-home-phone"),
     pytest.param("trainer", "/trainer/profile/", {}, id="trainer-profile"),
+    pytest.param("trainer", "/trainer/programs/", MOBILE, id="trainer-programs-phone"),
+    pytest.param("trainer", _first_program, MOBILE, id="trainer-program-phone"),
+    pytest.param("member", "/app/program/", MOBILE, id="member-program-phone"),
+    pytest.param("member", "/app/program/progress", MOBILE, id="member-progress-phone"),
+    pytest.param("member", "/app/program/diet", MOBILE, id="member-diet-phone"),
     pytest.param("trainer", "/password/change", {}, id="trainer-change-password"),
     pytest.param("member", "/app/notifications", MOBILE, id="member-notifications-phone"),
     pytest.param("trainer", "/trainer/notifications", {}, id="trainer-notifications"),

@@ -1,1 +1,0 @@
-"""Programs operations: each is one transaction with its checks."""
