@@ -219,6 +219,22 @@ EVENTS = {
             push_ttl=3600,
         ),
         Event(
+            "leave_decided",
+            _l("Decisions on your leave requests"),
+            _l("An admin decided on your leave request (%(first_day)s to %(last_day)s)."),
+            frozenset({TRAINER}),
+            email="leave_decided",
+            defaults=frozenset({EMAIL}),
+        ),
+        Event(
+            "uncovered_sessions",
+            _l("Classes without a trainer (daily, 07:00)"),
+            _l("%(count)s classes in the next 72 hours need a substitute."),
+            frozenset({ADMIN}),
+            email="uncovered_sessions",
+            defaults=frozenset({EMAIL}),
+        ),
+        Event(
             "message_reported",
             _l("Reported messages"),
             _l("%(reporter)s reported a message."),

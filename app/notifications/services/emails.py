@@ -44,6 +44,8 @@ SUBJECTS = {
     "credits_expiring": _l("%(gym)s: your credits are about to expire"),
     "message_received": _l("%(gym)s: you have a new message"),
     "message_reported": _l("%(gym)s: a message was reported"),
+    "leave_decided": _l("%(gym)s: a decision on your leave request"),
+    "uncovered_sessions": _l("%(gym)s: classes that need a substitute"),
 }
 
 
