@@ -340,6 +340,9 @@ GET_EXPECTED = {
     "staff_admin.leave_decide": everyone(405),
     "staff_admin.cover_substitute": everyone(405),
     "staff_admin.cover_cancel": everyone(405),
+    "staff_admin.cover_offer": everyone(405),
+    "staff_trainer.offer_accept": everyone(405),
+    "staff_trainer.session_offer": everyone(405),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -425,6 +428,9 @@ POST_ONLY = {
     "staff_admin.leave_decide": {"admin"},
     "staff_admin.cover_substitute": {"admin"},
     "staff_admin.cover_cancel": {"admin"},
+    "staff_admin.cover_offer": {"admin"},
+    "staff_trainer.offer_accept": {"trainer"},
+    "staff_trainer.session_offer": {"trainer"},
 }
 
 

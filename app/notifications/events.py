@@ -227,6 +227,13 @@ EVENTS = {
             defaults=frozenset({EMAIL}),
         ),
         Event(
+            "cover_offered",
+            _l("Classes offered to you as a substitute"),
+            _l("%(class_name)s, %(when)s, needs a substitute: it is yours if you take it first."),
+            frozenset({TRAINER}),
+            email="cover_offered",
+        ),
+        Event(
             "uncovered_sessions",
             _l("Classes without a trainer (daily, 07:00)"),
             _l("%(count)s classes in the next 72 hours need a substitute."),

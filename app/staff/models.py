@@ -157,6 +157,91 @@ class Cover(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     substitute = relationship("Trainer", foreign_keys=[substitute_id], lazy="joined")
+    session = relationship("ClassSession")
+
+
+class OfferStatus(enum.Enum):
+    OPEN = "open"
+    TAKEN = "taken"
+
+
+class CoverOffer(db.Model):
+    """A class offered to the trainers free then: the first to accept teaches it.
+
+    Made from a leave's cover plan by an admin, or by the class's own trainer
+    asking for a substitute without leave (`leave_id` empty).
+    """
+
+    __tablename__ = "cover_offers"
+    __table_args__ = (
+        CheckConstraint("(status = 'taken') = (taken_by_id IS NOT NULL)", name="taken_by_set"),
+        Index("ix_cover_offers_status_session", "status", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"))
+    leave_id: Mapped[int | None] = mapped_column(ForeignKey("trainer_leave.id"))
+    #: the trainer the class needs cover for
+    absent_trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    #: shown to the trainers it is offered to
+    note: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[OfferStatus] = mapped_column(
+        str_enum(OfferStatus, "offer_status"), default=OfferStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("trainers.id"))
+    taken_at: Mapped[datetime | None]
+
+    # loaded on demand: the offer row is locked FOR UPDATE on its own
+    session = relationship("ClassSession")
+    absent_trainer = relationship("Trainer", foreign_keys=[absent_trainer_id])
+
+
+def free_trainers_for(sessions) -> dict:
+    """For each session, the active trainers (not its own) with no other class
+    and no approved leave then; those whose specialties match the class's
+    tags first, then by name. Three queries for any number of sessions.
+
+    A read shared by the cover queries and the offer services.
+    """
+    from app.scheduling.models import ClassSession, SessionStatus
+    from app.trainers.models import Trainer
+
+    if not sessions:
+        return {}
+    start = min(cs.starts_at for cs in sessions)
+    end = max(cs.ends_at for cs in sessions)
+    trainers = list(
+        db.session.scalars(select(Trainer).where(Trainer.is_active.is_(True)).order_by(Trainer.id))
+    )
+    busy: dict = {}
+    others = db.session.execute(
+        select(ClassSession.trainer_id, ClassSession.starts_at, ClassSession.ends_at).where(
+            ClassSession.status != SessionStatus.CANCELLED,
+            ClassSession.starts_at < end,
+            ClassSession.ends_at > start,
+        )
+    )
+    away = db.session.execute(
+        select(Leave.trainer_id, Leave.starts_at, Leave.ends_at).where(
+            Leave.status == LeaveStatus.APPROVED, Leave.starts_at < end, Leave.ends_at > start
+        )
+    )
+    for trainer_id, starts_at, ends_at in [*others, *away]:
+        busy.setdefault(trainer_id, []).append((starts_at, ends_at))
+    answer = {}
+    for cs in sessions:
+        tags = set(cs.class_type.tags or ())
+        free = [
+            trainer
+            for trainer in trainers
+            if trainer.id != cs.trainer_id
+            and not any(s < cs.ends_at and e > cs.starts_at for s, e in busy.get(trainer.id, ()))
+        ]
+        free.sort(key=lambda t: (not (tags & set(t.specialties or ())), t.name.casefold()))
+        answer[cs.id] = free
+    return answer
 
 
 def uncovered_sessions_query(start: datetime, end: datetime, trainer_id: int | None = None):

@@ -46,6 +46,7 @@ SUBJECTS = {
     "message_reported": _l("%(gym)s: a message was reported"),
     "leave_decided": _l("%(gym)s: a decision on your leave request"),
     "uncovered_sessions": _l("%(gym)s: classes that need a substitute"),
+    "cover_offered": _l("%(gym)s: a class needs a substitute"),
 }
 
 

@@ -130,14 +130,42 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
     Raises AccessDenied unless `actor` is an admin, or the session's trainer
     changing only its times while `trainer_class_controls` is on;
     SchedulingError for a session that is gone, cancelled or over, values
-    `create_session` would
-    refuse, or a capacity below the spots taken. When the times change,
-    queues the `session_rescheduled` email to everyone on the session.
+    `create_session` would refuse, or a capacity below the spots taken. When
+    the times change, queues the `session_rescheduled` email to everyone on
+    the session; when the trainer or room changes, `session_changed`.
     """
     require_role(actor, *TRAINERS)
+    return _update_session(session_id, values, actor=actor, check_actor=True)
+
+
+def hand_over_session(session_id: int, trainer_id: int, *, actor) -> ClassSession:
+    """Give a session to another trainer, keeping its time, room, size and
+    bookings: cover for a trainer who is away.
+
+    The caller (the staff domain's cover services) has checked that `actor`
+    may: an admin planning cover, or a trainer taking a class offered to
+    them. Raises SchedulingError as `update_session` does: the new trainer
+    teaches another class then (named) or is away. Queues what
+    `update_session` queues: the members' `session_changed` notice with the
+    new trainer's name, and both trainers' notices.
+    """
     with transaction():
         cs = _locked_session(session_id)
-        require_may_change(actor, cs, values)
+        values = {
+            "starts_at": cs.starts_at,
+            "ends_at": cs.ends_at,
+            "trainer_id": trainer_id,
+            "room_id": cs.room_id,
+            "capacity": cs.capacity,
+        }
+        return _update_session(cs.id, values, actor=actor, check_actor=False)
+
+
+def _update_session(session_id: int, values: dict, *, actor, check_actor: bool) -> ClassSession:
+    with transaction():
+        cs = _locked_session(session_id)
+        if check_actor:
+            require_may_change(actor, cs, values)
         if cs.ends_at <= utc_now():
             raise SchedulingError(_("This class is over and can no longer be changed."))
         before = audit.changes(cs, SESSION_FIELDS)

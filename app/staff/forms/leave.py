@@ -105,3 +105,18 @@ class CoverCancelForm(FlaskForm):
         filters=[strip],
         description=_l("Sent to everyone in the class."),
     )
+
+
+class OfferForm(FlaskForm):
+    """Offer classes of the plan to the free trainers."""
+
+    session_ids = SessionChoiceField(_l("Classes"))
+
+
+class AskForSubForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note for the substitute"),
+        validators=[Length(max=COMMENT_MAX, message=LENGTH)],
+        filters=[strip],
+        description=_l("Optional: what they should know about the class."),
+    )

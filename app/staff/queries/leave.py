@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.booking.models import Booking, BookingStatus
 from app.core.i18n import local_date, local_time
@@ -17,7 +17,15 @@ from app.core.inputs import page_number
 from app.core.models import utc_now
 from app.extensions import db
 from app.scheduling.models import ClassSession, SessionStatus
-from app.staff.models import Cover, Leave, LeaveStatus, uncovered_sessions_query
+from app.staff.models import (
+    Cover,
+    CoverOffer,
+    Leave,
+    LeaveStatus,
+    OfferStatus,
+    free_trainers_for,
+    uncovered_sessions_query,
+)
 from app.trainers.models import Trainer
 
 PER_PAGE = 25
@@ -158,6 +166,8 @@ class CoverRow:
     session: ClassSession
     bookings: list = field(default_factory=list)
     cover: Cover | None = None
+    #: an open offer to the free trainers
+    offer: CoverOffer | None = None
     #: trainers free then and not away, matching specialties first
     candidates: list = field(default_factory=list)
 
@@ -173,7 +183,7 @@ class CoverRow:
 def cover_plan(leave: Leave) -> list[CoverRow]:
     """Each class the leave touches (the trainer's own, and those covered for
     it), with its confirmed bookings, its cover and the substitutes who could
-    take it. Five queries, whatever the number of classes."""
+    take it. Six queries, whatever the number of classes."""
     covered_ids = select(Cover.session_id).where(Cover.leave_id == leave.id)
     sessions = list(
         db.session.scalars(
@@ -200,6 +210,13 @@ def cover_plan(leave: Leave) -> list[CoverRow]:
     covers = db.session.scalars(select(Cover).where(Cover.session_id.in_(rows)).order_by(Cover.id))
     for cover in covers:
         rows[cover.session_id].cover = cover
+    offers = db.session.scalars(
+        select(CoverOffer).where(
+            CoverOffer.session_id.in_(rows), CoverOffer.status == OfferStatus.OPEN
+        )
+    )
+    for offer in offers:
+        rows[offer.session_id].offer = offer
     open_rows = [row.session for row in rows.values() if row.needs_cover and not row.is_past]
     candidates = substitute_candidates(open_rows)
     for session_id, trainers in candidates.items():
@@ -208,59 +225,57 @@ def cover_plan(leave: Leave) -> list[CoverRow]:
 
 
 def substitute_candidates(sessions: list[ClassSession]) -> dict[int, list[Trainer]]:
-    """For each session, the active trainers (not its own) with no other class
-    and no approved leave then; those whose specialties match the class's
-    tags first, then by name. Three queries for any number of sessions."""
-    if not sessions:
-        return {}
-    start = min(cs.starts_at for cs in sessions)
-    end = max(cs.ends_at for cs in sessions)
-    trainers = list(
-        db.session.scalars(select(Trainer).where(Trainer.is_active.is_(True)).order_by(Trainer.id))
-    )
-    busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    others = db.session.execute(
-        select(ClassSession.trainer_id, ClassSession.starts_at, ClassSession.ends_at).where(
-            ClassSession.status != SessionStatus.CANCELLED,
-            ClassSession.starts_at < end,
-            ClassSession.ends_at > start,
-        )
-    )
-    for trainer_id, starts_at, ends_at in others:
-        busy.setdefault(trainer_id, []).append((starts_at, ends_at))
-    away = db.session.execute(
-        select(Leave.trainer_id, Leave.starts_at, Leave.ends_at).where(
-            Leave.status == LeaveStatus.APPROVED, Leave.starts_at < end, Leave.ends_at > start
-        )
-    )
-    for trainer_id, starts_at, ends_at in away:
-        busy.setdefault(trainer_id, []).append((starts_at, ends_at))
-    answer = {}
-    for cs in sessions:
-        tags = set(cs.class_type.tags or ())
-        free = [
-            trainer
-            for trainer in trainers
-            if trainer.id != cs.trainer_id
-            and not any(s < cs.ends_at and e > cs.starts_at for s, e in busy.get(trainer.id, ()))
-        ]
-        free.sort(key=lambda t: (not (tags & set(t.specialties or ())), t.name.casefold()))
-        answer[cs.id] = free
-    return answer
+    """For each session, the trainers free then and not on leave, matching
+    specialties first (three queries; see `free_trainers_for`)."""
+    return free_trainers_for(sessions)
 
 
 def matches_specialty(trainer: Trainer, cs: ClassSession) -> bool:
     return bool(set(cs.class_type.tags or ()) & set(trainer.specialties or ()))
 
 
+def offers_for(trainer_id: int, within: timedelta | None = None) -> list[CoverOffer]:
+    """Open offers of upcoming classes this trainer is free to take (not their
+    own, still needing cover), earliest first. Four queries."""
+    now = utc_now()
+    query = (
+        select(CoverOffer)
+        .join(CoverOffer.session)
+        .options(contains_eager(CoverOffer.session), joinedload(CoverOffer.absent_trainer))
+        .where(
+            CoverOffer.status == OfferStatus.OPEN,
+            CoverOffer.absent_trainer_id != trainer_id,
+            ClassSession.trainer_id == CoverOffer.absent_trainer_id,
+            ClassSession.status != SessionStatus.CANCELLED,
+            ClassSession.starts_at > now,
+        )
+        .order_by(ClassSession.starts_at, CoverOffer.id)
+    )
+    if within is not None:
+        query = query.where(ClassSession.starts_at < now + within)
+    offers = list(db.session.scalars(query))
+    free = free_trainers_for([offer.session for offer in offers])
+    return [
+        offer
+        for offer in offers
+        if any(trainer.id == trainer_id for trainer in free.get(offer.session_id, ()))
+    ]
+
+
 def sessions_needing_cover(
     trainer_id: int | None = None, within: timedelta = timedelta(hours=72)
 ) -> list[ClassSession]:
-    """Classes starting within `within` whose trainer is on approved leave
-    then: for one trainer, their own classes that still need a substitute;
-    for admins (no trainer), every uncovered class. One query."""
+    """Classes starting within `within` that need a substitute.
+
+    For admins (no trainer): every class whose trainer is on approved leave
+    then (one query). For a trainer: their own such classes, then the
+    classes offered to them that they are free to take (five queries).
+    """
     now = utc_now()
-    return list(db.session.scalars(uncovered_sessions_query(now, now + within, trainer_id)))
+    sessions = list(db.session.scalars(uncovered_sessions_query(now, now + within, trainer_id)))
+    if trainer_id is not None:
+        sessions += [offer.session for offer in offers_for(trainer_id, within)]
+    return sessions
 
 
 def leave_email_extras(sender, context: dict):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.accounts.models import User, UserStatus
 from app.core import audit, signals
 from app.core.db import transaction
-from app.core.errors import DomainError
+from app.core.errors import AccessDenied, DomainError
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
 from app.core.permissions import ADMIN, ensure, require_role
@@ -25,8 +25,18 @@ from app.core.roles import Role
 from app.core.urls import app_path
 from app.extensions import db
 from app.scheduling.models import ClassSession
-from app.scheduling.services.sessions import cancel_session, update_session
-from app.staff.models import BULK_MAX, Cover, Leave, LeaveStatus, uncovered_sessions_query
+from app.scheduling.services.sessions import cancel_session, hand_over_session
+from app.staff.models import (
+    BULK_MAX,
+    COMMENT_MAX,
+    Cover,
+    CoverOffer,
+    Leave,
+    LeaveStatus,
+    OfferStatus,
+    free_trainers_for,
+    uncovered_sessions_query,
+)
 from app.trainers.models import Trainer
 
 log = logging.getLogger(__name__)
@@ -94,17 +104,7 @@ def substitute(leave_id: int, session_ids, substitute_id, *, actor) -> list[Cove
         covers = []
         for session_id in ids:
             cs = _leave_session(leave, session_id)
-            update_session(
-                cs.id,
-                {
-                    "starts_at": cs.starts_at,
-                    "ends_at": cs.ends_at,
-                    "trainer_id": sub.id,
-                    "room_id": cs.room_id,
-                    "capacity": cs.capacity,
-                },
-                actor=actor,
-            )
+            hand_over_session(cs.id, sub.id, actor=actor)
             cover = Cover(
                 session_id=cs.id,
                 leave_id=leave.id,
@@ -187,3 +187,119 @@ def send_uncovered_digest() -> int:
                 sessions=listed,
             )
     return len(sessions)
+
+
+# -- offers: the first free trainer to accept teaches the class ---------------
+
+
+def offer_session(session_id, *, actor, leave_id: int | None = None, note: str = "") -> CoverOffer:
+    """Offer a class to every trainer free then (not on leave, not teaching);
+    the first to accept it teaches it.
+
+    An admin offers a class of an approved leave (`leave_id`); a trainer asks
+    for a substitute for their own class without leave. Raises NotYours for
+    an unknown class (or another trainer's); AccessDenied for anyone else;
+    CoverError for a class that started, is cancelled, already offered, not
+    the leave's, or that nobody is free to take. Tells each free trainer
+    (`cover_offered`, emailed after commit).
+    """
+    note = (note or "").strip()
+    if len(note) > COMMENT_MAX:
+        raise CoverError(_("Use at most %(max)d characters.", max=COMMENT_MAX), field="note")
+    with transaction():
+        cs = db.session.get(
+            ClassSession,
+            session_id if isinstance(session_id, int) else 0,
+            with_for_update=True,
+            populate_existing=True,
+        )
+        ensure(cs is not None)
+        if leave_id is not None:
+            require_role(actor, *ADMIN)
+            leave = _approved_leave(leave_id)
+            cs = _leave_session(leave, cs.id)
+        elif actor.role is not Role.ADMIN:
+            require_role(actor, Role.TRAINER)
+            ensure(cs.trainer.user_id == actor.id)
+        if cs.is_cancelled or cs.starts_at <= utc_now():
+            raise CoverError(_("This class has started or is cancelled."))
+        taken = db.session.scalar(
+            select(CoverOffer.id).where(
+                CoverOffer.session_id == cs.id, CoverOffer.status == OfferStatus.OPEN
+            )
+        )
+        if taken is not None:
+            raise CoverError(_("This class is already offered to the free trainers."))
+        free = free_trainers_for([cs])[cs.id]
+        if not free:
+            raise CoverError(_("Nobody else is free then."))
+        offer = CoverOffer(
+            session_id=cs.id,
+            leave_id=leave_id,
+            absent_trainer_id=cs.trainer_id,
+            note=note,
+            created_by_id=actor.id,
+        )
+        db.session.add(offer)
+        db.session.flush()
+        audit.record(
+            "cover.offered", offer, actor=actor, after={"session_id": cs.id, "to": len(free)}
+        )
+        for trainer in free:
+            signals.tell(
+                trainer.user_id,
+                "cover_offered",
+                link=app_path("staff_trainer.leave"),
+                key=f"cover-offer-{offer.id}-{trainer.id}",
+                class_name=cs.class_type.name,
+                starts_at=cs.starts_at.isoformat(),
+                room=cs.room.name,
+                absent=cs.trainer.name,
+                note=note,
+            )
+    return offer
+
+
+def accept_offer(offer_id: int, *, actor) -> Cover:
+    """The acting trainer takes an offered class: it becomes theirs, checked
+    again against their other classes and leave.
+
+    The offer row is locked: of two trainers accepting at once, one gets the
+    class and the other is told it is taken. Raises NotYours for an unknown
+    offer; AccessDenied unless `actor` is a trainer with a profile; CoverError
+    when the offer was taken, the class was covered, cancelled or started,
+    or it is the trainer's own; SchedulingError (naming the other class, or
+    the leave) when they are no longer free. Queues what `hand_over_session`
+    queues: the members learn the new trainer's name.
+    """
+    require_role(actor, Role.TRAINER)
+    with transaction():
+        offer = db.session.get(CoverOffer, offer_id, with_for_update=True, populate_existing=True)
+        ensure(offer is not None)
+        trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == actor.id))
+        if trainer is None:
+            raise AccessDenied()
+        if offer.status is not OfferStatus.OPEN:
+            raise CoverError(_("Another trainer already took this class."))
+        cs = offer.session
+        if trainer.id == offer.absent_trainer_id:
+            raise CoverError(_("This is your own class."))
+        if cs.trainer_id != offer.absent_trainer_id or cs.is_cancelled:
+            raise CoverError(_("This class no longer needs a substitute."))
+        if cs.starts_at <= utc_now():
+            raise CoverError(_("This class has started or is cancelled."))
+        hand_over_session(cs.id, trainer.id, actor=actor)
+        offer.status, offer.taken_by_id, offer.taken_at = OfferStatus.TAKEN, trainer.id, utc_now()
+        cover = Cover(
+            session_id=cs.id,
+            leave_id=offer.leave_id,
+            absent_trainer_id=offer.absent_trainer_id,
+            substitute_id=trainer.id,
+            created_by_id=actor.id,
+        )
+        db.session.add(cover)
+        db.session.flush()
+        audit.record(
+            "cover.accepted", offer, actor=actor, after={"session_id": cs.id, "by": trainer.id}
+        )
+    return cover

@@ -12,10 +12,10 @@ from flask_login import current_user
 from app.core.errors import DomainError
 from app.core.permissions import ADMIN, get_or_404, roles_required
 from app.scheduling import queries as scheduling_queries
-from app.staff.forms.leave import CoverCancelForm, DecisionForm, SubstituteForm
+from app.staff.forms.leave import CoverCancelForm, DecisionForm, OfferForm, SubstituteForm
 from app.staff.models import Leave
 from app.staff.queries import leave as leave_queries
-from app.staff.services.cover import cancel_for_leave, substitute
+from app.staff.services.cover import cancel_for_leave, offer_session, substitute
 from app.staff.services.leave import decide_leave
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -44,12 +44,16 @@ def _plan_forms(leave: Leave, rows, forms=None) -> dict:
     forms.setdefault("decision", DecisionForm(prefix="decision"))
     forms.setdefault("bulk_sub", SubstituteForm(prefix="bulk"))
     forms.setdefault("bulk_cancel", CoverCancelForm(prefix="bulk"))
+    forms.setdefault("offer", OfferForm(prefix="bulk"))
     if "form" in forms:  # the one posted
         form = forms.pop("form")
-        forms["bulk_sub" if isinstance(form, SubstituteForm) else "bulk_cancel"] = form
+        forms[
+            {SubstituteForm: "bulk_sub", CoverCancelForm: "bulk_cancel"}.get(type(form), "offer")
+        ] = form
     open_ids = [(row.session.id, row.session.class_type.name) for row in rows if row.needs_cover]
     forms["bulk_sub"].session_ids.choices = open_ids
     forms["bulk_cancel"].session_ids.choices = open_ids
+    forms["offer"].session_ids.choices = open_ids
     others = [
         (trainer_id, name)
         for trainer_id, name in scheduling_queries.trainer_options()
@@ -160,3 +164,16 @@ def cover_cancel(leave_id: int):
 
 
 # -- pay ---------------------------------------------------------------------
+
+
+@bp.post("/leave/<int:leave_id>/offer")
+@roles_required(*ADMIN)
+def cover_offer(leave_id: int):
+    """Offer one class of the plan to every trainer free then."""
+
+    def act(leave, form):
+        [session_id] = form.session_ids.data[:1]
+        offer_session(session_id, leave_id=leave.id, actor=current_user)
+        return _("Offered to the trainers free then; the first to accept teaches it.")
+
+    return _cover_action(leave_id, OfferForm(prefix="bulk"), act)

@@ -18,8 +18,9 @@ from app.scheduling.services.sessions import (
     reschedule_session,
     trainer_may_change,
 )
-from app.staff.forms.leave import LeaveRequestForm, WithdrawForm
+from app.staff.forms.leave import AskForSubForm, LeaveRequestForm, WithdrawForm
 from app.staff.queries import leave as leave_queries
+from app.staff.services.cover import accept_offer, offer_session
 from app.staff.services.leave import check_leave, request_leave, withdraw_leave
 
 bp = Blueprint("staff_trainer", __name__, url_prefix="/trainer")
@@ -70,6 +71,7 @@ def leave():
         requests=requests,
         withdraw_form=WithdrawForm(),
         needing_cover=leave_queries.sessions_needing_cover(trainer.id) if trainer else [],
+        offers=leave_queries.offers_for(trainer.id) if trainer else [],
     )
 
 
@@ -101,7 +103,49 @@ def _own_session(session_id: int) -> ClassSession:
     return cs
 
 
-def _session_page(cs, move_form=None, cancel_form=None, status=200):
+@bp.post("/cover/<int:offer_id>/accept")
+@_trainer_role
+def offer_accept(offer_id: int):
+    """Take a class offered to the free trainers; the first to accept gets it."""
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            cover = accept_offer(offer_id, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(
+                _(
+                    "%(class_name)s is yours. The people booked are told.",
+                    class_name=cover.session.class_type.name,
+                ),
+                "success",
+            )
+    else:
+        flash(_("The form could not be read. Reload the page and try again."), "danger")
+    return redirect(url_for(".leave"))
+
+
+@bp.post("/sessions/<int:session_id>/offer")
+@_trainer_role
+def session_offer(session_id: int):
+    """Ask the trainers free then to take one of the trainer's own classes."""
+    cs = _own_session(session_id)
+    form = AskForSubForm(prefix="sub")
+    if form.validate_on_submit():
+        try:
+            offer_session(cs.id, note=form.note.data, actor=current_user)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(
+                _("Offered to the trainers free then; the first to accept teaches it."), "success"
+            )
+            return redirect(url_for(".leave"))
+    return _session_page(cs, sub_form=form, status=422)
+
+
+def _session_page(cs, move_form=None, cancel_form=None, sub_form=None, status=200):
     move_form = move_form or RescheduleForm(prefix="move")
     if not move_form.is_submitted():
         move_form.show_times(cs)
@@ -111,6 +155,7 @@ def _session_page(cs, move_form=None, cancel_form=None, status=200):
             cs=cs,
             move_form=move_form,
             cancel_form=cancel_form or CancelForm(prefix="cancel"),
+            sub_form=sub_form or AskForSubForm(prefix="sub"),
         ),
         status,
     )
