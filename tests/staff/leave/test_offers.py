@@ -186,3 +186,23 @@ def test_two_trainers_accepting_at_once_make_one_substitute(race):
         taken = _db.session.get(CoverOffer, offer_id)
         assert taken.status is OfferStatus.TAKEN
         assert _db.session.get(ClassSession, session_id).trainer_id == taken.taken_by_id
+
+
+def test_asking_for_a_sub_from_the_session_page(gym, db, client, login, offered):
+    _carla, _yoga, _leave, diego, emily, _busy = offered
+    own = gym.session(diego, starts_at=at(AWAY + timedelta(days=1), 10))
+    login(diego.user)
+    path = f"/trainer/sessions/{own.id}"
+    response = post_form(client, f"{path}/offer", {"sub-note": "x" * 501}, token_from=path)
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(CoverOffer.id))) == 0
+    response = post_form(client, f"{path}/offer", {"sub-note": "Dentist"}, token_from=path)
+    assert response.status_code == 302
+    assert db.session.scalar(select(CoverOffer.note)) == "Dentist"
+    login(emily.user)
+    response = post_form(client, f"{path}/offer", {"sub-note": ""}, token_from="/trainer/leave")
+    assert response.status_code == 404
+    gym.settings(trainer_class_controls=False)
+    login(diego.user)
+    response = post_form(client, f"{path}/offer", {"sub-note": ""}, token_from="/trainer/leave")
+    assert response.status_code == 403
