@@ -263,17 +263,21 @@ def offers_for(trainer_id: int, within: timedelta | None = None) -> list[CoverOf
 
 
 def sessions_needing_cover(
-    trainer_id: int | None = None, within: timedelta = timedelta(hours=72)
+    trainer_id: int | None = None,
+    within: timedelta = timedelta(hours=72),
+    *,
+    include_offers: bool = True,
 ) -> list[ClassSession]:
     """Classes starting within `within` that need a substitute.
 
     For admins (no trainer): every class whose trainer is on approved leave
-    then (one query). For a trainer: their own such classes, then the
-    classes offered to them that they are free to take (five queries).
+    then (one query). For a trainer: their own such classes, then (unless
+    `include_offers` is off) the classes offered to them that they are free
+    to take (five queries).
     """
     now = utc_now()
     sessions = list(db.session.scalars(uncovered_sessions_query(now, now + within, trainer_id)))
-    if trainer_id is not None:
+    if trainer_id is not None and include_offers:
         sessions += [offer.session for offer in offers_for(trainer_id, within)]
     return sessions
 

@@ -70,7 +70,11 @@ def leave():
         preview=preview,
         requests=requests,
         withdraw_form=WithdrawForm(),
-        needing_cover=leave_queries.sessions_needing_cover(trainer.id) if trainer else [],
+        needing_cover=(
+            leave_queries.sessions_needing_cover(trainer.id, include_offers=False)
+            if trainer
+            else []
+        ),
         offers=leave_queries.offers_for(trainer.id) if trainer else [],
     )
 
