@@ -108,7 +108,9 @@ def test_a_trainer_asks_an_admin_covers_and_the_member_sees_the_new_trainer(live
     expect(admin.get_by_test_id("leave-status")).to_have_text("Aprobada")
     admin.screenshot(path=str(SHOTS / "admin-cover-plan-open.png"), full_page=True)
     admin.locator(f"#sub-{gym['yoga_id']}").select_option(label=gym["sub_name"])
-    admin.get_by_test_id(f"cover-row-{gym['yoga_id']}").locator("button[type=submit]").click()
+    admin.get_by_test_id(f"cover-row-{gym['yoga_id']}").get_by_role(
+        "button", name="Suplente"
+    ).click()
     expect(admin.get_by_test_id(f"cover-row-{gym['yoga_id']}")).to_contain_text(gym["sub_name"])
     admin.locator(
         f"input[type=checkbox][name='bulk-session_ids'][value='{gym['spin_id']}']"
