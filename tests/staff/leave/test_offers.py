@@ -206,3 +206,30 @@ def test_asking_for_a_sub_from_the_session_page(gym, db, client, login, offered)
     login(diego.user)
     response = post_form(client, f"{path}/offer", {"sub-note": ""}, token_from="/trainer/leave")
     assert response.status_code == 403
+
+
+def test_the_time_off_page_runs_as_many_queries_with_one_offer_as_with_many(gym, db, client, login):
+    from tests.queries import counting_statements
+
+    def offers(count):
+        for _ in range(count):
+            absent, room = gym.trainer(), gym.schedule.room()
+            cs = gym.session(absent, starts_at=at(AWAY, 10), room=room)
+            gym.leave(absent, AWAY)
+            offer_session(cs.id, actor=absent.user)
+
+    me = gym.trainer(name="Me")
+    gym.leave(me, AWAY + timedelta(days=5))
+
+    def count() -> int:
+        with counting_statements(_db.engine) as statements:
+            response = client.get("/trainer/leave")
+        assert response.status_code == 200
+        return sum(1 for statement in statements if statement.lstrip().startswith("SELECT"))
+
+    offers(1)
+    login(me.user)
+    small = count()
+    offers(6)
+    assert 'data-testid="cover-offers"' in client.get("/trainer/leave").get_data(as_text=True)
+    assert count() == small
