@@ -4,7 +4,7 @@
 Thin: load (404), check (403), validate, call one service, render.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -25,6 +25,15 @@ bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 
 
 # -- leave, approval and cover -----------------------------------------------
+
+
+@bp.app_template_global()
+def pending_leave_count() -> int:
+    """Requests waiting for a decision, for the back office's menu: one
+    query per request, and only for admins."""
+    if "pending_leave_count" not in g:
+        g.pending_leave_count = leave_queries.pending_count()
+    return g.pending_leave_count
 
 
 @bp.get("/leave")

@@ -292,3 +292,14 @@ def test_with_class_controls_off_the_buttons_go_and_the_routes_answer_403(gym, d
     )
     assert response.status_code == 403
     assert not db.session.get(ClassSession, cs.id, populate_existing=True).is_cancelled
+
+
+def test_the_back_office_menu_counts_requests_waiting_for_admins(gym, db, client, login):
+    gym.leave(gym.trainer(), AWAY)
+    gym.leave(gym.trainer(), AWAY)
+    login(gym.admin())
+    assert '2<span class="visually-hidden"> requests waiting</span>' in page_text(
+        client.get("/admin/")
+    )
+    login(gym.factories.front_desk())
+    assert "requests waiting" not in page_text(client.get("/admin/"))
