@@ -20,6 +20,7 @@ from app.notifications.demo import seed_notifications
 from app.programs.demo import seed_programs
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
+from app.staff.demo import seed_leave
 from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
@@ -146,6 +147,7 @@ def seed_demo() -> bool:
         messages = seed_messages()
         notifications = seed_notifications()
         sets_logged = seed_programs()
+        leave = seed_leave(admin)
         audit.record(
             "demo.seeded",
             None,
@@ -160,6 +162,7 @@ def seed_demo() -> bool:
                 "messages": messages,
                 "notifications": notifications,
                 "sets_logged": sets_logged,
+                "leave": leave,
             },
         )
     return True

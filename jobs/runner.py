@@ -109,3 +109,11 @@ def warn_expiring_credits() -> None:
     from app.memberships.services.credit_warnings import warn_expiring_credits as warn
 
     _in_app(warn)
+
+
+def send_uncovered_digest() -> None:
+    """Hourly: from 07:00 gym time, once a day, email admins the classes within
+    72 hours whose trainer is on leave and that have no substitute."""
+    from app.staff.services.cover import send_uncovered_digest as send
+
+    _in_app(send)

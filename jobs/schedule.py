@@ -14,6 +14,7 @@ from jobs.runner import (
     mark_no_shows,
     seal_audit_log,
     send_reminders,
+    send_uncovered_digest,
     sweep_outbox,
     tend_online_payments,
     warn_expiring_credits,
@@ -35,3 +36,5 @@ cron.register(seal_audit_log, QUEUE, interval=60)
 cron.register(send_reminders, QUEUE, interval=300)
 # hourly, as the gym's 09:00 can be any UTC hour; it acts from 09:00 local, once per lot
 cron.register(warn_expiring_credits, QUEUE, cron="5 * * * *")
+# hourly, as the gym's 07:00 can be any UTC hour; from 07:00 local, once a day
+cron.register(send_uncovered_digest, QUEUE, cron="15 * * * *")

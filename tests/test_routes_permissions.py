@@ -361,6 +361,21 @@ GET_EXPECTED = {
     "notifications_public.count": signed_in(200),
     "notifications_public.open": everyone(405),
     "notifications_public.mark_all_read": everyone(405),
+    # --- leave, approval and cover ---
+    "staff_trainer.leave": TRAINER_ONLY,
+    "staff_trainer.leave_withdraw": everyone(405),
+    #: a trainer's own class; the test session is another trainer's
+    "staff_trainer.session": {**TRAINER_ONLY, "trainer": 404},
+    "staff_trainer.session_reschedule": everyone(405),
+    "staff_trainer.session_cancel": everyone(405),
+    "staff_admin.leave_inbox": ADMIN_ONLY,
+    "staff_admin.leave_detail": ADMIN_ONLY,
+    "staff_admin.leave_decide": everyone(405),
+    "staff_admin.cover_substitute": everyone(405),
+    "staff_admin.cover_cancel": everyone(405),
+    "staff_admin.cover_offer": everyone(405),
+    "staff_trainer.offer_accept": everyone(405),
+    "staff_trainer.session_offer": everyone(405),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -454,6 +469,16 @@ POST_ONLY = {
     "trainer_clients.add_note": {"trainer"},
     "trainer_clients.edit_note": {"trainer"},
     "trainer_clients.delete_note": {"trainer"},
+    # --- leave, approval and cover ---
+    "staff_trainer.leave_withdraw": {"trainer"},
+    "staff_trainer.session_reschedule": {"trainer"},
+    "staff_trainer.session_cancel": {"trainer"},
+    "staff_admin.leave_decide": {"admin"},
+    "staff_admin.cover_substitute": {"admin"},
+    "staff_admin.cover_cancel": {"admin"},
+    "staff_admin.cover_offer": {"admin"},
+    "staff_trainer.offer_accept": {"trainer"},
+    "staff_trainer.session_offer": {"trainer"},
 }
 
 
@@ -544,7 +569,28 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         **_conversation(app, db, people, trainer),
         **_membership(db, people["target"]),
         **_programs(app, db, people, trainer),
+        "leave_id": _leave(db, trainer),
     }
+
+
+def _leave(db, trainer) -> int:
+    """A pending leave request of the signed-in trainer's."""
+    from app.core.i18n import gym_zone
+    from app.staff.models import Leave, LeaveKind, leave_span
+
+    day = date.today() + timedelta(days=10)
+    starts_at, ends_at = leave_span(day, day, None, None, gym_zone())
+    leave = Leave(
+        trainer_id=trainer.id,
+        kind=LeaveKind.VACATION,
+        first_day=day,
+        last_day=day,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    db.session.add(leave)
+    db.session.commit()
+    return leave.id
 
 
 def _conversation(app, db, people, trainer) -> dict[str, int]:

@@ -30,6 +30,13 @@ places_on_session = _cupo.signal("places-on-session")
 #: transaction that changes it (refunds, waitlist clean-up, free cancels)
 session_changed = _cupo.signal("session-changed")
 
+#: sent with a set of trainer ids, `start` and `end` (UTC); each receiver
+#: returns [(trainer id, starts_at, ends_at, description)]: the times those
+#: trainers are away (staff: approved leave) overlapping [start, end), so
+#: scheduling refuses to put them in a class then (`description` names the
+#: absence in the current language)
+trainers_away = _cupo.signal("trainers-away")
+
 #: sent with a booking id; a receiver returns True when the member arrived
 #: (attendance: a check-in), which rules out a no-show
 booking_attended = _cupo.signal("booking-attended")

@@ -1,6 +1,7 @@
 """The trainer portal's dashboard: today's classes (the next on top) with
-bookings and check-ins, the week by day, recent no-shows, and the calendar
-feed. Each part is read in a fixed number of statements."""
+bookings and check-ins, the week by day, recent no-shows, pending leave and
+classes needing a substitute, and the calendar feed. Each part is read in a
+fixed number of statements."""
 
 from datetime import date, timedelta
 
@@ -16,6 +17,7 @@ from app.core.urls import external_url
 from app.portals.schedule import REACH, by_day, week_of
 from app.scheduling.models import SessionStatus
 from app.scheduling.queries import SessionFilters, local_range, sessions_between, with_spots
+from app.staff.queries.leave import describe_leave, pending_leave_of, sessions_needing_cover
 from app.trainers.queries import trainer_for_user
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainer")
@@ -44,7 +46,7 @@ def home():
     monday = _week_asked(today)
     trainer = trainer_for_user(current_user.id)
     now = utc_now()
-    days, todays, checked_in, no_shows = [], [], {}, []
+    days, todays, checked_in, no_shows, pending, needing_cover = [], [], {}, [], [], []
     if trainer is not None:
         mine = SessionFilters(trainer_id=trainer.id)
         sessions = sessions_between(*local_range(monday, 7), mine)
@@ -55,6 +57,8 @@ def home():
         )
         checked_in = checked_in_counts([item.session.id for item in todays])
         no_shows = trainer_no_shows(trainer.id, now)
+        pending = pending_leave_of(trainer.id)
+        needing_cover = sessions_needing_cover(trainer.id)
     step = timedelta(weeks=1)
     return render_template(
         "portals/trainers/home.html",
@@ -66,6 +70,9 @@ def home():
         todays=todays,
         checked_in=checked_in,
         no_shows=no_shows,
+        pending_leave=pending,
+        needing_cover=needing_cover,
+        describe_leave=describe_leave,
         prev_week=monday - step if abs(monday - step - today) <= REACH else None,
         next_week=monday + step if abs(monday + step - today) <= REACH else None,
         feed_url=external_url("ical.trainer_feed", token=trainer.calendar_token)

@@ -12,6 +12,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from app.core import signals
 from app.core.errors import DomainError
 from app.core.forms import LAST_YEAR
 from app.core.i18n import gym_today, gym_zone, local_time
@@ -103,6 +104,38 @@ def check_no_overlap(slots: list[Slot], *, ignore_ids: set[int] = frozenset()) -
         for other in others:
             if other.starts_at < slot.ends_at and other.ends_at > slot.starts_at:
                 _refuse_overlap(slot, other)
+    check_trainers_present(slots)
+
+
+def check_trainers_present(slots: list[Slot]) -> None:
+    """Refuse any slot whose trainer is away then (approved leave, as the
+    receivers of `signals.trainers_away` answer); one ask for all slots.
+
+    Raises SchedulingError naming the absence.
+    """
+    start = min(slot.starts_at for slot in slots)
+    end = max(slot.ends_at for slot in slots)
+    trainer_ids = {slot.trainer.id for slot in slots}
+    absences = [
+        absence
+        for answer in signals.answers(signals.trainers_away, trainer_ids, start=start, end=end)
+        for absence in answer
+    ]
+    for slot in slots:
+        for trainer_id, away_from, away_until, description in absences:
+            if (
+                trainer_id == slot.trainer.id
+                and away_from < slot.ends_at
+                and away_until > slot.starts_at
+            ):
+                raise SchedulingError(
+                    _(
+                        "%(trainer)s is away then: %(absence)s.",
+                        trainer=slot.trainer.name,
+                        absence=description,
+                    ),
+                    field="trainer_id",
+                )
 
 
 def _refuse_overlap(slot: Slot, other: ClassSession) -> None:

@@ -87,6 +87,9 @@ class BookingRulesForm(FlaskForm):
     allow_overlapping_bookings = BooleanField(
         _l("Allow booking classes that overlap, after a warning (off: they are refused)")
     )
+    trainer_class_controls = BooleanField(
+        _l("Trainers may reschedule and cancel their own classes from their portal")
+    )
     checkin_opens_minutes = _whole(_l("Check-in opens (minutes before the class)"), 0, 24 * 60)
     late_grace_minutes = _whole(_l("Check-ins are late after (minutes from the start)"), 0, 240)
     self_checkin_enabled = BooleanField(

@@ -27,6 +27,7 @@ DEFAULTS = {
     "checkin_opens_minutes": 60,
     "late_grace_minutes": 10,
     "self_checkin_enabled": True,
+    "trainer_class_controls": True,
     "tax_id": "",
     "prices_include_tax": True,
     "invoice_series": "A",
@@ -87,6 +88,8 @@ class GymSettings(db.Model):
     late_grace_minutes: Mapped[int] = mapped_column(default=DEFAULTS["late_grace_minutes"])
     #: members may check themselves in by scanning the door code with the app
     self_checkin_enabled: Mapped[bool] = mapped_column(default=DEFAULTS["self_checkin_enabled"])
+    #: trainers may reschedule and cancel their own classes from the portal
+    trainer_class_controls: Mapped[bool] = mapped_column(default=DEFAULTS["trainer_class_controls"])
     #: the seller's tax id on invoices (RFC in Mexico)
     tax_id: Mapped[str] = mapped_column(String(20), default="")
     #: prices are entered with tax included (the tax is worked out of them)

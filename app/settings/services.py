@@ -39,6 +39,7 @@ EDITABLE = [
     "strike_limit",
     "strike_block_days",
     "allow_overlapping_bookings",
+    "trainer_class_controls",
     "checkin_opens_minutes",
     "late_grace_minutes",
     "self_checkin_enabled",

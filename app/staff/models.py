@@ -4,11 +4,13 @@ One section per part; each keeps to its own.
 """
 
 import enum
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import local_to_utc
 from app.core.models import str_enum, utc_now
 from app.extensions import db
 
@@ -37,6 +39,44 @@ class LeaveStatus(enum.Enum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+#: lengths and counts the forms and services both keep to
+REASON_MAX = 1000
+COMMENT_MAX = 500
+#: a bulk cover action takes at most this many classes
+BULK_MAX = 200
+
+KIND_LABELS = {
+    LeaveKind.VACATION: _l("Vacation"),
+    LeaveKind.SICK: _l("Sick leave"),
+    LeaveKind.PERSONAL: _l("Personal leave"),
+    LeaveKind.TRAINING: _l("Training"),
+    LeaveKind.OTHER: _l("Other leave"),
+}
+STATUS_LABELS = {
+    LeaveStatus.PENDING: _l("Pending"),
+    LeaveStatus.APPROVED: _l("Approved"),
+    LeaveStatus.REJECTED: _l("Rejected"),
+    LeaveStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+def leave_span(
+    first_day: date, last_day: date, start_time: time | None, end_time: time | None, zone
+) -> tuple[datetime, datetime]:
+    """The UTC span [start, end) of leave given as gym-local days and times.
+
+    Whole days run from the first day's midnight to the midnight after the
+    last; with times, from the first day's start time to the last day's end
+    time (wall clock in `zone`, so it holds across DST).
+    """
+    if start_time is None or end_time is None:
+        return (
+            local_to_utc(first_day, time(0), zone),
+            local_to_utc(last_day + timedelta(days=1), time(0), zone),
+        )
+    return local_to_utc(first_day, start_time, zone), local_to_utc(last_day, end_time, zone)
 
 
 class Leave(db.Model):
@@ -79,6 +119,160 @@ class Leave(db.Model):
     decision_comment: Mapped[str] = mapped_column(String(500), default="")
 
     trainer = relationship("Trainer", lazy="joined", innerjoin=True)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status is LeaveStatus.PENDING
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+class Cover(db.Model):
+    """Who taught a class in another trainer's place, and for which leave.
+
+    The class session's own `trainer_id` is the substitute from then on (who
+    teaches is who is paid); this row keeps who was absent, so the cover plan
+    can show the class as covered.
+    """
+
+    __tablename__ = "session_covers"
+    __table_args__ = (
+        CheckConstraint("substitute_id <> absent_trainer_id", name="someone_else"),
+        Index("ix_session_covers_leave", "leave_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"), index=True)
+    #: the leave it covers; None when a trainer asked for a sub without leave
+    leave_id: Mapped[int | None] = mapped_column(ForeignKey("trainer_leave.id"))
+    absent_trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    substitute = relationship("Trainer", foreign_keys=[substitute_id], lazy="joined")
+    session = relationship("ClassSession")
+
+
+class OfferStatus(enum.Enum):
+    OPEN = "open"
+    TAKEN = "taken"
+
+
+class CoverOffer(db.Model):
+    """A class offered to the trainers free then: the first to accept teaches it.
+
+    Made from a leave's cover plan by an admin, or by the class's own trainer
+    asking for a substitute without leave (`leave_id` empty).
+    """
+
+    __tablename__ = "cover_offers"
+    __table_args__ = (
+        CheckConstraint("(status = 'taken') = (taken_by_id IS NOT NULL)", name="taken_by_set"),
+        Index("ix_cover_offers_status_session", "status", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id"))
+    leave_id: Mapped[int | None] = mapped_column(ForeignKey("trainer_leave.id"))
+    #: the trainer the class needs cover for
+    absent_trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    #: shown to the trainers it is offered to
+    note: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[OfferStatus] = mapped_column(
+        str_enum(OfferStatus, "offer_status"), default=OfferStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("trainers.id"))
+    taken_at: Mapped[datetime | None]
+
+    # loaded on demand: the offer row is locked FOR UPDATE on its own
+    session = relationship("ClassSession")
+    absent_trainer = relationship("Trainer", foreign_keys=[absent_trainer_id])
+
+
+def free_trainers_for(sessions) -> dict:
+    """For each session, the active trainers (not its own) with no other class
+    and no approved leave then; those whose specialties match the class's
+    tags first, then by name. Three queries for any number of sessions.
+
+    A read shared by the cover queries and the offer services.
+    """
+    from app.scheduling.models import ClassSession, SessionStatus
+    from app.trainers.models import Trainer
+
+    if not sessions:
+        return {}
+    start = min(cs.starts_at for cs in sessions)
+    end = max(cs.ends_at for cs in sessions)
+    trainers = list(
+        db.session.scalars(select(Trainer).where(Trainer.is_active.is_(True)).order_by(Trainer.id))
+    )
+    busy: dict = {}
+    others = db.session.execute(
+        select(ClassSession.trainer_id, ClassSession.starts_at, ClassSession.ends_at).where(
+            ClassSession.status != SessionStatus.CANCELLED,
+            ClassSession.starts_at < end,
+            ClassSession.ends_at > start,
+        )
+    )
+    away = db.session.execute(
+        select(Leave.trainer_id, Leave.starts_at, Leave.ends_at).where(
+            Leave.status == LeaveStatus.APPROVED, Leave.starts_at < end, Leave.ends_at > start
+        )
+    )
+    for trainer_id, starts_at, ends_at in [*others, *away]:
+        busy.setdefault(trainer_id, []).append((starts_at, ends_at))
+    answer = {}
+    for cs in sessions:
+        tags = set(cs.class_type.tags or ())
+        free = [
+            trainer
+            for trainer in trainers
+            if trainer.id != cs.trainer_id
+            and not any(s < cs.ends_at and e > cs.starts_at for s, e in busy.get(trainer.id, ()))
+        ]
+        free.sort(key=lambda t: (not (tags & set(t.specialties or ())), t.name.casefold()))
+        answer[cs.id] = free
+    return answer
+
+
+def uncovered_sessions_query(start: datetime, end: datetime, trainer_id: int | None = None):
+    """SELECT the classes (not cancelled) starting in [start, end) whose trainer
+    is on approved leave then, earliest first; `trainer_id` narrows to one
+    trainer. Shared by the cover queries and the daily digest."""
+    from app.scheduling.models import ClassSession, SessionStatus
+
+    on_leave = (
+        select(Leave.id)
+        .where(
+            Leave.trainer_id == ClassSession.trainer_id,
+            Leave.status == LeaveStatus.APPROVED,
+            Leave.starts_at < ClassSession.ends_at,
+            Leave.ends_at > ClassSession.starts_at,
+        )
+        .exists()
+    )
+    query = (
+        select(ClassSession)
+        .where(
+            ClassSession.status != SessionStatus.CANCELLED,
+            ClassSession.starts_at >= start,
+            ClassSession.starts_at < end,
+            on_leave,
+        )
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    )
+    if trainer_id is not None:
+        query = query.where(ClassSession.trainer_id == trainer_id)
+    return query
 
 
 # -- pay ---------------------------------------------------------------------

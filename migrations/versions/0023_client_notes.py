@@ -1,7 +1,7 @@
 """Trainers' private notes about their clients
 
 Revision ID: 0023_client_notes
-Revises: 0019_programs
+Revises: 0021_cover
 Create Date: 2026-12-08 01:19:48.374915
 
 `trainer_client_notes`: a note one trainer keeps about one member, seen by
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023_client_notes'
-down_revision = '0019_programs'
+down_revision = '0021_cover'
 branch_labels = None
 depends_on = None
 

@@ -98,3 +98,39 @@ def test_the_desk_and_members_cannot_open_it(client, login, factories):
     for person in (factories.front_desk(), factories.member()):
         login(person)
         assert client.get("/trainer/").status_code == 403
+
+
+def test_pending_leave_and_classes_needing_a_substitute_are_on_the_dashboard(
+    gym, coach, client, login
+):
+    from datetime import date
+
+    from app.staff.models import LeaveKind
+    from app.staff.services.leave import decide_leave, request_leave
+
+    rival = gym.factories.trainer_profile(name="Diego Díaz")
+    away = gym.taught_by(rival, timedelta(days=1))  # Wednesday 9:00 local
+    admin = gym.schedule.admin()
+    day = date(2026, 12, 2)
+    leave = request_leave(
+        rival.id, {"kind": LeaveKind.SICK, "first_day": day, "last_day": day}, actor=rival.user
+    )
+    decide_leave(leave.id, True, "", actor=admin)
+    later = date(2026, 12, 21)
+    request_leave(
+        coach.id,
+        {"kind": LeaveKind.VACATION, "first_day": later, "last_day": later},
+        actor=coach.user,
+    )
+    login(rival.user)
+    assert f'data-cover-session-id="{away.id}"' in _page(client)
+
+    login(coach.user)
+    section = _page(client).split('data-testid="time-off"')[1].split("</section>")[0]
+
+    assert "Waiting for a decision" in section and "Vacation" in section
+
+
+def test_a_quiet_dashboard_shows_no_time_off_card(gym, coach, client, login):
+    login(coach.user)
+    assert 'data-testid="time-off"' not in _page(client)

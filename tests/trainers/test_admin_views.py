@@ -139,7 +139,7 @@ def test_list_runs_the_same_number_of_queries_whatever_the_number_of_trainers(
         assert len(listed_trainer_user_ids(as_admin.get("/admin/trainers/"))) == PER_PAGE
 
     assert len(few) == len(many), (few, many)
-    assert len(many) <= 8, many
+    assert len(many) <= 9, many  # one of them: the menu's count of leave requests waiting
 
 
 # --- create -------------------------------------------------------------------

@@ -46,6 +46,9 @@ SUBJECTS = {
     "message_reported": _l("%(gym)s: a message was reported"),
     "program_assigned": _l("%(gym)s: your new workout program"),
     "diet_chart_assigned": _l("%(gym)s: your diet chart"),
+    "leave_decided": _l("%(gym)s: a decision on your leave request"),
+    "uncovered_sessions": _l("%(gym)s: classes that need a substitute"),
+    "cover_offered": _l("%(gym)s: a class needs a substitute"),
 }
 
 

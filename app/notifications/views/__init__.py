@@ -52,6 +52,9 @@ ICONS = {
     "membership_expired": "ti-id-badge-2",
     "message_received": "ti-message",
     "message_reported": "ti-flag",
+    "leave_decided": "ti-beach",
+    "cover_offered": "ti-calendar-event",
+    "uncovered_sessions": "ti-alert-circle",
 }
 DEFAULT_ICON = "ti-bell"
 

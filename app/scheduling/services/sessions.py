@@ -13,9 +13,11 @@ from flask_babel import ngettext
 from app.core import audit, signals
 from app.core.clock import local_date
 from app.core.db import transaction
+from app.core.errors import AccessDenied
 from app.core.i18n import gym_zone
 from app.core.models import utc_now
-from app.core.permissions import ADMIN, require_role
+from app.core.permissions import ADMIN, TRAINERS, require_role
+from app.core.roles import Role
 from app.core.urls import app_path
 from app.extensions import db
 from app.scheduling import notices, spots
@@ -29,6 +31,7 @@ from app.scheduling.rules import (
     check_within_schedule,
     load_parties,
 )
+from app.settings.services import gym_settings
 
 SESSION_FIELDS = [
     "class_type_id",
@@ -124,14 +127,45 @@ def update_session(session_id: int, values: dict, *, actor) -> ClassSession:
     "rescheduled" (`session_changed`, inside the transaction; receivers may
     queue their own jobs).
 
-    Raises AccessDenied unless `actor` is an admin; SchedulingError for a
-    session that is gone, cancelled or over, values `create_session` would
-    refuse, or a capacity below the spots taken. When the times change,
-    queues the `session_rescheduled` email to everyone on the session.
+    Raises AccessDenied unless `actor` is an admin, or the session's trainer
+    changing only its times while `trainer_class_controls` is on;
+    SchedulingError for a session that is gone, cancelled or over, values
+    `create_session` would refuse, or a capacity below the spots taken. When
+    the times change, queues the `session_rescheduled` email to everyone on
+    the session; when the trainer or room changes, `session_changed`.
     """
-    require_role(actor, *ADMIN)
+    require_role(actor, *TRAINERS)
+    return _update_session(session_id, values, actor=actor, check_actor=True)
+
+
+def hand_over_session(session_id: int, trainer_id: int, *, actor) -> ClassSession:
+    """Give a session to another trainer, keeping its time, room, size and
+    bookings: cover for a trainer who is away.
+
+    The caller (the staff domain's cover services) has checked that `actor`
+    may: an admin planning cover, or a trainer taking a class offered to
+    them. Raises SchedulingError as `update_session` does: the new trainer
+    teaches another class then (named) or is away. Queues what
+    `update_session` queues: the members' `session_changed` notice with the
+    new trainer's name, and both trainers' notices.
+    """
     with transaction():
         cs = _locked_session(session_id)
+        values = {
+            "starts_at": cs.starts_at,
+            "ends_at": cs.ends_at,
+            "trainer_id": trainer_id,
+            "room_id": cs.room_id,
+            "capacity": cs.capacity,
+        }
+        return _update_session(cs.id, values, actor=actor, check_actor=False)
+
+
+def _update_session(session_id: int, values: dict, *, actor, check_actor: bool) -> ClassSession:
+    with transaction():
+        cs = _locked_session(session_id)
+        if check_actor:
+            require_may_change(actor, cs, values)
         if cs.ends_at <= utc_now():
             raise SchedulingError(_("This class is over and can no longer be changed."))
         before = audit.changes(cs, SESSION_FIELDS)
@@ -200,9 +234,9 @@ def reschedule_session(session_id: int, starts_at: datetime, reason: str, *, act
 
     Raises SchedulingError without a reason (or one too long), for a session
     that is gone, cancelled or over, a past start or an overlap;
-    AccessDenied unless `actor` is an admin. Queues what `update_session`
-    queues: the `session_rescheduled` email to everyone on it when the start
-    changed.
+    AccessDenied unless `actor` is an admin or (class controls on) its
+    trainer. Queues what `update_session` queues: the `session_rescheduled`
+    email to everyone on it when the start changed.
     """
     reason = _reason(reason)
     with transaction():
@@ -230,15 +264,17 @@ def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
     """Cancel one session with a reason, announced as "cancelled"
     (`session_changed`, inside the transaction: receivers refund and clear it).
 
-    Raises AccessDenied unless `actor` is an admin; SchedulingError without
+    Raises AccessDenied unless `actor` is an admin or, while
+    `trainer_class_controls` is on, the session's trainer; SchedulingError without
     a reason (or one too long), or for a session that is gone, already
     cancelled or over. Queues the `session_cancelled` email to everyone who
     was on it.
     """
-    require_role(actor, *ADMIN)
+    require_role(actor, *TRAINERS)
     reason = _reason(reason)
     with transaction():
         cs = _locked_session(session_id)
+        require_may_change(actor, cs)
         if cs.ends_at <= utc_now():
             raise SchedulingError(_("This class is over and can no longer be changed."))
         people = spots.people_on(cs)  # before the handlers cancel their bookings
@@ -249,6 +285,32 @@ def cancel_session(session_id: int, reason: str, *, actor) -> ClassSession:
         _tell_people(cs, "session_cancelled", people=people, places=places, reason=reason)
         notices.tell_trainers(cs, cs.trainer, None, reason)
     return cs
+
+
+#: what a trainer moving their own class may not change
+_NOT_THE_TRAINERS = ("class_type_id", "trainer_id", "room_id", "capacity", "status")
+
+
+def trainer_may_change(actor, cs: ClassSession) -> bool:
+    """Whether `actor` is the trainer of `cs` and the gym lets trainers
+    reschedule and cancel their own classes (`trainer_class_controls`)."""
+    return (
+        getattr(actor, "role", None) is Role.TRAINER
+        and gym_settings().trainer_class_controls
+        and cs.trainer.user_id == actor.id
+    )
+
+
+def require_may_change(actor, cs: ClassSession, values: dict | None = None) -> None:
+    """Admins change any session; a trainer only the times of their own, while
+    the gym allows it. Raises AccessDenied otherwise."""
+    if getattr(actor, "role", None) in ADMIN:
+        return
+    if not trainer_may_change(actor, cs):
+        raise AccessDenied()
+    for name in _NOT_THE_TRAINERS if values else ():
+        if values.get(name) is not None and values[name] != getattr(cs, name):
+            raise AccessDenied()
 
 
 def _reason(reason: str | None) -> str:
