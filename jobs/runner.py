@@ -109,3 +109,10 @@ def warn_expiring_credits() -> None:
     from app.memberships.services.credit_warnings import warn_expiring_credits as warn
 
     _in_app(warn)
+
+
+def draft_pay_statements() -> None:
+    """Hourly: on the 1st from 06:00 gym time, draft last month's pay statements."""
+    from app.staff.services.pay import draft_last_month
+
+    _in_app(draft_last_month)

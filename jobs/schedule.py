@@ -9,6 +9,7 @@ from rq import cron
 from jobs.runner import (
     check_renewals,
     daily_housekeeping,
+    draft_pay_statements,
     expire_holds,
     fill_timetable_horizon,
     mark_no_shows,
@@ -35,3 +36,5 @@ cron.register(seal_audit_log, QUEUE, interval=60)
 cron.register(send_reminders, QUEUE, interval=300)
 # hourly, as the gym's 09:00 can be any UTC hour; it acts from 09:00 local, once per lot
 cron.register(warn_expiring_credits, QUEUE, cron="5 * * * *")
+# hourly, as the gym's 06:00 on the 1st can be any UTC hour; it drafts once per month
+cron.register(draft_pay_statements, QUEUE, cron="15 * * * *")

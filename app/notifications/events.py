@@ -219,6 +219,14 @@ EVENTS = {
             push_ttl=3600,
         ),
         Event(
+            "pay_statement_ready",
+            _l("Pay statements"),
+            _l("Your pay statement for %(month)s is ready."),
+            frozenset({TRAINER}),
+            email="pay_statement_ready",
+            defaults=frozenset({EMAIL}),
+        ),
+        Event(
             "message_reported",
             _l("Reported messages"),
             _l("%(reporter)s reported a message."),

@@ -4,10 +4,15 @@ cover, and pay statements."""
 
 def init_app(app) -> None:
     """Its tables, signal receivers and hooks, one block per part."""
-    from app.staff import models  # noqa: F401  (its tables)
-
     # -- availability and 1:1 slots ------------------------------------------
-
     # -- leave, approval and cover -------------------------------------------
-
     # -- pay -----------------------------------------------------------------
+    from app.core import signals
+    from app.core.jobs import register_job
+    from app.staff import models  # noqa: F401  (its tables)
+    from app.staff.services.pay_documents import pay_statement_extras
+
+    register_job(
+        app, "staff.send_pay_statement", "app.staff.services.pay_documents:send_pay_statement"
+    )
+    signals.email_extras.connect(pay_statement_extras, sender="pay_statement_ready")

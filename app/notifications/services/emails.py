@@ -44,6 +44,7 @@ SUBJECTS = {
     "credits_expiring": _l("%(gym)s: your credits are about to expire"),
     "message_received": _l("%(gym)s: you have a new message"),
     "message_reported": _l("%(gym)s: a message was reported"),
+    "pay_statement_ready": _l("%(gym)s: your pay statement"),
 }
 
 
