@@ -26,7 +26,7 @@ class RateForm(FlaskForm):
     """A rate from a day on: the default one, or an override for one class type."""
 
     basis = ChoiceField(
-        _l("Paid"),
+        _l("Pay basis"),
         choices=basis_choices,
         validators=[DataRequired(_l("Choose per class or per hour."))],
         invalid_message=_l("Choose per class or per hour."),

@@ -110,8 +110,9 @@ def _headers():
         _("Sessions amount"), _("Adjustments"), _("Total"), _("Currency"),
     ]  # fmt: skip
     lines = [
-        _("Trainer"), _("Month"), _("Kind"), _("Date"), _("Class or reason"), _("Minutes"),
-        _("Attended"), _("Booked"), _("Basis"), _("Rate"), _("Amount"), _("Currency"),
+        _("Trainer"), _("Month"), _("Kind"), _("Date"), _("Class or reason"),
+        _("Minutes"), _("Members attended"), _("Members booked"), _("Pay basis"), _("Rate"),
+        _("Amount"), _("Currency"),
     ]  # fmt: skip
     return totals, lines
 
