@@ -328,6 +328,19 @@ GET_EXPECTED = {
     "notifications_public.count": signed_in(200),
     "notifications_public.open": everyone(405),
     "notifications_public.mark_all_read": everyone(405),
+    # --- trainer pay: admins run it; a trainer downloads their own final statements ---
+    "staff_admin.pay_month": ADMIN_ONLY,
+    "staff_admin.pay_draft": everyone(405),
+    "staff_admin.pay_export_csv": ADMIN_ONLY,
+    "staff_admin.pay_export_xlsx": ADMIN_ONLY,
+    "staff_admin.pay_statement": ADMIN_ONLY,
+    "staff_admin.pay_statement_pdf": ADMIN_ONLY,
+    "staff_admin.pay_adjust": everyone(405),
+    "staff_admin.pay_recompute": everyone(405),
+    "staff_admin.pay_finalise": everyone(405),
+    "staff_admin.pay_rates": ADMIN_ONLY,
+    "staff_trainer.pay": TRAINER_ONLY,
+    "staff_trainer.pay_pdf": TRAINER_ONLY,
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -406,6 +419,11 @@ POST_ONLY = {
     # --- the notification centre: anyone's own notifications ---
     "notifications_public.open": None,
     "notifications_public.mark_all_read": None,
+    # --- trainer pay ---
+    "staff_admin.pay_draft": {"admin"},
+    "staff_admin.pay_adjust": {"admin"},
+    "staff_admin.pay_recompute": {"admin"},
+    "staff_admin.pay_finalise": {"admin"},
 }
 
 
@@ -492,7 +510,25 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         **stored_invoice(db, people["member"]),
         **_conversation(app, db, people, trainer),
         **_membership(db, people["target"]),
+        **_statement(db, trainer),
     }
+
+
+def _statement(db, trainer) -> dict[str, int]:
+    """A final pay statement of the signed-in trainer, for their download and
+    the admins' statement pages."""
+    from app.staff.models import PayStatement, StatementStatus
+
+    statement = PayStatement(
+        trainer_id=trainer.id,
+        month=date(2026, 11, 1),
+        currency="MXN",
+        status=StatementStatus.FINAL,
+        finalised_at=utc_now(),
+    )
+    db.session.add(statement)
+    db.session.commit()
+    return {"statement_id": statement.id}
 
 
 def _conversation(app, db, people, trainer) -> dict[str, int]:
@@ -649,6 +685,17 @@ def _state(db, target_id: int):
         tuple(db.session.scalars(select(MessageThread.closed_at))),
         db.session.scalar(select(func.count()).select_from(Message)),
         db.session.scalar(select(func.count()).select_from(ClientAssignment)),
+        _pay_state(db),
+    )
+
+
+def _pay_state(db) -> tuple:
+    from app.staff.models import PayAdjustment, PayRate, PayStatement
+
+    return (
+        db.session.scalar(select(func.count()).select_from(PayRate)),
+        db.session.scalar(select(func.count()).select_from(PayAdjustment)),
+        tuple(db.session.execute(select(PayStatement.status, PayStatement.computed_at))),
     )
 
 
@@ -679,6 +726,10 @@ def _hostile_form() -> dict:
         "starts_on": "2099-01-01",
         "credits": "5",
         "expires_on": "2099-01-01",
+        "amount": "100.00",
+        "basis": "per_class",
+        "effective_from": "2026-12-01",
+        "month": "2026-11",
     }
 
 

@@ -110,8 +110,8 @@ def pay_draft():
 
 
 def _export(kind: str):
-    month = month_arg(request.args.get("month"))
-    if month is None:
+    month = _pay_month()
+    if "month" in request.args and month_arg(request.args["month"]) is None:
         abort(404)
     if kind == "csv":
         data, mimetype = pay_documents.export_csv(month), "text/csv"
