@@ -16,7 +16,7 @@ from datetime import date, time
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from app.core import audit
 from app.core.db import transaction
@@ -180,23 +180,26 @@ def _recompute(statements: list[PayStatement], month: date, now) -> None:
         ).all()
     )
     currency = gym_settings().currency
+    rows = [
+        {
+            "statement_id": statement.id,
+            "session_id": p.session_id,
+            "starts_at": p.starts_at,
+            "class_name": p.class_name,
+            "minutes": p.minutes,
+            "attended": p.attended,
+            "booked": p.booked,
+            "basis": p.basis,
+            "rate_minor": p.rate_minor,
+            "amount_minor": p.amount_minor,
+        }
+        for statement in statements
+        for p in priced[statement.trainer_id]
+    ]
+    if rows:  # one executemany, whatever the number of lines
+        db.session.execute(insert(PayLine), rows)
     for statement in statements:
         lines = priced[statement.trainer_id]
-        db.session.add_all(
-            PayLine(
-                statement_id=statement.id,
-                session_id=p.session_id,
-                starts_at=p.starts_at,
-                class_name=p.class_name,
-                minutes=p.minutes,
-                attended=p.attended,
-                booked=p.booked,
-                basis=p.basis,
-                rate_minor=p.rate_minor,
-                amount_minor=p.amount_minor,
-            )
-            for p in lines
-        )
         statement.currency = currency
         statement.sessions = len(lines)
         statement.minutes = sum(p.minutes for p in lines)

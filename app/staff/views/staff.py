@@ -84,7 +84,6 @@ def pay_month():
         totals=month_totals(month),
         prev_month=previous_month(month),
         next_month=next_month(month) if next_month(month) <= gym_today() else None,
-        action_form=FlaskForm(),
     )
 
 
@@ -145,7 +144,6 @@ def _statement_page(statement: PayStatement, form=None):
         lines=lines_of(statement.id),
         adjustments=adjustments_of(statement.id),
         form=form or AdjustmentForm(formdata=None),
-        action_form=FlaskForm(),
     )
 
 
