@@ -47,7 +47,7 @@ class Factories:
 
         profile = {
             name: fields.pop(name)
-            for name in ("bio", "specialties", "hourly_rate_minor", "is_active")
+            for name in ("bio", "specialties", "is_active")
             if name in fields
         }
         profile.setdefault("specialties", [])

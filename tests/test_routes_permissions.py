@@ -664,7 +664,6 @@ def _state(db, target_id: int):
         tuple(db.session.scalars(select(User.photo_path).order_by(User.id))),
         db.session.scalar(select(func.count()).select_from(Trainer)),
         db.session.scalar(select(func.count()).select_from(Certification)),
-        db.session.scalar(select(Trainer.hourly_rate_minor).order_by(Trainer.id).limit(1)),
         db.session.scalar(select(func.count()).select_from(Room)),
         db.session.scalar(select(func.count()).select_from(ClassType)),
         db.session.scalar(select(func.count()).select_from(TimetableEntry)),

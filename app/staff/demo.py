@@ -27,6 +27,8 @@ PAY = {
     "emily@cupo.demo": ("Spinning", 1, time(19), 30_000),
     "diego@cupo.demo": ("Funcional", 2, time(7), 35_000),
 }
+#: trainers with a rate and no classes last month: per hour from a year back
+RATE_ONLY = {"marcus@cupo.demo": 33_000}
 
 
 def seed_pay(admin) -> int:
@@ -43,11 +45,24 @@ def seed_pay(admin) -> int:
     trainers = {
         t.user.email: t
         for t in db.session.scalars(
-            select(Trainer).join(User, User.id == Trainer.user_id).where(User.email.in_(PAY))
+            select(Trainer)
+            .join(User, User.id == Trainer.user_id)
+            .where(User.email.in_([*PAY, *RATE_ONLY]))
         )
     }
-    if room is None or len(trainers) != len(PAY):
+    if room is None or len(trainers) != len(PAY) + len(RATE_ONLY):
         return 0
+    for email, rate in RATE_ONLY.items():
+        db.session.add(
+            PayRate(
+                trainer_id=trainers[email].id,
+                basis=PayBasis.PER_HOUR,
+                amount_minor=rate,
+                currency=currency,
+                effective_from=month.replace(year=month.year - 1),
+                created_by_id=admin.id,
+            )
+        )
     for email, (class_name, weekday, start, rate) in PAY.items():
         trainer = trainers[email]
         class_type = db.session.scalar(select(ClassType).where(ClassType.name == class_name))

@@ -11,8 +11,9 @@ default and overrides per class type), each effective from a gym-local day;
 
 Carried over: each trainer's `hourly_rate_minor` above zero becomes their
 first default rate, per hour, effective from 2000-01-01, in the gym's
-currency. The old column stays (the trainer form still shows it); pay reads
-only the new rates.
+currency. The old column stays in the table, no longer read or written
+(dropping it rebuilds `trainers` on SQLite, which the foreign keys pointing
+at it refuse inside this migration's transaction).
 """
 from datetime import date, datetime, timezone
 
