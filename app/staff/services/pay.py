@@ -17,6 +17,7 @@ from datetime import date, time
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.core import audit
 from app.core.db import transaction
@@ -212,7 +213,16 @@ def _recompute(statements: list[PayStatement], month: date, now) -> None:
 def _draft(month: date, *, only_missing: bool, actor) -> int:
     """Make the month's missing drafts (trainers who taught) and, unless
     `only_missing`, recompute the existing drafts; returns how many
-    statements were made or recomputed."""
+    statements were made or recomputed. When another run (the job, another
+    admin) made one of the same statements meanwhile, the unique constraint
+    refuses this transaction and it runs once more, finding them made."""
+    try:
+        return _draft_once(month, only_missing=only_missing, actor=actor)
+    except IntegrityError:
+        return _draft_once(month, only_missing=only_missing, actor=actor)
+
+
+def _draft_once(month: date, *, only_missing: bool, actor) -> int:
     now = utc_now()
     with transaction():
         existing = {

@@ -318,3 +318,28 @@ def test_drafting_a_month_that_has_not_begun_is_refused(db, payroll, factories):
 def test_a_month_of_no_sessions_drafts_nothing(db, payroll, factories):
     payroll.trainer()
     assert pay.draft_month(NOVEMBER, actor=factories.admin()) == 0
+
+
+def test_the_schedule_runs_the_draft_job_hourly(app):
+    from pathlib import Path
+
+    import fakeredis
+    from rq.cron import CronScheduler
+
+    schedule = Path(__file__).resolve().parents[3] / "jobs" / "schedule.py"
+    scheduler = CronScheduler(connection=fakeredis.FakeRedis())
+    scheduler.load_config_from_file(str(schedule))
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    assert jobs["jobs.runner.draft_pay_statements"].cron == "15 * * * *"
+
+
+def test_the_draft_job_entry_point_drafts_in_the_app(db, payroll, clock):
+    from jobs import runner
+
+    carla = payroll.trainer()
+    payroll.session(carla, date(2026, 11, 10))
+    clock(datetime(2026, 12, 1, 6, 30, tzinfo=ZONE))
+
+    runner.draft_pay_statements()
+
+    assert _statement(db, carla).sessions == 1
