@@ -1,6 +1,5 @@
 """Admin trainer pages: list, create, edit, status, files (pay rates: tests/staff/pay)."""
 
-
 import pytest
 from sqlalchemy import select
 
