@@ -20,7 +20,7 @@ from app.notifications.demo import seed_notifications
 from app.programs.demo import seed_programs
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
-from app.staff.demo import seed_leave
+from app.staff.demo import seed_leave, seed_pay
 from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
@@ -148,6 +148,7 @@ def seed_demo() -> bool:
         notifications = seed_notifications()
         sets_logged = seed_programs()
         leave = seed_leave(admin)
+        pay_statements = seed_pay(admin)
         audit.record(
             "demo.seeded",
             None,
@@ -163,6 +164,7 @@ def seed_demo() -> bool:
                 "notifications": notifications,
                 "sets_logged": sets_logged,
                 "leave": leave,
+                "pay_statements": pay_statements,
             },
         )
     return True

@@ -117,3 +117,10 @@ def send_uncovered_digest() -> None:
     from app.staff.services.cover import send_uncovered_digest as send
 
     _in_app(send)
+
+
+def draft_pay_statements() -> None:
+    """Hourly: on the 1st from 06:00 gym time, draft last month's pay statements."""
+    from app.staff.services.pay import draft_last_month
+
+    _in_app(draft_last_month)

@@ -9,6 +9,7 @@ from rq import cron
 from jobs.runner import (
     check_renewals,
     daily_housekeeping,
+    draft_pay_statements,
     expire_holds,
     fill_timetable_horizon,
     mark_no_shows,
@@ -38,3 +39,5 @@ cron.register(send_reminders, QUEUE, interval=300)
 cron.register(warn_expiring_credits, QUEUE, cron="5 * * * *")
 # hourly, as the gym's 07:00 can be any UTC hour; from 07:00 local, once a day
 cron.register(send_uncovered_digest, QUEUE, cron="15 * * * *")
+# hourly, as the gym's 06:00 on the 1st can be any UTC hour; it drafts once per month
+cron.register(draft_pay_statements, QUEUE, cron="25 * * * *")

@@ -46,9 +46,7 @@ class Factories:
         from app.trainers.models import Trainer
 
         profile = {
-            name: fields.pop(name)
-            for name in ("bio", "specialties", "hourly_rate_minor", "is_active")
-            if name in fields
+            name: fields.pop(name) for name in ("bio", "specialties", "is_active") if name in fields
         }
         profile.setdefault("specialties", [])
         user = self.user(Role.TRAINER, **fields)

@@ -376,6 +376,19 @@ GET_EXPECTED = {
     "staff_admin.cover_offer": everyone(405),
     "staff_trainer.offer_accept": everyone(405),
     "staff_trainer.session_offer": everyone(405),
+    # --- trainer pay: admins run it; a trainer downloads their own final statements ---
+    "staff_admin.pay_month": ADMIN_ONLY,
+    "staff_admin.pay_draft": everyone(405),
+    "staff_admin.pay_export_csv": ADMIN_ONLY,
+    "staff_admin.pay_export_xlsx": ADMIN_ONLY,
+    "staff_admin.pay_statement": ADMIN_ONLY,
+    "staff_admin.pay_statement_pdf": ADMIN_ONLY,
+    "staff_admin.pay_adjust": everyone(405),
+    "staff_admin.pay_recompute": everyone(405),
+    "staff_admin.pay_finalise": everyone(405),
+    "staff_admin.pay_rates": ADMIN_ONLY,
+    "staff_trainer.pay": TRAINER_ONLY,
+    "staff_trainer.pay_pdf": TRAINER_ONLY,
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -479,6 +492,11 @@ POST_ONLY = {
     "staff_admin.cover_offer": {"admin"},
     "staff_trainer.offer_accept": {"trainer"},
     "staff_trainer.session_offer": {"trainer"},
+    # --- trainer pay ---
+    "staff_admin.pay_draft": {"admin"},
+    "staff_admin.pay_adjust": {"admin"},
+    "staff_admin.pay_recompute": {"admin"},
+    "staff_admin.pay_finalise": {"admin"},
 }
 
 
@@ -570,6 +588,7 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         **_membership(db, people["target"]),
         **_programs(app, db, people, trainer),
         "leave_id": _leave(db, trainer),
+        **_statement(db, trainer),
     }
 
 
@@ -591,6 +610,23 @@ def _leave(db, trainer) -> int:
     db.session.add(leave)
     db.session.commit()
     return leave.id
+
+
+def _statement(db, trainer) -> dict[str, int]:
+    """A final pay statement of the signed-in trainer, for their download and
+    the admins' statement pages."""
+    from app.staff.models import PayStatement, StatementStatus
+
+    statement = PayStatement(
+        trainer_id=trainer.id,
+        month=date(2026, 11, 1),
+        currency="MXN",
+        status=StatementStatus.FINAL,
+        finalised_at=utc_now(),
+    )
+    db.session.add(statement)
+    db.session.commit()
+    return {"statement_id": statement.id}
 
 
 def _conversation(app, db, people, trainer) -> dict[str, int]:
@@ -770,7 +806,6 @@ def _state(db, target_id: int):
         tuple(db.session.scalars(select(User.photo_path).order_by(User.id))),
         db.session.scalar(select(func.count()).select_from(Trainer)),
         db.session.scalar(select(func.count()).select_from(Certification)),
-        db.session.scalar(select(Trainer.hourly_rate_minor).order_by(Trainer.id).limit(1)),
         db.session.scalar(select(func.count()).select_from(Room)),
         db.session.scalar(select(func.count()).select_from(ClassType)),
         db.session.scalar(select(func.count()).select_from(TimetableEntry)),
@@ -791,6 +826,17 @@ def _state(db, target_id: int):
         tuple(db.session.scalars(select(MessageThread.closed_at))),
         db.session.scalar(select(func.count()).select_from(Message)),
         db.session.scalar(select(func.count()).select_from(ClientAssignment)),
+        _pay_state(db),
+    )
+
+
+def _pay_state(db) -> tuple:
+    from app.staff.models import PayAdjustment, PayRate, PayStatement
+
+    return (
+        db.session.scalar(select(func.count()).select_from(PayRate)),
+        db.session.scalar(select(func.count()).select_from(PayAdjustment)),
+        tuple(db.session.execute(select(PayStatement.status, PayStatement.computed_at))),
     )
 
 
@@ -821,6 +867,10 @@ def _hostile_form() -> dict:
         "starts_on": "2099-01-01",
         "credits": "5",
         "expires_on": "2099-01-01",
+        "amount": "100.00",
+        "basis": "per_class",
+        "effective_from": "2026-12-01",
+        "month": "2026-11",
     }
 
 

@@ -253,6 +253,13 @@ EVENTS = {
             _l("%(count)s classes in the next 72 hours need a substitute."),
             frozenset({ADMIN}),
             email="uncovered_sessions",
+        ),
+        Event(
+            "pay_statement_ready",
+            _l("Pay statements"),
+            _l("Your pay statement for %(month)s is ready."),
+            frozenset({TRAINER}),
+            email="pay_statement_ready",
             defaults=frozenset({EMAIL}),
         ),
         Event(

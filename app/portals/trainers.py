@@ -1,6 +1,7 @@
 """The trainer portal's dashboard: today's classes (the next on top) with
-bookings and check-ins, the week by day, recent no-shows, pending leave and
-classes needing a substitute, and the calendar feed. Each part is read in a
+bookings and check-ins, the week by day, this month's earnings so far (an
+estimate), recent no-shows, pending leave and classes needing a substitute,
+and the calendar feed. Each part is read in a
 fixed number of statements."""
 
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from app.portals.schedule import REACH, by_day, week_of
 from app.scheduling.models import SessionStatus
 from app.scheduling.queries import SessionFilters, local_range, sessions_between, with_spots
 from app.staff.queries.leave import describe_leave, pending_leave_of, sessions_needing_cover
+from app.staff.queries.pay import month_to_date_estimate
 from app.trainers.queries import trainer_for_user
 
 bp = Blueprint("trainers", __name__, url_prefix="/trainer")
@@ -47,6 +49,7 @@ def home():
     trainer = trainer_for_user(current_user.id)
     now = utc_now()
     days, todays, checked_in, no_shows, pending, needing_cover = [], [], {}, [], [], []
+    earnings = None
     if trainer is not None:
         mine = SessionFilters(trainer_id=trainer.id)
         sessions = sessions_between(*local_range(monday, 7), mine)
@@ -59,6 +62,7 @@ def home():
         no_shows = trainer_no_shows(trainer.id, now)
         pending = pending_leave_of(trainer.id)
         needing_cover = sessions_needing_cover(trainer.id)
+        earnings = month_to_date_estimate(trainer.id, today)
     step = timedelta(weeks=1)
     return render_template(
         "portals/trainers/home.html",
@@ -72,6 +76,7 @@ def home():
         no_shows=no_shows,
         pending_leave=pending,
         needing_cover=needing_cover,
+        earnings=earnings,
         describe_leave=describe_leave,
         prev_week=monday - step if abs(monday - step - today) <= REACH else None,
         next_week=monday + step if abs(monday + step - today) <= REACH else None,

@@ -16,3 +16,10 @@ def init_app(app) -> None:
         signals.email_extras.connect(leave_email_extras, sender=template)
 
     # -- pay -----------------------------------------------------------------
+    from app.core.jobs import register_job
+    from app.staff.services.pay_documents import pay_statement_extras
+
+    register_job(
+        app, "staff.send_pay_statement", "app.staff.services.pay_documents:send_pay_statement"
+    )
+    signals.email_extras.connect(pay_statement_extras, sender="pay_statement_ready")

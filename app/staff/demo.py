@@ -1,14 +1,25 @@
-"""The demo gym's staff data, one function per part."""
+"""The demo gym's staff data, one block per part."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.i18n import gym_today, gym_zone
+from app.core.clock import local_to_utc, week_start
+from app.core.i18n import gym_settings, gym_today, gym_zone
 from app.core.models import utc_now
 from app.extensions import db
-from app.staff.models import Leave, LeaveKind, LeaveStatus, leave_span
+from app.scheduling.models import ClassSession, ClassType, Room
+from app.staff.models import (
+    Leave,
+    LeaveKind,
+    LeaveStatus,
+    PayBasis,
+    PayRate,
+    PayStatement,
+    leave_span,
+)
+from app.staff.services import pay
 from app.trainers.models import Trainer
 
 # -- leave, approval and cover -------------------------------------------------
@@ -54,3 +65,102 @@ def seed_leave(admin) -> int:
         added += 1
     db.session.flush()
     return added
+
+
+# -- pay ---------------------------------------------------------------------
+
+#: trainer → (class type taught last month, weekday, local start, per-class rate)
+PAY = {
+    "carla@cupo.demo": ("Yoga", 0, time(8), 32_000),
+    "emily@cupo.demo": ("Spinning", 1, time(19), 30_000),
+    "diego@cupo.demo": ("Funcional", 2, time(7), 35_000),
+}
+#: trainers with a rate and no classes last month: per hour from a year back
+RATE_ONLY = {"marcus@cupo.demo": 33_000}
+
+
+def seed_pay(admin) -> int:
+    """Rates for the demo trainers (a per-class default, and Emily's spinning
+    paid per hour from mid-month), a few classes each taught last month, and
+    last month's statements: Carla's final, the others' drafts. Returns how
+    many statements were made. Inside the caller's transaction; queues the
+    final statement's email."""
+    today = gym_today()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    zone = gym_zone()
+    # the trainer portal's last two weeks stay as the timetable made them (its
+    # past-session cards are another issue's); last month's classes end before
+    quiet_from = week_start(today) - timedelta(days=14)
+    room = db.session.scalar(select(Room).order_by(Room.id))
+    currency = gym_settings().currency
+    trainers = {
+        t.user.email: t
+        for t in db.session.scalars(
+            select(Trainer)
+            .join(User, User.id == Trainer.user_id)
+            .where(User.email.in_([*PAY, *RATE_ONLY]))
+        )
+    }
+    if room is None or len(trainers) != len(PAY) + len(RATE_ONLY):
+        return 0
+    for email, rate in RATE_ONLY.items():
+        db.session.add(
+            PayRate(
+                trainer_id=trainers[email].id,
+                basis=PayBasis.PER_HOUR,
+                amount_minor=rate,
+                currency=currency,
+                effective_from=month.replace(year=month.year - 1),
+                created_by_id=admin.id,
+            )
+        )
+    for email, (class_name, weekday, start, rate) in PAY.items():
+        trainer = trainers[email]
+        class_type = db.session.scalar(select(ClassType).where(ClassType.name == class_name))
+        db.session.add(
+            PayRate(
+                trainer_id=trainer.id,
+                basis=PayBasis.PER_CLASS,
+                amount_minor=rate,
+                currency=currency,
+                effective_from=month.replace(year=month.year - 1),
+                created_by_id=admin.id,
+            )
+        )
+        if email == "emily@cupo.demo":
+            db.session.add(
+                PayRate(
+                    trainer_id=trainer.id,
+                    class_type_id=class_type.id,
+                    basis=PayBasis.PER_HOUR,
+                    amount_minor=42_000,
+                    currency=currency,
+                    effective_from=month.replace(day=15),
+                    created_by_id=admin.id,
+                )
+            )
+        day = month + timedelta(days=(weekday - month.weekday()) % 7)
+        while day.month == month.month and day < quiet_from:
+            starts = local_to_utc(day, start, zone)
+            db.session.add(
+                ClassSession(
+                    class_type_id=class_type.id,
+                    occurs_on=day,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=class_type.duration_minutes),
+                    trainer_id=trainer.id,
+                    room_id=room.id,
+                    capacity=class_type.default_capacity,
+                )
+            )
+            day += timedelta(days=7)
+    db.session.flush()
+    made = pay.draft_month(month, actor=admin)
+    carla = db.session.scalar(
+        select(PayStatement).where(
+            PayStatement.trainer_id == trainers["carla@cupo.demo"].id,
+            PayStatement.month == month,
+        )
+    )
+    pay.finalise_statement(carla.id, actor=admin)
+    return made

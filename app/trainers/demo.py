@@ -10,22 +10,18 @@ PROFILES = {
     "carla@cupo.demo": (
         "Instructora de yoga y pilates desde 2015. Clases tranquilas, mucha técnica.",
         ["yoga", "pilates", "movilidad"],
-        32000,
     ),
     "diego@cupo.demo": (
         "Entrenador funcional y de CrossTraining. Fuerza primero, siempre con buena forma.",
         ["funcional", "fuerza", "crosstraining"],
-        35000,
     ),
     "emily@cupo.demo": (
         "Indoor cycling and HIIT coach. Bring water and a towel.",
         ["spinning", "hiit", "cardio"],
-        30000,
     ),
     "marcus@cupo.demo": (
         "Boxing coach and former amateur fighter. Footwork, combos, conditioning.",
         ["box", "acondicionamiento"],
-        33000,
     ),
 }
 
@@ -35,8 +31,8 @@ def seed_trainers() -> dict[str, Trainer]:
     users = db.session.scalars(select(User).where(User.email.in_(PROFILES))).all()
     trainers = {}
     for user in users:
-        bio, specialties, rate = PROFILES[user.email]
-        trainer = Trainer(user=user, bio=bio, specialties=specialties, hourly_rate_minor=rate)
+        bio, specialties = PROFILES[user.email]
+        trainer = Trainer(user=user, bio=bio, specialties=specialties)
         db.session.add(trainer)
         trainers[user.email] = trainer
     db.session.flush()

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
-from app.core.forms import IdSelectField, MoneyField
+from app.core.forms import IdSelectField
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.uploads import DOCUMENT_TYPES, PHOTO_TYPES
 from app.trainers.services import MAX_BIO_LENGTH, NOTE_MAX
@@ -69,9 +69,6 @@ class TrainerForm(FlaskForm):
     )
     bio = _bio_field()
     specialties = _specialties_field()
-    hourly_rate = MoneyField(
-        _l("Hourly rate"), validators=[InputRequired(_l("Enter an hourly rate such as 350.00."))]
-    )
 
 
 class NewTrainerForm(TrainerForm):

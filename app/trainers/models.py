@@ -25,7 +25,9 @@ class Trainer(db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     #: short labels, e.g. ["yoga", "strength"]
     specialties: Mapped[list] = mapped_column(db.JSON, default=list)
-    #: pay per hour in minor units of the gym's currency; admins only
+    #: no longer read or written: pay rates live in trainer_pay_rates (app.staff);
+    #: migration 0022_pay copied each value there. Kept until a migration can
+    #: rebuild this table on SQLite (other tables' foreign keys point at it).
     hourly_rate_minor: Mapped[int] = mapped_column(default=0)
     #: inactive trainers keep their history but get no new sessions
     is_active: Mapped[bool] = mapped_column(default=True)

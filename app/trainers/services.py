@@ -1,8 +1,8 @@
-"""Trainer operations: profiles, rates, photos and certifications.
+"""Trainer operations: profiles, photos and certifications.
 
-Admins create, edit, deactivate and reactivate trainers and set their rates;
-a trainer edits their own bio, specialties, photo and certifications, never
-the rate and never another trainer. Each operation is one transaction with
+Admins create, edit, deactivate and reactivate trainers (pay rates are the
+staff domain's, app.staff.services.pay); a trainer edits their own bio,
+specialties, photo and certifications, never another trainer. Each operation is one transaction with
 its checks and audit entries. Files are written before the transaction and
 removed again when it rolls back; files a change replaces are removed after
 commit.
@@ -28,7 +28,6 @@ MAX_SPECIALTIES = 12
 MAX_SPECIALTY_LENGTH = 40
 MAX_BIO_LENGTH = 2000
 MAX_CERTIFICATIONS = 20
-MAX_HOURLY_RATE_MINOR = 10_000_000  # 100,000.00 an hour
 
 
 class TrainerError(DomainError):
@@ -73,14 +72,6 @@ def _clean_bio(bio: str | None) -> str:
     return bio
 
 
-def _check_rate(hourly_rate_minor: int) -> int:
-    if isinstance(hourly_rate_minor, bool) or not isinstance(hourly_rate_minor, int):
-        hourly_rate_minor = -1
-    if not 0 <= hourly_rate_minor <= MAX_HOURLY_RATE_MINOR:
-        raise TrainerError(_("Enter an hourly rate such as 350.00."), field="hourly_rate")
-    return hourly_rate_minor
-
-
 def _may_edit(trainer: Trainer, actor) -> None:
     """Admins edit any trainer; a trainer only their own profile.
 
@@ -114,13 +105,12 @@ def _profile_snapshot(trainer: Trainer) -> dict:
     return {"bio": trainer.bio, "specialties": list(trainer.specialties or [])}
 
 
-def _new_profile(user: User, *, actor, bio="", specialties=(), hourly_rate_minor=0) -> Trainer:
+def _new_profile(user: User, *, actor, bio="", specialties=()) -> Trainer:
     trainer = Trainer(
         user=user,
         user_id=user.id,
         bio=bio,
         specialties=list(specialties),
-        hourly_rate_minor=hourly_rate_minor,
         is_active=True,
     )
     db.session.add(trainer)
@@ -132,7 +122,6 @@ def _new_profile(user: User, *, actor, bio="", specialties=(), hourly_rate_minor
         after={
             "user_id": user.id,
             **_profile_snapshot(trainer),
-            "hourly_rate_minor": trainer.hourly_rate_minor,
             "is_active": True,
         },
     )
@@ -147,7 +136,6 @@ def create_trainer(
     language=None,
     bio="",
     specialties=(),
-    hourly_rate_minor=0,
     actor,
 ) -> Trainer:
     """Create a trainer account and its profile; the account gets a temporary
@@ -160,7 +148,6 @@ def create_trainer(
     require_role(actor, *ADMIN)
     bio = _clean_bio(bio)
     specialties = normalize_specialties(specialties)
-    hourly_rate_minor = _check_rate(hourly_rate_minor)
     with transaction():
         user = accounts.create_account(
             email=email, name=name, phone=phone, language=language, role=Role.TRAINER, actor=actor
@@ -170,13 +157,12 @@ def create_trainer(
             actor=actor,
             bio=bio,
             specialties=specialties,
-            hourly_rate_minor=hourly_rate_minor,
         )
     return trainer
 
 
 def ensure_trainer_profile(user_id: int, *, actor) -> Trainer:
-    """The profile of a trainer account, made (empty, active, rate 0) if missing.
+    """The profile of a trainer account, made (empty, active) if missing.
 
     For accounts made trainers on the People pages or by a role change.
     Admins may do it for any trainer account, a trainer for their own.
@@ -217,33 +203,8 @@ def update_profile(trainer_id: int, *, bio, specialties, actor) -> Trainer:
     return trainer
 
 
-def set_hourly_rate(trainer_id: int, hourly_rate_minor: int, *, actor) -> Trainer:
-    """Set what a trainer is paid per hour (minor units); admins only.
-
-    Raises AccessDenied for anyone else, TrainerError for a bad amount or a
-    trainer that no longer exists. Queues nothing.
-    """
-    require_role(actor, *ADMIN)
-    hourly_rate_minor = _check_rate(hourly_rate_minor)
-    with transaction():
-        trainer = _locked_trainer(trainer_id)
-        old = trainer.hourly_rate_minor
-        if old != hourly_rate_minor:
-            trainer.hourly_rate_minor = hourly_rate_minor
-            audit.record(
-                "trainer.rate_changed",
-                trainer,
-                actor=actor,
-                before={"hourly_rate_minor": old},
-                after={"hourly_rate_minor": hourly_rate_minor},
-            )
-    return trainer
-
-
-def update_trainer(
-    trainer_id: int, *, name, email, phone=None, bio, specialties, hourly_rate_minor, actor
-) -> Trainer:
-    """The admin edit: contact details (on the account), profile and rate at once.
+def update_trainer(trainer_id: int, *, name, email, phone=None, bio, specialties, actor) -> Trainer:
+    """The admin edit: contact details (on the account) and profile at once.
 
     Raises AccessDenied unless `actor` is an admin, AccountError for a
     taken email, TrainerError for bad values or a trainer that no longer
@@ -252,7 +213,6 @@ def update_trainer(
     require_role(actor, *ADMIN)
     _clean_bio(bio)
     normalize_specialties(specialties)
-    _check_rate(hourly_rate_minor)
     with transaction():
         trainer = _locked_trainer(trainer_id)
         user = trainer.user
@@ -266,7 +226,6 @@ def update_trainer(
             actor=actor,
         )
         update_profile(trainer.id, bio=bio, specialties=specialties, actor=actor)
-        set_hourly_rate(trainer.id, hourly_rate_minor, actor=actor)
     return trainer
 
 

@@ -1,7 +1,7 @@
 """Trainers' private notes about their clients
 
 Revision ID: 0023_client_notes
-Revises: 0021_cover
+Revises: 0022_pay
 Create Date: 2026-12-08 01:19:48.374915
 
 `trainer_client_notes`: a note one trainer keeps about one member, seen by
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023_client_notes'
-down_revision = '0021_cover'
+down_revision = '0022_pay'
 branch_labels = None
 depends_on = None
 

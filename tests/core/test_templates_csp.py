@@ -19,7 +19,7 @@ STYLE = re.compile(r"\sstyle\s*=", re.I)
 #: a <style> block, or a <script> without src: inline code a strict CSP refuses
 INLINE_BLOCK = re.compile(r"<style\b|<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
 #: rendered by WeasyPrint or a mail client, never by a browser under our CSP
-NOT_A_PAGE = ("emails/", "billing/invoice_pdf.html")
+NOT_A_PAGE = ("emails/", "billing/invoice_pdf.html", "staff/pay/statement_pdf.html")
 
 
 def attributes(text: str, pattern: re.Pattern) -> list[int]:

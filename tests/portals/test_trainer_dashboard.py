@@ -134,3 +134,21 @@ def test_pending_leave_and_classes_needing_a_substitute_are_on_the_dashboard(
 def test_a_quiet_dashboard_shows_no_time_off_card(gym, coach, client, login):
     login(coach.user)
     assert 'data-testid="time-off"' not in _page(client)
+
+
+def test_the_month_so_far_is_shown_as_an_estimate(gym, coach, client, login, clock, db):
+    from datetime import date
+
+    from app.staff.models import PayBasis
+    from app.staff.services.pay import RateInput, set_rate
+
+    rate = RateInput(PayBasis.PER_CLASS, 30_000, date(2026, 11, 1))
+    set_rate(coach.id, rate, actor=gym.schedule.admin())
+    for _ in range(2):
+        gym.taught_by(coach, gym.next_start())
+    clock(NOW + timedelta(days=1))
+    login(coach.user)
+
+    earnings = _page(client).split('data-testid="earnings"')[1].split("</section>")[0]
+
+    assert "Estimate" in earnings and "2 sessions" in earnings and "600.00" in earnings

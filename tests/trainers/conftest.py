@@ -23,7 +23,6 @@ def carla(factories):
         email="carla@gym.example",
         bio="Yoga since 2015.",
         specialties=["yoga", "pilates"],
-        hourly_rate_minor=98765,
     )
 
 

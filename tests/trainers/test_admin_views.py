@@ -1,6 +1,4 @@
-"""Admin trainer pages: list, create, edit (rate as money), status, files."""
-
-import re
+"""Admin trainer pages: list, create, edit, status, files (pay rates: tests/staff/pay)."""
 
 import pytest
 from sqlalchemy import select
@@ -50,7 +48,6 @@ def trainer_form(**overrides) -> dict:
         "language": "",
         "bio": "Strength first.",
         "specialties": "strength, mobility, Strength",
-        "hourly_rate": "350.00",
     }
     data.update(overrides)
     return data
@@ -94,10 +91,10 @@ def test_list_shows_trainer_accounts_matching_the_filters(as_admin, roster, quer
     assert listed_trainer_user_ids(response) == user_ids(roster, *expected)
 
 
-def test_list_shows_the_rate_as_money_and_the_specialties(as_admin, roster):
+def test_list_shows_the_specialties_and_no_rate(as_admin, roster):
     text = page_text(as_admin.get("/admin/trainers/"))
 
-    assert "987.65" in text
+    assert "Hourly rate" not in text
     assert ">pilates<" in text
     assert "Set up profile" in text
 
@@ -145,7 +142,7 @@ def test_list_runs_the_same_number_of_queries_whatever_the_number_of_trainers(
 # --- create -------------------------------------------------------------------
 
 
-def test_create_makes_the_account_and_profile_with_the_rate_in_minor_units(as_admin, db):
+def test_create_makes_the_account_and_profile(as_admin, db):
     response = post_form(as_admin, NEW, trainer_form())
 
     user = user_by_email(db, "ana@gym.example")
@@ -153,8 +150,7 @@ def test_create_makes_the_account_and_profile_with_the_rate_in_minor_units(as_ad
     assert response.status_code == 302
     assert response.location == edit_url(trainer)
     assert user.role is Role.TRAINER
-    assert (trainer.hourly_rate_minor, trainer.specialties, trainer.bio) == (
-        35000,
+    assert (trainer.specialties, trainer.bio) == (
         ["strength", "mobility"],
         "Strength first.",
     )
@@ -169,30 +165,10 @@ def test_create_confirms_with_the_email(as_admin):
     ]
 
 
-@pytest.mark.parametrize(
-    ("typed", "minor"), [("350", 35000), ("350.5", 35050), ("0,99", 99), (" 1200.00 ", 120000)]
-)
-def test_create_reads_the_rate_as_money(as_admin, db, typed, minor):
-    post_form(as_admin, NEW, trainer_form(hourly_rate=typed))
-
-    user = user_by_email(db, "ana@gym.example")
-    trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == user.id))
-    assert trainer.hourly_rate_minor == minor
-
-
-AMOUNT = "Enter an amount such as 350.00."
 BAD_INPUT = [
     pytest.param({"name": ""}, "name", "Enter the person's name.", id="no-name"),
     pytest.param({"email": "not-an-email"}, "email", "Enter a valid email address.", id="email"),
     pytest.param({"phone": "call me"}, "phone", "Use digits, spaces and + ( ) - only.", id="phone"),
-    pytest.param(
-        {"hourly_rate": ""}, "hourly_rate", "Enter an hourly rate such as 350.00.", id="no-rate"
-    ),
-    pytest.param({"hourly_rate": "abc"}, "hourly_rate", AMOUNT, id="rate-text"),
-    pytest.param({"hourly_rate": "-5"}, "hourly_rate", AMOUNT, id="rate-negative"),
-    pytest.param({"hourly_rate": "3.505"}, "hourly_rate", AMOUNT, id="rate-3-decimals"),
-    pytest.param({"hourly_rate": "1e9"}, "hourly_rate", AMOUNT, id="rate-exponent"),
-    pytest.param({"hourly_rate": "1234567"}, "hourly_rate", AMOUNT, id="rate-too-big"),
     pytest.param({"bio": "b" * 2001}, "bio", "Use at most 2000 characters.", id="long-bio"),
     pytest.param(
         {"specialties": "yoga, " + "x" * 41},
@@ -234,34 +210,23 @@ def test_create_shows_a_field_error_when_the_email_is_taken(as_admin, db, factor
 # --- edit ---------------------------------------------------------------------
 
 
-def test_edit_shows_the_rate_as_money_in_the_form(as_admin, carla):
+def test_edit_shows_the_profile_and_links_to_the_pay_rates(as_admin, carla):
     text = page_text(as_admin.get(edit_url(carla)))
 
-    assert re.search(r'id="hourly_rate"[^>]*value="987.65"', text)
+    assert 'id="hourly_rate"' not in text
+    assert f'href="/admin/staff/pay/trainers/{carla.id}/rates"' in text
     assert 'value="yoga, pilates"' in text
     assert "Yoga since 2015." in text
 
 
-def test_edit_saves_contact_profile_and_rate_and_audits_the_rate(as_admin, db, admin, carla):
+def test_edit_saves_contact_and_profile(as_admin, db, admin, carla):
     response = post_form(
-        as_admin,
-        edit_url(carla),
-        trainer_form(name="Carla Cruz", email="carla@gym.example", hourly_rate="400"),
+        as_admin, edit_url(carla), trainer_form(name="Carla Cruz", email="carla@gym.example")
     )
 
     assert response.status_code == 302
     trainer = fresh_trainer(db, carla.id)
-    assert (trainer.user.name, trainer.hourly_rate_minor, trainer.specialties) == (
-        "Carla Cruz",
-        40000,
-        ["strength", "mobility"],
-    )
-    [entry] = trainer_audit(db, carla, "trainer.rate_changed")
-    assert (entry.before, entry.after, entry.actor_id) == (
-        {"hourly_rate_minor": 98765},
-        {"hourly_rate_minor": 40000},
-        admin.id,
-    )
+    assert (trainer.user.name, trainer.specialties) == ("Carla Cruz", ["strength", "mobility"])
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), BAD_INPUT[:-1])
@@ -273,7 +238,7 @@ def test_edit_shows_a_field_error_and_changes_nothing_when_input_is_bad(
     assert response.status_code == 200
     assert field_error(response, field) == message
     trainer = fresh_trainer(db, carla.id)
-    assert (trainer.user.name, trainer.hourly_rate_minor) == ("Carla Coach", 98765)
+    assert trainer.user.name == "Carla Coach"
     assert trainer_audit(db, carla) == []
 
 
@@ -385,7 +350,7 @@ def test_admin_photo_upload_shows_a_field_error_when_oversized(as_admin, db, car
     assert response.status_code == 200
     assert field_error(response, "photo") == "The file is too large: at most 5 MB."
     assert stored_files(uploads_dir) == []
-    assert 'value="987.65"' in page_text(response)  # the rest of the page is intact
+    assert 'value="yoga, pilates"' in page_text(response)  # the rest of the page is intact
 
 
 def test_admin_adds_and_removes_a_certificate(as_admin, db, carla, uploads_dir):
@@ -444,18 +409,16 @@ def test_admin_remove_answers_404_when_the_certificate_is_another_trainers(
     assert certifications(db, diego) != []
 
 
-def test_trainer_posting_to_the_admin_edit_gets_403_and_no_rate_change(
-    client, login, db, carla, diego
-):
+def test_trainer_posting_to_the_admin_edit_gets_403_and_no_change(client, login, db, carla, diego):
     login(diego.user)
 
     response = post_form(
-        client, edit_url(carla), trainer_form(hourly_rate="1.00"), token_from="/trainer/profile/"
+        client, edit_url(carla), trainer_form(name="Hijacked"), token_from="/trainer/profile/"
     )
     own = post_form(
-        client, edit_url(diego), trainer_form(hourly_rate="1.00"), token_from="/trainer/profile/"
+        client, edit_url(diego), trainer_form(name="Hijacked"), token_from="/trainer/profile/"
     )
 
     assert (response.status_code, own.status_code) == (403, 403)
-    assert fresh_trainer(db, carla.id).hourly_rate_minor == 98765
+    assert fresh_trainer(db, carla.id).user.name == "Carla Coach"
     assert trainer_audit(db, carla) == trainer_audit(db, diego) == []

@@ -30,7 +30,6 @@ def test_profile_page_shows_bio_and_specialties_but_never_the_rate(as_carla):
     assert response.status_code == 200
     assert "Yoga since 2015." in text
     assert 'value="yoga, pilates"' in text
-    assert "987" not in text
     assert "hourly_rate" not in text
     assert "Hourly rate" not in text
 
@@ -46,21 +45,19 @@ def test_profile_saves_bio_and_specialties(as_carla, db, carla):
     assert flashes(as_carla.get(PAGE)) == ["Your profile was saved."]
 
 
-def test_profile_ignores_a_rate_posted_by_the_trainer(as_carla, db, carla):
+def test_profile_ignores_status_posted_by_the_trainer(as_carla, db, carla):
     post_form(
         as_carla,
         PAGE,
         {
             "bio": "Yoga since 2015.",
             "specialties": "yoga",
-            "hourly_rate": "99999.00",
-            "hourly_rate_minor": "9999900",
             "is_active": "n",
         },
     )
 
     trainer = fresh_trainer(db, carla.id)
-    assert (trainer.hourly_rate_minor, trainer.is_active) == (98765, True)
+    assert trainer.is_active is True
     assert [entry.action for entry in trainer_audit(db, carla)] == ["trainer.updated"]
 
 
@@ -97,7 +94,7 @@ def test_profile_page_works_for_a_trainer_without_a_profile_and_saving_makes_it(
     post_form(client, PAGE, {"bio": "Hello", "specialties": "box"})
 
     trainer = db.session.scalar(select(Trainer).where(Trainer.user_id == nora.id))
-    assert (trainer.bio, trainer.specialties, trainer.hourly_rate_minor) == ("Hello", ["box"], 0)
+    assert (trainer.bio, trainer.specialties) == ("Hello", ["box"])
 
 
 def test_trainer_layout_links_to_my_profile(as_carla):

@@ -31,7 +31,6 @@ def new_trainer(admin, **overrides):
         "phone": "555 0101",
         "bio": "  Strength and mobility.  ",
         "specialties": "strength, Mobility, strength ",
-        "hourly_rate_minor": 35000,
     }
     values.update(overrides)
     return services.create_trainer(**values, actor=admin)
@@ -50,10 +49,9 @@ def test_create_trainer_makes_a_trainer_account_and_its_profile(db, admin):
         Role.TRAINER,
     )
     assert trainer.user.must_change_password is True
-    assert (trainer.bio, trainer.specialties, trainer.hourly_rate_minor, trainer.is_active) == (
+    assert (trainer.bio, trainer.specialties, trainer.is_active) == (
         "Strength and mobility.",
         ["strength", "Mobility"],
-        35000,
         True,
     )
 
@@ -73,7 +71,6 @@ def test_create_trainer_is_audited_for_the_account_and_the_profile(db, admin):
         "user_id": trainer.user_id,
         "bio": "Strength and mobility.",
         "specialties": ["strength", "Mobility"],
-        "hourly_rate_minor": 35000,
         "is_active": True,
     }
     assert audit_actions(db, trainer.user) == ["user.created"]
@@ -142,7 +139,7 @@ def test_specialties_are_refused_when_too_long_or_too_many(app, given, message):
     assert str(refused.value).startswith(message)
 
 
-# --- profile, rate, status ----------------------------------------------------
+# --- profile, status ---------------------------------------------------------
 
 
 def test_update_profile_changes_bio_and_specialties_when_the_trainer_edits_their_own(db, carla):
@@ -189,36 +186,7 @@ def test_update_profile_refuses_a_bio_over_2000_characters(db, carla):
     assert fresh_trainer(db, carla.id).bio == "Yoga since 2015."
 
 
-def test_set_hourly_rate_is_refused_when_a_trainer_sets_their_own(db, carla):
-    with pytest.raises(AccessDenied):
-        services.set_hourly_rate(carla.id, 999999, actor=carla.user)
-
-    assert fresh_trainer(db, carla.id).hourly_rate_minor == 98765
-    assert trainer_audit(db, carla, "trainer.rate_changed") == []
-
-
-def test_set_hourly_rate_is_audited_with_before_and_after_when_an_admin_sets_it(db, admin, carla):
-    services.set_hourly_rate(carla.id, 40000, actor=admin)
-
-    assert fresh_trainer(db, carla.id).hourly_rate_minor == 40000
-    [entry] = trainer_audit(db, carla, "trainer.rate_changed")
-    assert (entry.before, entry.after, entry.actor_id) == (
-        {"hourly_rate_minor": 98765},
-        {"hourly_rate_minor": 40000},
-        admin.id,
-    )
-
-
-@pytest.mark.parametrize("rate", [-1, 10_000_001, "350"])
-def test_set_hourly_rate_refuses_amounts_out_of_range(db, admin, carla, rate):
-    with pytest.raises(TrainerError) as refused:
-        services.set_hourly_rate(carla.id, rate, actor=admin)
-
-    assert refused.value.field == "hourly_rate"
-    assert fresh_trainer(db, carla.id).hourly_rate_minor == 98765
-
-
-def test_update_trainer_changes_contact_profile_and_rate_in_one_go(db, admin, carla):
+def test_update_trainer_changes_contact_and_profile_in_one_go(db, admin, carla):
     services.update_trainer(
         carla.id,
         name="Carla Cruz",
@@ -226,7 +194,6 @@ def test_update_trainer_changes_contact_profile_and_rate_in_one_go(db, admin, ca
         phone="555 0202",
         bio="Yoga since 2015.",
         specialties="yoga",
-        hourly_rate_minor=50000,
         actor=admin,
     )
 
@@ -238,11 +205,8 @@ def test_update_trainer_changes_contact_profile_and_rate_in_one_go(db, admin, ca
         "555 0202",
         Role.TRAINER,
     )
-    assert (trainer.specialties, trainer.hourly_rate_minor) == (["yoga"], 50000)
-    assert [e.action for e in trainer_audit(db, carla)] == [
-        "trainer.updated",
-        "trainer.rate_changed",
-    ]
+    assert trainer.specialties == ["yoga"]
+    assert [e.action for e in trainer_audit(db, carla)] == ["trainer.updated"]
     assert audit_actions(db, user) == ["user.updated"]
 
 
@@ -254,16 +218,11 @@ def test_update_trainer_keeps_everything_when_the_email_is_taken(db, admin, carl
             email=diego.user.email,
             bio="Changed",
             specialties="",
-            hourly_rate_minor=1,
             actor=admin,
         )
 
     trainer = fresh_trainer(db, carla.id)
-    assert (trainer.user.name, trainer.bio, trainer.hourly_rate_minor) == (
-        "Carla Coach",
-        "Yoga since 2015.",
-        98765,
-    )
+    assert (trainer.user.name, trainer.bio) == ("Carla Coach", "Yoga since 2015.")
     assert trainer_audit(db, carla) == []
 
 
@@ -275,11 +234,10 @@ def test_update_trainer_is_refused_when_a_trainer_calls_it(db, carla):
             email=carla.user.email,
             bio="",
             specialties="",
-            hourly_rate_minor=1,
             actor=carla.user,
         )
 
-    assert fresh_trainer(db, carla.id).hourly_rate_minor == 98765
+    assert fresh_trainer(db, carla.id).bio == "Yoga since 2015."
 
 
 def test_deactivate_keeps_the_account_usable(db, admin, carla):
@@ -315,7 +273,7 @@ def test_services_refuse_a_trainer_whose_account_was_deleted(db, admin, carla):
     delete_account(carla.user_id, actor=admin)
 
     with pytest.raises(TrainerError):
-        services.set_hourly_rate(carla.id, 1, actor=admin)
+        services.update_profile(carla.id, bio="", specialties="", actor=admin)
 
 
 # --- lazily made profiles -----------------------------------------------------
@@ -328,12 +286,7 @@ def test_ensure_profile_makes_one_for_a_trainer_account_without_it(db, admin, fa
     again = services.ensure_trainer_profile(user.id, actor=admin)
 
     assert again.id == trainer.id
-    assert (trainer.bio, trainer.specialties, trainer.hourly_rate_minor, trainer.is_active) == (
-        "",
-        [],
-        0,
-        True,
-    )
+    assert (trainer.bio, trainer.specialties, trainer.is_active) == ("", [], True)
     assert [e.action for e in trainer_audit(db, trainer)] == ["trainer.created"]
 
 

@@ -63,7 +63,7 @@ def test_admin_trainer_pages_are_in_spanish(spanish, login, factories, english):
         "list": spanish.get("/admin/trainers/"),
         "new": spanish.get("/admin/trainers/new"),
         "edit": spanish.get(edit),
-        "new-errors": post_form(spanish, "/admin/trainers/new", {"hourly_rate": "abc"}),
+        "new-errors": post_form(spanish, "/admin/trainers/new", {"email": "not-an-email"}),
         "photo-errors": post_form(
             spanish, f"{edit}/photo", {"photo": upload(pdf_bytes(), "x.png")}, token_from=edit
         ),
@@ -72,7 +72,7 @@ def test_admin_trainer_pages_are_in_spanish(spanish, login, factories, english):
     assert {name: leftovers(page, english) for name, page in pages.items()} == dict.fromkeys(
         pages, []
     )
-    assert "Escribe una cantidad como 350.00." in unescape(pages["new-errors"].text)
+    assert "Escribe un correo electrónico válido." in unescape(pages["new-errors"].text)
     assert "Elige una imagen JPEG, PNG o WebP." in unescape(pages["photo-errors"].text)
 
 

@@ -49,6 +49,7 @@ SUBJECTS = {
     "leave_decided": _l("%(gym)s: a decision on your leave request"),
     "uncovered_sessions": _l("%(gym)s: classes that need a substitute"),
     "cover_offered": _l("%(gym)s: a class needs a substitute"),
+    "pay_statement_ready": _l("%(gym)s: your pay statement"),
 }
 
 

@@ -94,7 +94,6 @@ def create():
                 language=form.language.data,
                 bio=form.bio.data,
                 specialties=form.specialties.data or "",
-                hourly_rate_minor=form.hourly_rate.data,
                 actor=current_user,
             )
         except DomainError as exc:
@@ -138,7 +137,6 @@ def _admin_page(trainer: Trainer, form=None, photo_form=None, certification_form
                 "name": trainer.user.name,
                 "email": trainer.user.email,
                 "phone": trainer.user.phone,
-                "hourly_rate": trainer.hourly_rate_minor,
                 **profile_data(trainer),
             },
         )
@@ -177,7 +175,6 @@ def admin_edit(trainer_id: int):
                 phone=form.phone.data,
                 bio=form.bio.data,
                 specialties=form.specialties.data or "",
-                hourly_rate_minor=form.hourly_rate.data,
                 actor=current_user,
             )
         except DomainError as exc:
