@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import Role, User
+from app.booking.models import Booking, BookingStatus
 from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
+from app.scheduling.models import ClassSession, ClassType
 from app.trainers.models import Certification, ClientAssignment, Trainer
 
 PER_PAGE = 25
@@ -98,3 +100,26 @@ def active_trainer_choices() -> list[tuple[int, str]]:
         .order_by(func.lower(User.name), Trainer.id)
     )
     return [(trainer_id, name) for trainer_id, name in rows]
+
+
+def is_client(trainer_id: int, member_id: int) -> bool:
+    """Whether the member is the trainer's client: assigned to them by the
+    desk, or has booked a 1:1 with them before (a booking not cancelled).
+
+    One query.
+    """
+    assigned = select(ClientAssignment.member_id).where(
+        ClientAssignment.trainer_id == trainer_id, ClientAssignment.member_id == member_id
+    )
+    booked_one_to_one = (
+        select(Booking.member_id)
+        .join(ClassSession, ClassSession.id == Booking.session_id)
+        .join(ClassType, ClassType.id == ClassSession.class_type_id)
+        .where(
+            Booking.member_id == member_id,
+            Booking.status != BookingStatus.CANCELLED,
+            ClassSession.trainer_id == trainer_id,
+            ClassType.is_one_to_one.is_(True),
+        )
+    )
+    return db.session.scalar(select(assigned.union_all(booked_one_to_one).exists())) or False

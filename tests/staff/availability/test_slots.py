@@ -199,7 +199,7 @@ def test_a_block_across_the_repeated_hour_is_an_hour_longer():
     # 1:00-4:00 on the clock is four real hours; 2:00-2:45 happen twice
     assert len(slots) == 13
     assert _local(slots).count("02:00") == 2
-    assert all(b - a == timedelta(minutes=15) for a, b in zip(slots, slots[1:]))
+    assert all(b - a == timedelta(minutes=15) for a, b in zip(slots, slots[1:], strict=False))
 
 
 def test_sessions_across_dst_block_by_real_time():
