@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.booking.models import Booking, Hold
+from app.booking.models import Hold
 from app.booking.rules import BookingError
 from app.booking.services.bookings import confirm_hold
 from app.core.errors import NotYours
