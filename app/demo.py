@@ -19,6 +19,7 @@ from app.messaging.demo import seed_messages
 from app.notifications.demo import seed_notifications
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
+from app.staff.demo import seed_availability
 from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
@@ -144,6 +145,7 @@ def seed_demo() -> bool:
         payments = seed_payments()
         messages = seed_messages()
         notifications = seed_notifications()
+        availability = seed_availability()
         audit.record(
             "demo.seeded",
             None,
@@ -157,6 +159,7 @@ def seed_demo() -> bool:
                 "payments": payments,
                 "messages": messages,
                 "notifications": notifications,
+                "availability_blocks": availability,
             },
         )
     return True

@@ -139,7 +139,7 @@ def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
     A 1:1 opens at its type's horizon and closes at its minimum notice.
     """
     class_type = cs.class_type
-    if class_type.is_one_to_one:
+    if getattr(class_type, "is_one_to_one", False):  # the timetable's rows hold no 1:1s
         return (
             cs.starts_at - timedelta(days=class_type.horizon_days),
             cs.starts_at - timedelta(minutes=class_type.notice_minutes),
