@@ -43,8 +43,10 @@ class BlockForm(FlaskForm):
         choices=weekday_names,
         invalid_message=_l("Choose a weekday."),
     )
-    start_time = LocalTimeField(_l("From"), validators=[InputRequired(_l("Enter the start time."))])
-    end_time = LocalTimeField(_l("To"), validators=[InputRequired(_l("Enter the end time."))])
+    start_time = LocalTimeField(
+        _l("Start time"), validators=[InputRequired(_l("Enter the start time."))]
+    )
+    end_time = LocalTimeField(_l("End time"), validators=[InputRequired(_l("Enter the end time."))])
     valid_from = LocalDateField(
         _l("Starting on"), validators=[InputRequired(_l("Enter the first date."))]
     )
@@ -73,11 +75,11 @@ class ExceptionForm(FlaskForm):
         invalid_message=_l("Choose day off or extra hours."),
     )
     start_time = LocalTimeField(
-        _l("From"),
+        _l("Start time"),
         validators=[Optional()],
         description=_l("Leave both times blank for the whole day."),
     )
-    end_time = LocalTimeField(_l("To"), validators=[Optional()])
+    end_time = LocalTimeField(_l("End time"), validators=[Optional()])
     note = StringField(
         _l("Note"),
         validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
