@@ -67,6 +67,12 @@ class BlockForm(FlaskForm):
 
 
 class ExceptionForm(FlaskForm):
+    """Its fields carry the prefix "exception-": the block form shares the page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "exception")
+        super().__init__(*args, **kwargs)
+
     on_day = LocalDateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     kind = ChoiceField(
         _l("What changes"),

@@ -218,7 +218,7 @@ def test_trainer_adds_a_day_off_and_removes_it(ones, db, client, login):
     post_form(
         client,
         "/trainer/availability/exceptions",
-        {"on_day": "2026-12-02", "kind": "off"},
+        {"exception-on_day": "2026-12-02", "exception-kind": "off"},
         token_from="/trainer/availability",
     )
     exception = db.session.scalar(select(AvailabilityException))
@@ -350,3 +350,25 @@ def test_one_to_one_sessions_stay_off_the_members_schedule(ones, client, login):
     assert "Personal training" not in page_text(
         client.get(f"/app/schedule?day={date(2026, 12, 2)}")
     )
+
+
+def test_a_bad_day_off_comes_back_as_a_field_error(ones, db, client, login):
+    trainer = ones.trainer()
+    login(trainer.user)
+    for data, message in (
+        ({"exception-on_day": "2026-11-30"}, "Choose today or a later date."),
+        ({"exception-on_day": "someday"}, "Enter a date."),
+        ({"exception-kind": "holiday"}, "Choose day off or extra hours."),
+        ({"exception-kind": "extra"}, "Enter the start time."),
+        (
+            {"exception-start_time": "10:00", "exception-end_time": "09:00"},
+            "The end must be after the start.",
+        ),
+    ):
+        form = {"exception-on_day": "2026-12-02", "exception-kind": "off"} | data
+        response = post_form(
+            client, "/trainer/availability/exceptions", form, token_from="/trainer/availability"
+        )
+        assert response.status_code == 200
+        assert message in page_text(response)
+    assert _count(db, AvailabilityException) == 0
