@@ -19,6 +19,7 @@ How a day is worked out:
    leave as it is.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -124,10 +125,11 @@ def free_slots(
     `buffer` each side).
     """
     blocks, exceptions = list(blocks), list(exceptions)
-    spans = sorted(
+    spans = _merge_spans(
         (b.starts_at - buffer, b.ends_at + buffer) if b.buffered else (b.starts_at, b.ends_at)
         for b in busy
     )
+    span_ends = [end for _, end in spans]
     result: dict[date, list[datetime]] = {}
     for day in days:
         starts: list[datetime] = []
@@ -136,7 +138,7 @@ def free_slots(
             closes = local_to_utc(day, window.end, zone)
             at = _first_on_grid(opens, step)
             while at + duration <= closes:
-                if earliest <= at < latest and _clear(at, at + duration, spans):
+                if earliest <= at < latest and _clear(at, at + duration, spans, span_ends):
                     starts.append(at)
                 at += step
         result[day] = sorted(set(starts))
@@ -151,5 +153,19 @@ def _first_on_grid(instant: datetime, step: timedelta) -> datetime:
     return instant if not remainder else instant + (step - remainder)
 
 
-def _clear(start: datetime, end: datetime, spans: list[tuple[datetime, datetime]]) -> bool:
-    return all(end <= busy_start or start >= busy_end for busy_start, busy_end in spans)
+def _merge_spans(spans) -> list[tuple[datetime, datetime]]:
+    """Busy spans sorted and merged where they touch or overlap: disjoint, in order."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _clear(start: datetime, end: datetime, spans, span_ends) -> bool:
+    """Whether [start, end) misses every one of the disjoint, ordered `spans`:
+    the first span ending after `start` must begin at or after `end`."""
+    index = bisect_right(span_ends, start)
+    return index == len(spans) or spans[index][0] >= end
