@@ -79,21 +79,26 @@ def busy_sessions(trainer_id: int, start: datetime, end: datetime, now: datetime
     ).all()
 
 
-def lapsed_one_to_ones(trainer_id: int, now: datetime) -> list[ClassSession]:
-    """The trainer's upcoming 1:1 sessions nobody booked and no live hold keeps."""
-    return list(
-        db.session.scalars(
-            select(ClassSession)
-            .join(ClassType, ClassType.id == ClassSession.class_type_id)
-            .where(
-                ClassSession.trainer_id == trainer_id,
-                ClassSession.status != SessionStatus.CANCELLED,
-                ClassSession.starts_at > now,
-                ClassType.is_one_to_one.is_(True),
-                ~_session_counts(now),
-            )
+def lapsed_one_to_ones(trainer_id: int | None, now: datetime, *, lock: bool = False):
+    """Upcoming 1:1 sessions nobody booked and no live hold keeps: the
+    trainer's, or everyone's when `trainer_id` is None; locked FOR UPDATE
+    when `lock` (whoever cancels them)."""
+    query = (
+        select(ClassSession)
+        .join(ClassType, ClassType.id == ClassSession.class_type_id)
+        .where(
+            ClassSession.status != SessionStatus.CANCELLED,
+            ClassSession.starts_at > now,
+            ClassType.is_one_to_one.is_(True),
+            ~_session_counts(now),
         )
+        .order_by(ClassSession.id)
     )
+    if trainer_id is not None:
+        query = query.where(ClassSession.trainer_id == trainer_id)
+    if lock:
+        query = query.with_for_update(of=ClassSession)
+    return list(db.session.scalars(query))
 
 
 def slot_days(class_type: ClassType, now: datetime, zone) -> list[date]:

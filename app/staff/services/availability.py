@@ -12,7 +12,8 @@ the free slots: two members picking overlapping slots (10:00 and 10:30, an
 hour each) queue on that lock, and the second finds the time taken. A 1:1
 whose hold lapses unconfirmed stops counting at once (the slot queries skip
 sessions with no booking and no live hold); the next booking with that
-trainer cancels such leftovers, so none lingers on the timetable.
+trainer, and a job every five minutes, cancel such leftovers, so none
+lingers on the timetable.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -346,9 +347,32 @@ def book_slot(trainer_id: int, class_type_id: int, starts_at: datetime, member, 
     return hold
 
 
-def _cancel_leftovers(trainer_id: int, now: datetime) -> None:
-    """Cancel the trainer's upcoming 1:1s whose hold lapsed unbooked."""
-    for leftover in lapsed_one_to_ones(trainer_id, now):
+def _cancel_leftovers(trainer_id: int | None, now: datetime) -> list[int]:
+    """Cancel upcoming 1:1s whose hold lapsed unbooked (the trainer's, or all)."""
+    cancelled = []
+    for leftover in lapsed_one_to_ones(trainer_id, now, lock=True):
         leftover.status = SessionStatus.CANCELLED
         leftover.cancelled_at = now
         leftover.cancel_reason = "1:1 hold lapsed"
+        cancelled.append(leftover.id)
+    return cancelled
+
+
+def cancel_lapsed_one_to_ones() -> int:
+    """Periodic: cancel every upcoming 1:1 whose hold lapsed or was released
+    unbooked, so none lingers on the trainer's timetable; return how many.
+
+    Slots never waited for this (such a session stops counting at once);
+    it tidies up. Locks the sessions it cancels. Raises nothing of its own;
+    queues nothing.
+    """
+    with transaction():
+        cancelled = _cancel_leftovers(None, utc_now())
+        if cancelled:
+            audit.record(
+                "one_to_one.lapsed_cancelled",
+                None,
+                entity_type="ClassSession",
+                after={"session_ids": cancelled},
+            )
+    return len(cancelled)

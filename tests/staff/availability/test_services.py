@@ -337,3 +337,31 @@ def test_who_may_book_is_anyone_or_clients_only(ones, db):
     other = ones.trainer()
     with pytest.raises(NotYours):
         set_one_to_one_audience(trainer.id, "anyone", actor=other.user)
+
+
+def test_the_job_cancels_lapsed_and_released_one_to_ones_and_nothing_else(ones, db, clock):
+    from app.booking.services.bookings import release_hold
+    from app.staff.services.availability import cancel_lapsed_one_to_ones
+
+    trainer, one_type = ones.trainer(), ones.one_type()
+    lapsing, releasing, booking, holding = (ones.member() for _ in range(4))
+    thursday = WEDNESDAY + timedelta(days=7)
+    lapsed = book_slot(trainer.id, one_type.id, at(WEDNESDAY, 9), lapsing, actor=lapsing)
+    released = book_slot(trainer.id, one_type.id, at(WEDNESDAY, 11), releasing, actor=releasing)
+    release_hold(released.id, releasing, actor=releasing)
+    booked = book_slot(trainer.id, one_type.id, at(thursday, 9), booking, actor=booking)
+    confirm_hold(booked.id, booking, actor=booking)
+    clock(NOW + timedelta(minutes=30))  # the first hold has lapsed
+    held = book_slot(trainer.id, one_type.id, at(thursday, 11), holding, actor=holding)
+
+    def status(hold):
+        return db.session.get(ClassSession, hold.session_id, populate_existing=True).status
+
+    # the 11:00 booking on Thursday cancelled this trainer's leftovers already
+    assert (status(lapsed), status(released)) == (SessionStatus.CANCELLED,) * 2
+    assert cancel_lapsed_one_to_ones() == 0
+    clock(NOW + timedelta(hours=2))  # now the Thursday hold lapses too
+    assert cancel_lapsed_one_to_ones() == 1
+    assert status(held) is SessionStatus.CANCELLED
+    assert status(booked) is SessionStatus.PUBLISHED
+    assert cancel_lapsed_one_to_ones() == 0
