@@ -16,6 +16,7 @@ bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 
 from flask import render_template, request, url_for  # noqa: E402
 
+from app.core.navigation import safe_next  # noqa: E402
 from app.core.permissions import ADMIN, get_or_404, roles_required  # noqa: E402
 from app.staff.forms.availability import AudienceForm, BlockForm, ExceptionForm  # noqa: E402
 from app.staff.models import AvailabilityBlock, AvailabilityException  # noqa: E402
@@ -122,7 +123,8 @@ def delete_exception(exception_id: int):
 def audience(trainer_id: int):
     trainer = get_or_404(Trainer, trainer_id)
     form = AudienceForm()
-    done = set_audience_then_redirect(trainer.id, form, _back(trainer.id))
+    back = safe_next(request.form.get("next")) or _back(trainer.id)
+    done = set_audience_then_redirect(trainer.id, form, back)
     return done or _page(trainer, audience_form=form)
 
 

@@ -24,6 +24,7 @@ from app.core.errors import DomainError  # noqa: E402
 from app.core.forms import apply_error  # noqa: E402
 from app.core.i18n import gym_today, gym_zone  # noqa: E402
 from app.core.models import utc_now  # noqa: E402
+from app.core.navigation import safe_next  # noqa: E402
 from app.core.permissions import ensure, get_or_404, roles_required  # noqa: E402
 from app.staff.forms.availability import (  # noqa: E402
     AudienceForm,
@@ -235,7 +236,8 @@ def delete_exception(exception_id: int):
 @roles_required(*TRAINER_ONLY)
 def audience():
     form = AudienceForm()
-    done = set_audience_then_redirect(_own_trainer().id, form, url_for(".availability"))
+    back = safe_next(request.form.get("next")) or url_for(".availability")
+    done = set_audience_then_redirect(_own_trainer().id, form, back)
     return done or _own_page(audience_form=form)
 
 

@@ -372,3 +372,27 @@ def test_a_bad_day_off_comes_back_as_a_field_error(ones, db, client, login):
         assert response.status_code == 200
         assert message in page_text(response)
     assert _count(db, AvailabilityException) == 0
+
+
+def test_trainer_chooses_who_may_book_on_their_profile(ones, db, client, login):
+    trainer = ones.trainer()
+    login(trainer.user)
+    assert 'id="one-to-one-audience"' in page_text(client.get("/trainer/profile/"))
+    response = post_form(
+        client,
+        "/trainer/availability/audience",
+        {"audience": "clients", "next": "/trainer/profile/"},
+        token_from="/trainer/profile/",
+    )
+    assert response.status_code == 302 and response.location == "/trainer/profile/"
+    assert (
+        db.session.get(type(trainer), trainer.id, populate_existing=True).one_to_one_audience
+        == "clients"
+    )
+    offsite = post_form(
+        client,
+        "/trainer/availability/audience",
+        {"audience": "anyone", "next": "https://evil.example/"},
+        token_from="/trainer/profile/",
+    )
+    assert offsite.location == "/trainer/availability"
