@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select, union
 
 from app.accounts.models import Role, User
 from app.booking.models import Booking, BookingStatus
@@ -102,24 +102,32 @@ def active_trainer_choices() -> list[tuple[int, str]]:
     return [(trainer_id, name) for trainer_id, name in rows]
 
 
-def is_client(trainer_id: int, member_id: int) -> bool:
-    """Whether the member is the trainer's client: assigned to them by the
-    desk, or has booked a 1:1 with them before (a booking not cancelled).
 
-    One query.
-    """
-    assigned = select(ClientAssignment.member_id).where(
-        ClientAssignment.trainer_id == trainer_id, ClientAssignment.member_id == member_id
-    )
+# --- a trainer's clients ---------------------------------------------------------
+
+
+def client_ids(trainer_id: int):
+    """A select of the ids of the trainer's clients: the members the desk
+    assigned to them, and members who booked a 1:1 with them (a booking not
+    cancelled)."""
+    assigned = select(ClientAssignment.member_id).where(ClientAssignment.trainer_id == trainer_id)
     booked_one_to_one = (
         select(Booking.member_id)
         .join(ClassSession, ClassSession.id == Booking.session_id)
         .join(ClassType, ClassType.id == ClassSession.class_type_id)
         .where(
-            Booking.member_id == member_id,
             Booking.status != BookingStatus.CANCELLED,
             ClassSession.trainer_id == trainer_id,
             ClassType.is_one_to_one.is_(True),
         )
     )
-    return db.session.scalar(select(assigned.union_all(booked_one_to_one).exists())) or False
+    return union(assigned, booked_one_to_one)
+
+
+def is_client(trainer_id: int, member_id: int) -> bool:
+    """Whether the member is one of the trainer's clients (one query)."""
+    return bool(
+        db.session.scalar(
+            select(exists().where(User.id == member_id, User.id.in_(client_ids(trainer_id))))
+        )
+    )

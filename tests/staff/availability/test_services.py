@@ -365,3 +365,23 @@ def test_the_job_cancels_lapsed_and_released_one_to_ones_and_nothing_else(ones, 
     assert status(held) is SessionStatus.CANCELLED
     assert status(booked) is SessionStatus.PUBLISHED
     assert cancel_lapsed_one_to_ones() == 0
+
+
+def test_clients_are_assigned_members_and_members_with_a_one_to_one_not_cancelled(ones, db):
+    from app.booking.services.bookings import cancel_booking
+
+    trainer, other, one_type = ones.trainer(), ones.trainer(), ones.one_type()
+    assigned, booked, cancelled, stranger = (ones.member() for _ in range(4))
+    db.session.add(ClientAssignment(member_id=assigned.id, trainer_id=trainer.id))
+    db.session.commit()
+    hold = book_slot(trainer.id, one_type.id, at(WEDNESDAY, 9), booked, actor=booked)
+    confirm_hold(hold.id, booked, actor=booked)
+    hold = book_slot(trainer.id, one_type.id, at(WEDNESDAY, 11), cancelled, actor=cancelled)
+    cancel_booking(confirm_hold(hold.id, cancelled, actor=cancelled).id, cancelled, actor=cancelled)
+    assert [is_client(trainer.id, m.id) for m in (assigned, booked, cancelled, stranger)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert not is_client(other.id, booked.id)
