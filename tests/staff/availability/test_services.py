@@ -385,3 +385,28 @@ def test_clients_are_assigned_members_and_members_with_a_one_to_one_not_cancelle
         False,
     ]
     assert not is_client(other.id, booked.id)
+
+
+def test_slots_follow_the_gyms_wall_clock_on_a_spring_forward_day(ones, db, schedule, clock):
+    from datetime import UTC, datetime
+
+    schedule.zone("Europe/Madrid")  # 29 March 2026: 2:00 becomes 3:00
+    clock(datetime(2026, 3, 27, 10, tzinfo=UTC))
+    trainer = ones.trainer(blocks=())
+    ones.block(trainer, 6, time(1), time(4), valid_from=date(2026, 3, 1))
+    one_type = ones.one_type()
+    sunday = date(2026, 3, 29)
+    free = free_slots_for(
+        trainer.id, one_type, [sunday], datetime(2026, 3, 27, 10, tzinfo=UTC), gym_zone()
+    )[sunday]
+    assert [s.astimezone(gym_zone()).strftime("%H:%M") for s in free] == [
+        "01:00",
+        "01:15",
+        "01:30",
+        "01:45",
+        "03:00",
+    ]
+    member = ones.member()
+    hold = book_slot(trainer.id, one_type.id, free[-1], member, actor=member)
+    session = db.session.get(ClassSession, hold.session_id)
+    assert session.occurs_on == sunday and session.starts_at == datetime(2026, 3, 29, 1, tzinfo=UTC)
