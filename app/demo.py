@@ -20,7 +20,7 @@ from app.notifications.demo import seed_notifications
 from app.programs.demo import seed_programs
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
-from app.staff.demo import seed_leave, seed_pay
+from app.staff.demo import seed_availability, seed_leave, seed_pay
 from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
@@ -149,6 +149,7 @@ def seed_demo() -> bool:
         sets_logged = seed_programs()
         leave = seed_leave(admin)
         pay_statements = seed_pay(admin)
+        availability = seed_availability()
         audit.record(
             "demo.seeded",
             None,
@@ -165,6 +166,7 @@ def seed_demo() -> bool:
                 "sets_logged": sets_logged,
                 "leave": leave,
                 "pay_statements": pay_statements,
+                "availability_blocks": availability,
             },
         )
     return True

@@ -56,6 +56,13 @@ def expire_holds() -> None:
     _in_app(expire)
 
 
+def cancel_lapsed_one_to_ones() -> None:
+    """Every five minutes: cancel 1:1 sessions whose hold lapsed unbooked."""
+    from app.staff.services.availability import cancel_lapsed_one_to_ones as cancel
+
+    _in_app(cancel)
+
+
 def daily_housekeeping() -> None:
     """Daily: expire credit lots, forget idempotency keys older than 48 h,
     scans older than 90 days, ended sign-ins older than any cookie and read

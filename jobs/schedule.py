@@ -7,6 +7,7 @@ and fails with the RQ 2 line we pin.
 from rq import cron
 
 from jobs.runner import (
+    cancel_lapsed_one_to_ones,
     check_renewals,
     daily_housekeeping,
     draft_pay_statements,
@@ -35,6 +36,7 @@ cron.register(tend_online_payments, QUEUE, interval=60)
 # requests write audit entries without a shared lock; this links them in order
 cron.register(seal_audit_log, QUEUE, interval=60)
 cron.register(send_reminders, QUEUE, interval=300)
+cron.register(cancel_lapsed_one_to_ones, QUEUE, interval=300)
 # hourly, as the gym's 09:00 can be any UTC hour; it acts from 09:00 local, once per lot
 cron.register(warn_expiring_credits, QUEUE, cron="5 * * * *")
 # hourly, as the gym's 07:00 can be any UTC hour; from 07:00 local, once a day

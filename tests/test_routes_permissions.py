@@ -389,6 +389,25 @@ GET_EXPECTED = {
     "staff_admin.pay_rates": ADMIN_ONLY,
     "staff_trainer.pay": TRAINER_ONLY,
     "staff_trainer.pay_pdf": TRAINER_ONLY,
+    # --- staff: availability and 1:1 slots ---
+    #: block_id / exception_id are the permissions trainer's own; trainer_id is theirs
+    "staff_trainer.availability": TRAINER_ONLY,
+    "staff_trainer.add_block": everyone(405),
+    "staff_trainer.edit_block": TRAINER_ONLY,
+    "staff_trainer.delete_block": everyone(405),
+    "staff_trainer.add_exception": everyone(405),
+    "staff_trainer.delete_exception": everyone(405),
+    "staff_trainer.audience": everyone(405),
+    "staff_admin.availability": ADMIN_ONLY,
+    "staff_admin.add_block": everyone(405),
+    "staff_admin.edit_block": ADMIN_ONLY,
+    "staff_admin.delete_block": everyone(405),
+    "staff_admin.add_exception": everyone(405),
+    "staff_admin.delete_exception": everyone(405),
+    "staff_admin.audience": everyone(405),
+    "staff_member.index": MEMBER_ONLY,
+    "staff_member.trainer": MEMBER_ONLY,
+    "staff_member.book": everyone(405),
 }
 
 #: endpoints that take POST only, and the roles that may post to them (None: anyone)
@@ -497,6 +516,18 @@ POST_ONLY = {
     "staff_admin.pay_adjust": {"admin"},
     "staff_admin.pay_recompute": {"admin"},
     "staff_admin.pay_finalise": {"admin"},
+    # --- staff: availability and 1:1 slots ---
+    "staff_trainer.add_block": {"trainer"},
+    "staff_trainer.delete_block": {"trainer"},
+    "staff_trainer.add_exception": {"trainer"},
+    "staff_trainer.delete_exception": {"trainer"},
+    "staff_trainer.audience": {"trainer"},
+    "staff_admin.add_block": {"admin"},
+    "staff_admin.delete_block": {"admin"},
+    "staff_admin.add_exception": {"admin"},
+    "staff_admin.delete_exception": {"admin"},
+    "staff_admin.audience": {"admin"},
+    "staff_member.book": {"member"},
 }
 
 
@@ -589,6 +620,7 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         **_programs(app, db, people, trainer),
         "leave_id": _leave(db, trainer),
         **_statement(db, trainer),
+        **_availability(db, trainer),
     }
 
 
@@ -627,6 +659,25 @@ def _statement(db, trainer) -> dict[str, int]:
     db.session.add(statement)
     db.session.commit()
     return {"statement_id": statement.id}
+
+
+def _availability(db, trainer) -> dict[str, int]:
+    """A weekly block and a day off of the permissions trainer."""
+    from app.staff.models import AvailabilityBlock, AvailabilityException, ExceptionKind
+
+    block = AvailabilityBlock(
+        trainer_id=trainer.id,
+        weekday=2,
+        start_time=time(9),
+        end_time=time(12),
+        valid_from=date.today(),
+    )
+    day_off = AvailabilityException(
+        trainer_id=trainer.id, on_day=date.today() + timedelta(days=3), kind=ExceptionKind.OFF
+    )
+    db.session.add_all([block, day_off])
+    db.session.commit()
+    return {"block_id": block.id, "exception_id": day_off.id}
 
 
 def _conversation(app, db, people, trainer) -> dict[str, int]:

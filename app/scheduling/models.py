@@ -35,6 +35,10 @@ class ClassType(db.Model):
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
         CheckConstraint("default_capacity > 0", name="capacity_positive"),
         CheckConstraint("credits_required >= 0", name="credits_not_negative"),
+        CheckConstraint("NOT is_one_to_one OR default_capacity = 1", name="one_to_one_alone"),
+        CheckConstraint("buffer_minutes >= 0", name="buffer_not_negative"),
+        CheckConstraint("notice_minutes >= 0", name="notice_not_negative"),
+        CheckConstraint("horizon_days > 0", name="horizon_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +62,14 @@ class ClassType(db.Model):
     booking_opens_hours: Mapped[int | None]
     #: booking closes this many minutes before start; None: the gym's default
     booking_closes_minutes: Mapped[int | None]
+    #: a 1:1: members book it from a trainer's free slots, one person each
+    is_one_to_one: Mapped[bool] = mapped_column(default=False)
+    #: 1:1 only: minutes kept free before and after the trainer's other sessions
+    buffer_minutes: Mapped[int] = mapped_column(default=0)
+    #: 1:1 only: a slot must start at least this many minutes from now
+    notice_minutes: Mapped[int] = mapped_column(default=120)
+    #: 1:1 only: slots are offered this many days ahead
+    horizon_days: Mapped[int] = mapped_column(default=14)
 
     default_trainer = relationship("Trainer")
     default_room = relationship(Room)

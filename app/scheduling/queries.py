@@ -296,6 +296,8 @@ def _timetable_statement(taken_column):
         .where(
             ClassSession.starts_at >= bindparam("start"),
             ClassSession.starts_at < bindparam("end"),
+            # a 1:1 is booked from the trainer's free times, never joined from here
+            ClassType.is_one_to_one.is_(False),
         )
     )
 
@@ -309,7 +311,9 @@ def _timetable_statement(taken_column):
         .join(User, Trainer.user_id == User.id)
         .where(Trainer.is_active.is_(True))
     )
-    class_types = menu("class", ClassType.id, ClassType.name).where(ClassType.is_active.is_(True))
+    class_types = menu("class", ClassType.id, ClassType.name).where(
+        ClassType.is_active.is_(True), ClassType.is_one_to_one.is_(False)
+    )
     return union_all(sessions, trainers, class_types)
 
 
@@ -317,8 +321,8 @@ def timetable(start: datetime, end: datetime, now: datetime, taken_column) -> tu
     """The schedule's filter menus and its sessions, in one statement.
 
     The menus: active trainers (by id) and class types (by name), as
-    `MenuEntry`s. The sessions: every session starting in [start, end),
-    whatever its status or filters, as plain rows in start order: times,
+    `MenuEntry`s. The sessions: every session starting in [start, end) but
+    1:1s, whatever its status or filters, as plain rows in start order: times,
     state, type (with its booking rules), room, trainer and spots taken at
     `now`, plus whether it has started and ended (a class's state moves on
     with the clock alone).

@@ -167,7 +167,16 @@ def _refuse_overlap(slot: Slot, other: ClassSession) -> None:
 
 
 def booking_window(cs: ClassSession) -> tuple[datetime, datetime]:
-    """When booking this session opens and closes (UTC)."""
+    """When booking this session opens and closes (UTC).
+
+    A 1:1 opens at its type's horizon and closes at its minimum notice.
+    """
+    class_type = cs.class_type
+    if getattr(class_type, "is_one_to_one", False):  # the timetable's rows hold no 1:1s
+        return (
+            cs.starts_at - timedelta(days=class_type.horizon_days),
+            cs.starts_at - timedelta(minutes=class_type.notice_minutes),
+        )
     settings = gym_settings()
     opens = cs.class_type.booking_opens_hours
     opens = settings.booking_opens_hours if opens is None else opens

@@ -20,6 +20,72 @@ from app.extensions import db
 #
 
 
+class AvailabilityBlock(db.Model):
+    """A weekly stretch a trainer takes 1:1s: "Tuesdays 9:00-13:00 from 1 March".
+
+    Times are gym-local wall-clock times, so a block keeps its hours across
+    daylight-saving changes. Blocks of one trainer on one weekday never
+    overlap while both are valid (the service refuses it).
+    """
+
+    __tablename__ = "trainer_availability"
+    __table_args__ = (
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
+        CheckConstraint("end_time > start_time", name="times_in_order"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates_in_order"),
+        Index("ix_trainer_availability_trainer_weekday", "trainer_id", "weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    #: 0 is Monday ... 6 is Sunday
+    weekday: Mapped[int]
+    #: gym-local wall-clock times
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    #: gym-local days, both included; no end: until changed
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    def applies_on(self, day: date) -> bool:
+        return (
+            day.weekday() == self.weekday
+            and self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+class ExceptionKind(enum.Enum):
+    #: not available (the whole day, or between the times)
+    OFF = "off"
+    #: available between the times besides the weekly blocks
+    EXTRA = "extra"
+
+
+class AvailabilityException(db.Model):
+    """One dated change to the weekly blocks: a day (or hours) off, or extra hours."""
+
+    __tablename__ = "trainer_availability_exceptions"
+    __table_args__ = (
+        CheckConstraint("(start_time IS NULL) = (end_time IS NULL)", name="times_together"),
+        CheckConstraint("end_time IS NULL OR end_time > start_time", name="times_in_order"),
+        CheckConstraint("kind = 'off' OR start_time IS NOT NULL", name="extra_has_times"),
+        Index("ix_trainer_availability_exceptions_trainer_day", "trainer_id", "on_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"))
+    #: the gym-local day it changes
+    on_day: Mapped[date]
+    kind: Mapped[ExceptionKind] = mapped_column(str_enum(ExceptionKind, "availability_exception"))
+    #: gym-local times; both empty on a whole day off
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 # -- leave, approval and cover -----------------------------------------------
 #
 # leave requests, their decisions, cover plans and substitution offers

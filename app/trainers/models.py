@@ -18,7 +18,12 @@ class Trainer(db.Model):
     """Who teaches; the account (name, email, phone, photo) is `user`."""
 
     __tablename__ = "trainers"
-    __table_args__ = (CheckConstraint("hourly_rate_minor >= 0", name="rate_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("hourly_rate_minor >= 0", name="rate_not_negative"),
+        CheckConstraint(
+            "one_to_one_audience IN ('anyone', 'clients')", name="one_to_one_audience_known"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
@@ -34,6 +39,8 @@ class Trainer(db.Model):
     #: secret in the trainer's iCal feed URL; calendar apps cannot sign in
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_calendar_token)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    #: who may book a 1:1 from the trainer's free slots: 'anyone' or 'clients'
+    one_to_one_audience: Mapped[str] = mapped_column(String(10), default="anyone")
 
     user = relationship("User", lazy="joined", innerjoin=True)
     certifications: Mapped[list["Certification"]] = relationship(

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, union
 
 from app.accounts.models import Role, User
+from app.booking.models import Booking, BookingStatus
 from app.core.inputs import page_number
 from app.core.search import contains
 from app.extensions import db
+from app.scheduling.models import ClassSession, ClassType
 from app.trainers.models import Certification, ClientAssignment, ClientNote, Trainer
 
 PER_PAGE = 25
@@ -105,8 +107,20 @@ def active_trainer_choices() -> list[tuple[int, str]]:
 
 def client_ids(trainer_id: int):
     """A select of the ids of the trainer's clients: the members the desk
-    assigned to them."""
-    return select(ClientAssignment.member_id).where(ClientAssignment.trainer_id == trainer_id)
+    assigned to them, and members who booked a 1:1 with them (a booking not
+    cancelled)."""
+    assigned = select(ClientAssignment.member_id).where(ClientAssignment.trainer_id == trainer_id)
+    booked_one_to_one = (
+        select(Booking.member_id)
+        .join(ClassSession, ClassSession.id == Booking.session_id)
+        .join(ClassType, ClassType.id == ClassSession.class_type_id)
+        .where(
+            Booking.status != BookingStatus.CANCELLED,
+            ClassSession.trainer_id == trainer_id,
+            ClassType.is_one_to_one.is_(True),
+        )
+    )
+    return union(assigned, booked_one_to_one)
 
 
 def is_client(trainer_id: int, member_id: int) -> bool:

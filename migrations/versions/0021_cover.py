@@ -1,7 +1,7 @@
 """Cover for trainers on leave, and the trainers' own class controls
 
 Revision ID: 0021_cover
-Revises: 0019_programs
+Revises: 0020_one_to_one
 Create Date: 2026-12-08 01:30:00
 
 `session_covers` records each substitution (the class, the absent trainer,
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021_cover'
-down_revision = '0019_programs'
+down_revision = '0020_one_to_one'
 branch_labels = None
 depends_on = None
 

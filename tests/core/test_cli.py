@@ -33,7 +33,8 @@ def test_seed_demo_builds_the_gym_once_and_prints_the_logins(app, db):
     languages = set(db.session.scalars(select(User.language).where(User.role == Role.MEMBER)))
     assert languages == {"es", "en"}
 
-    assert _count_rows(db, Room) == 2 and _count_rows(db, ClassType) == 8
+    # eight group classes and "Personal training", a 1:1
+    assert _count_rows(db, Room) == 2 and _count_rows(db, ClassType) == 9
     assert _count_rows(db, Trainer) == 4
     start = utc_now()
     week = db.session.scalar(

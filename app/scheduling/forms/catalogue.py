@@ -57,6 +57,10 @@ class RoomForm(FlaskForm):
         }
 
 
+def _or(value, default):
+    return default if value is None else value
+
+
 class ClassTypeForm(FlaskForm):
     name = StringField(
         _l("Name"),
@@ -130,6 +134,31 @@ class ClassTypeForm(FlaskForm):
         description=_l("Leave blank for the gym's default."),
     )
     is_active = BooleanField(_l("Offered (new sessions can be scheduled)"), default=True)
+    is_one_to_one = BooleanField(_l("1:1 session (members book it from trainers' free times)"))
+    buffer_minutes = WholeNumberField(
+        _l("Buffer around the trainer's other sessions (minutes)"),
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=240, message=_l("Enter between %(min)d and %(max)d.")),
+        ],
+    )
+    notice_minutes = WholeNumberField(
+        _l("Minimum notice (minutes)"),
+        default=120,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10080, message=_l("Enter between %(min)d and %(max)d.")),
+        ],
+    )
+    horizon_days = WholeNumberField(
+        _l("Bookable up to (days ahead)"),
+        default=14,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=180, message=_l("Enter between %(min)d and %(max)d.")),
+        ],
+    )
 
     def load_options(self, class_type=None) -> None:
         self.default_trainer_id.set_options(
@@ -154,6 +183,11 @@ class ClassTypeForm(FlaskForm):
             "is_active": self.is_active.data,
             "booking_opens_hours": self.booking_opens_hours.data,
             "booking_closes_minutes": self.booking_closes_minutes.data,
+            "is_one_to_one": self.is_one_to_one.data,
+            # blank: the defaults (no buffer, two hours' notice, two weeks ahead)
+            "buffer_minutes": _or(self.buffer_minutes.data, 0),
+            "notice_minutes": _or(self.notice_minutes.data, 120),
+            "horizon_days": _or(self.horizon_days.data, 14),
         }
 
 

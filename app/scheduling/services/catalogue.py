@@ -30,6 +30,10 @@ CLASS_TYPE_FIELDS = [
     "is_active",
     "booking_opens_hours",
     "booking_closes_minutes",
+    "is_one_to_one",
+    "buffer_minutes",
+    "notice_minutes",
+    "horizon_days",
 ]
 
 
@@ -76,7 +80,9 @@ def save_class_type(class_type_id: int | None, values: dict, *, actor) -> ClassT
     changed. Raises AccessDenied unless `actor` is an admin; SchedulingError
     for a blank, long or taken name, a usual trainer or room that is not
     active, a default capacity the usual room cannot hold, an unknown
-    difficulty, or a class type that no longer exists. Queues nothing.
+    difficulty, a 1:1 with a capacity other than 1 or no usual room, a
+    buffer, notice or horizon out of bounds, or a class type that no longer
+    exists. Queues nothing.
     """
     require_role(actor, *ADMIN)
     values = dict(values, name=_check_name(values.get("name"), NAME_MAX))
@@ -171,6 +177,32 @@ def _check_defaults(values: dict) -> None:
             )
     if not isinstance(values.get("difficulty", Difficulty.ALL_LEVELS), Difficulty):
         raise SchedulingError(_("Choose a difficulty."), field="difficulty")
+    _check_one_to_one(values)
+
+
+#: the 1:1 settings' bounds (minutes, minutes, days)
+ONE_TO_ONE_LIMITS = {"buffer_minutes": 240, "notice_minutes": 10080, "horizon_days": 180}
+
+
+def _check_one_to_one(values: dict) -> None:
+    """A 1:1 is for one person, in a usual room, with sane buffer, notice and horizon."""
+    for field, most in ONE_TO_ONE_LIMITS.items():
+        value = values.get(field)
+        least = 1 if field == "horizon_days" else 0
+        if value is not None and not least <= value <= most:
+            raise SchedulingError(
+                _("Enter between %(min)d and %(max)d.", min=least, max=most), field=field
+            )
+    if not values.get("is_one_to_one"):
+        return
+    if values.get("default_capacity") != 1:
+        raise SchedulingError(
+            _("A 1:1 session is for one person: set the capacity to 1."), field="default_capacity"
+        )
+    if values.get("default_room_id") is None:
+        raise SchedulingError(
+            _("Choose the room where 1:1 sessions take place."), field="default_room_id"
+        )
 
 
 def _get(model, object_id: int, *, lock: bool = False):
