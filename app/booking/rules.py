@@ -73,6 +73,14 @@ def check_open(cs: ClassSession, now) -> None:
         raise BookingError(_("Booking for this class has closed."))
 
 
+def check_not_one_to_one(cs: ClassSession) -> None:
+    """1:1 sessions are taken only through the trainer's free times (the staff
+    domain's `book_slot`, which checks who may book that trainer); a hold or a
+    waitlist place asked for by the session's id is refused."""
+    if cs.class_type.is_one_to_one:
+        raise BookingError(_("Book a 1:1 session from the trainer's free times."))
+
+
 def check_not_blocked(member, now) -> None:
     settings = gym_settings()
     if not settings.strike_limit:

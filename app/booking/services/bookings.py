@@ -26,6 +26,7 @@ from app.booking.policy import CancelTerms, cancel_terms
 from app.booking.rules import (
     BookingError,
     check_not_blocked,
+    check_not_one_to_one,
     check_open,
     check_overlap,
     check_room,
@@ -49,11 +50,15 @@ from app.scheduling.models import ClassSession
 from app.settings.services import gym_settings
 
 
-def place_hold(session_id: int, member, *, actor, overlap_ok: bool = False) -> Hold:
+def place_hold(
+    session_id: int, member, *, actor, overlap_ok: bool = False, one_to_one: bool = False
+) -> Hold:
     """Hold a spot for the member for `hold_minutes`.
 
     Raises BookingError when the class is off the schedule, started, not
-    open for booking yet or any more, the member is blocked by strikes,
+    open for booking yet or any more, a 1:1 session (unless `one_to_one`:
+    the staff domain's slot booking, which checked who may book it), the
+    member is blocked by strikes,
     already holds or has a spot, is not eligible, the class is full, or it
     overlaps another of theirs and the gym forbids that; OverlapError (ask
     first) when it overlaps and `overlap_ok` is not given. Queues nothing.
@@ -64,6 +69,8 @@ def place_hold(session_id: int, member, *, actor, overlap_ok: bool = False) -> H
         cs = lock_session(session_id)
         now = utc_now()  # read under the lock: the wait for it may be long
         check_open(cs, now)
+        if not one_to_one:
+            check_not_one_to_one(cs)
         check_not_blocked(member, now)
         hold = existing(cs.id, member.id, now)[1]
         if hold is not None:
@@ -122,8 +129,9 @@ def book_now(
     payment's transaction) needs no membership or credits.
 
     Raises BookingError when the class is off the schedule, has started (a
-    walk-in's: has ended), is not open for booking or the member is blocked
-    by strikes (neither for the desk or a walk-in), the member already
+    walk-in's: has ended), is not open for booking, is a 1:1 session the
+    member asked for by its id, or the member is blocked by strikes (neither
+    for the desk or a walk-in), the member already
     has a spot, is not eligible or lacks the credits (unless a paid
     drop-in), the class is full (unless they hold a spot), or it overlaps
     another of their classes and the gym forbids that; OverlapError (ask
@@ -145,6 +153,8 @@ def book_now(
                 raise BookingError(_("This class has already started."))
         else:
             check_open(cs, now)
+            if actor.id == member.id:
+                check_not_one_to_one(cs)
             check_not_blocked(member, now)
         staff_for = member.name if actor.id != member.id else None
         hold = existing(cs.id, member.id, now, by_staff_for=staff_for)[1]

@@ -25,6 +25,7 @@ from app.booking.models import (
 from app.booking.queries import occupancy
 from app.booking.rules import (
     BookingError,
+    check_not_one_to_one,
     check_open,
     eligibility,
     email_context,
@@ -51,7 +52,7 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
     """Queue the member for a full class.
 
     Raises BookingError when the class is off the schedule, started or not
-    open for booking, the member already holds or has a spot, is not
+    open for booking, a 1:1 session, the member already holds or has a spot, is not
     eligible, is already waiting, or the class has free spots. Queues
     nothing.
     """
@@ -59,6 +60,7 @@ def join_waitlist(session_id: int, member, *, actor) -> WaitlistEntry:
         cs = lock_session(session_id, shared=True)  # joiners queue together
         now = utc_now()  # read under the lock
         check_open(cs, now)
+        check_not_one_to_one(cs)
         if existing(cs.id, member.id, now)[1] is not None:
             raise BookingError(_("We're already holding a spot for you in this class."))
         eligibility(cs, member, now)

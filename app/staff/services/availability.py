@@ -343,7 +343,7 @@ def book_slot(trainer_id: int, class_type_id: int, starts_at: datetime, member, 
             actor=actor,
             after={"trainer_id": trainer.id, "member_id": member.id, "starts_at": str(starts_at)},
         )
-        hold = place_hold(session.id, member, actor=actor, overlap_ok=True)
+        hold = place_hold(session.id, member, actor=actor, overlap_ok=True, one_to_one=True)
     return hold
 
 

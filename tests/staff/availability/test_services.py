@@ -410,3 +410,28 @@ def test_slots_follow_the_gyms_wall_clock_on_a_spring_forward_day(ones, db, sche
     hold = book_slot(trainer.id, one_type.id, free[-1], member, actor=member)
     session = db.session.get(ClassSession, hold.session_id)
     assert session.occurs_on == sunday and session.starts_at == datetime(2026, 3, 29, 1, tzinfo=UTC)
+
+
+def test_a_1to1_session_cannot_be_taken_by_its_id_only_through_the_free_times(ones):
+    """A member who posts a 1:1 session's id to the generic hold, one-tap
+    booking or waitlist is refused: the clients-only rule is checked by
+    book_slot alone."""
+    from sqlalchemy import func, select
+
+    from app.booking.models import Booking, Hold, WaitlistEntry
+    from app.booking.rules import BookingError
+    from app.booking.services.bookings import book_now, place_hold
+    from app.booking.services.waitlist import join_waitlist
+    from app.scheduling.services.sessions import create_session
+
+    trainer, one_type, member = ones.trainer(), ones.one_type(), ones.member()
+    cs = create_session(
+        {"class_type_id": one_type.id, "trainer_id": trainer.id, "starts_at": at(WEDNESDAY, 10)},
+        actor=ones.schedule.admin(),
+    )
+
+    for attempt in (place_hold, book_now, join_waitlist):
+        with pytest.raises(BookingError, match="free times"):
+            attempt(cs.id, member, actor=member)
+    for model in (Hold, Booking, WaitlistEntry):
+        assert ones.db.session.scalar(select(func.count()).select_from(model)) == 0
