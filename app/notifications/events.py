@@ -7,12 +7,14 @@ sends, which channels are on by default, which the person may not turn off
 (and why), and how urgent it is (urgent news ignores quiet hours).
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from app.core.i18n import short_datetime
+from app.core.i18n import local_date, short_datetime
 from app.core.models import utc_now
 
 EMAIL, PUSH = "email", "push"
@@ -78,6 +80,11 @@ class Event:
         for key, name in dates:
             if params.get(key):
                 values[name] = short_datetime(datetime.fromisoformat(params[key]))
+        for key in ("first_day", "last_day"):  # ISO days, as a person reads them
+            with suppress(KeyError, TypeError, ValueError):
+                values[key] = local_date(date.fromisoformat(params[key]))
+        with suppress(KeyError, TypeError, ValueError):  # "2026-11": "November 2026"
+            values["month"] = format_date(date.fromisoformat(f"{params['month']}-01"), "LLLL y")
         try:
             return str(self.title) % values
         except (KeyError, TypeError, ValueError):
