@@ -35,6 +35,8 @@ class Lead(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     interest: Mapped[Interest] = mapped_column(str_enum(Interest, "lead_interest"))
     message: Mapped[str | None] = mapped_column(Text)
+    #: the language the applicant used at /join: their acknowledgement's
+    language: Mapped[str | None] = mapped_column(String(5))
     status: Mapped[LeadStatus] = mapped_column(
         str_enum(LeadStatus, "lead_status"), default=LeadStatus.NEW
     )

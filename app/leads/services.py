@@ -4,8 +4,10 @@ Each function is one transaction with its checks and audit entry; staff are
 told about a new lead through `signals.tell`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,12 +16,14 @@ from app.accounts.services import accounts
 from app.core import audit, signals
 from app.core.db import transaction
 from app.core.errors import DomainError
+from app.core.jobs import enqueue_after_commit
 from app.core.models import utc_now
 from app.core.permissions import DESK, require_role
 from app.core.roles import Role
 from app.core.urls import external_url
 from app.extensions import db
 from app.leads.models import Interest, Lead, LeadStatus
+from app.notifications import services as notifications
 
 FIELDS = ["status", "lost_reason", "notes", "next_follow_up", "assignee_id", "member_id"]
 #: the statuses a person sets by hand; "converted" only comes from `convert`
@@ -52,6 +56,7 @@ def apply(*, name: str, email: str, phone: str | None, interest: Interest, messa
             interest=interest,
             message=(message or "").strip() or None,
             status=LeadStatus.NEW,
+            language=str(get_locale() or "") or None,
         )
         db.session.add(lead)
         db.session.flush()
@@ -65,7 +70,39 @@ def apply(*, name: str, email: str, phone: str | None, interest: Interest, messa
                 key=f"lead-{lead.id}-{user_id}",
                 lead=lead.name,
             )
+        enqueue_after_commit("leads.send_acknowledgement", lead.id, notifications.new_key())
     return lead
+
+
+@dataclass(frozen=True)
+class _Applicant:
+    """Whom the acknowledgement goes to: someone with no account yet."""
+
+    email: str
+    language: str | None
+    id: None = None
+
+
+def send_acknowledgement(lead_id: int, key: str) -> None:
+    """Job: email the applicant that their request arrived, once per `key`.
+
+    Records the "lead_acknowledged" email (no account: no user id) and sends
+    it here; raises the mail transport's error after recording it, so the
+    job is retried. Does nothing for a lead that no longer exists.
+    """
+    email = notifications.email_by_key(key)
+    if email is None:
+        with transaction():
+            lead = db.session.get(Lead, lead_id)
+            if lead is None:
+                return
+            email = notifications.record_email(
+                _Applicant(email=lead.email, language=lead.language),
+                "lead_acknowledged",
+                {"name": lead.name},
+                key=key,
+            )
+    notifications.deliver_email(email.id)
 
 
 def _locked(lead_id: int) -> Lead:

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('interest', sa.Enum('membership', 'classes', 'personal_training', 'other', name='lead_interest', native_enum=False, create_constraint=True, length=17), nullable=False),
     sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('language', sa.String(length=5), nullable=True),
     sa.Column('status', sa.Enum('new', 'contacted', 'trial', 'converted', 'lost', name='lead_status', native_enum=False, create_constraint=True, length=9), nullable=False),
     sa.Column('lost_reason', sa.String(length=200), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),

@@ -111,6 +111,15 @@ def test_staff_are_emailed_about_a_new_lead(db, client, factories, outbox):
     assert "Lena Lead asked to join" in sent.body
 
 
+def test_the_applicant_is_emailed_in_their_language(db, client, outbox):
+    client.set_cookie("cupo_lang", "es")
+
+    post_form(client, "/join", GOOD)
+
+    [sent] = [m for m in outbox if "lena@example.com" in m.recipients]
+    assert "Recibimos tu solicitud" in sent.body
+
+
 def test_inbox_filters_flags_members_and_counts_queries_constantly(app, db, client, login, factories):
     admin = factories.admin()
     member = factories.member(email="old@example.com")
