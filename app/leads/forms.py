@@ -58,9 +58,7 @@ class JoinForm(FlaskForm):
 
 
 class LeadForm(FlaskForm):
-    status = ChoiceField(
-        _l("Status"), choices=STATUSES, invalid_message=_l("Choose a status.")
-    )
+    status = ChoiceField(_l("Status"), choices=STATUSES, invalid_message=_l("Choose a status."))
     lost_reason = StringField(
         _l("Why it was lost"), filters=[strip], validators=[Optional(), Length(max=200)]
     )

@@ -149,7 +149,9 @@ def update(
         lead.assignee_id = assignee_id
         lead.updated_at = utc_now()
         db.session.flush()
-        audit.record("lead.updated", lead, actor=actor, before=before, after=audit.changes(lead, FIELDS))
+        audit.record(
+            "lead.updated", lead, actor=actor, before=before, after=audit.changes(lead, FIELDS)
+        )
     return lead
 
 
@@ -182,5 +184,7 @@ def convert(lead_id: int, *, actor) -> Lead:
         lead.lost_reason = None
         lead.updated_at = utc_now()
         db.session.flush()
-        audit.record("lead.converted", lead, actor=actor, before=before, after=audit.changes(lead, FIELDS))
+        audit.record(
+            "lead.converted", lead, actor=actor, before=before, after=audit.changes(lead, FIELDS)
+        )
     return lead

@@ -120,13 +120,21 @@ def test_the_applicant_is_emailed_in_their_language(db, client, outbox):
     assert "Recibimos tu solicitud" in sent.body
 
 
-def test_inbox_filters_flags_members_and_counts_queries_constantly(app, db, client, login, factories):
+def test_inbox_filters_flags_members_and_counts_queries_constantly(
+    app, db, client, login, factories
+):
     admin = factories.admin()
     member = factories.member(email="old@example.com")
     login(admin)
     _lead(db, name="Old Friend", email="old@example.com")
-    _lead(db, name="Late Larry", email="larry@example.com", status=LeadStatus.CONTACTED,
-          next_follow_up=gym_today() - timedelta(days=1), assignee_id=admin.id)
+    _lead(
+        db,
+        name="Late Larry",
+        email="larry@example.com",
+        status=LeadStatus.CONTACTED,
+        next_follow_up=gym_today() - timedelta(days=1),
+        assignee_id=admin.id,
+    )
 
     page = page_text(client.get("/admin/leads"))
     assert "Old Friend" in page and "Already a member" in page
@@ -164,15 +172,25 @@ def test_status_changes_are_saved_and_audited(db, client, login, factories):
     response = post_form(
         client,
         path,
-        {"status": "contacted", "assignee_id": str(desk.id), "next_follow_up": day.isoformat(),
-         "notes": "Called, will come Monday"},
+        {
+            "status": "contacted",
+            "assignee_id": str(desk.id),
+            "next_follow_up": day.isoformat(),
+            "notes": "Called, will come Monday",
+        },
     )
 
     assert response.status_code == 303
     lead = db.session.get(Lead, lead.id, populate_existing=True)
     assert (lead.status, lead.assignee_id, lead.next_follow_up) == (
-        LeadStatus.CONTACTED, desk.id, day)
-    assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "lead.updated"
+        LeadStatus.CONTACTED,
+        desk.id,
+        day,
+    )
+    assert (
+        db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()))
+        == "lead.updated"
+    )
 
 
 @pytest.mark.parametrize(
@@ -201,17 +219,30 @@ def test_an_assignee_must_be_staff(app, db, factories):
     member = factories.member()
     lead = _lead(db)
     with app.test_request_context(), pytest.raises(services.LeadError):
-        services.update(lead.id, status=LeadStatus.TRIAL, lost_reason=None, notes=None,
-                        next_follow_up=None, assignee_id=member.id, actor=admin)
+        services.update(
+            lead.id,
+            status=LeadStatus.TRIAL,
+            lost_reason=None,
+            notes=None,
+            next_follow_up=None,
+            assignee_id=member.id,
+            actor=admin,
+        )
 
 
-def test_convert_creates_the_member_once_and_emails_a_password(db, client, login, factories, outbox):
+def test_convert_creates_the_member_once_and_emails_a_password(
+    db, client, login, factories, outbox
+):
     admin = factories.admin()
     lead = _lead(db)
     login(admin)
 
-    first = post_form(client, f"/admin/leads/{lead.id}/convert", {}, token_from=f"/admin/leads/{lead.id}")
-    second = post_form(client, f"/admin/leads/{lead.id}/convert", {}, token_from=f"/admin/leads/{lead.id}")
+    first = post_form(
+        client, f"/admin/leads/{lead.id}/convert", {}, token_from=f"/admin/leads/{lead.id}"
+    )
+    second = post_form(
+        client, f"/admin/leads/{lead.id}/convert", {}, token_from=f"/admin/leads/{lead.id}"
+    )
 
     assert first.status_code == second.status_code == 303
     members = db.session.scalars(select(User).where(User.email == "lena@example.com")).all()
@@ -219,7 +250,9 @@ def test_convert_creates_the_member_once_and_emails_a_password(db, client, login
     lead = db.session.get(Lead, lead.id, populate_existing=True)
     assert (lead.status, lead.member_id) == (LeadStatus.CONVERTED, members[0].id)
     assert [m for m in outbox if "lena@example.com" in m.recipients]
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "lead.converted")).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action == "lead.converted")
+    ).all()
     assert len(actions) == 1
 
 
@@ -231,7 +264,12 @@ def test_convert_links_an_existing_member(app, db, factories):
         services.convert(lead.id, actor=admin)
     lead = db.session.get(Lead, lead.id, populate_existing=True)
     assert lead.member_id == member.id
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "lena@example.com")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.email == "lena@example.com")
+        )
+        == 1
+    )
 
 
 def test_convert_refuses_a_staff_email(app, db, factories):
