@@ -171,9 +171,15 @@ def convert(lead_id: int, *, actor) -> Lead:
         if existing is not None and existing.role is not Role.MEMBER:
             raise LeadError(_("This email belongs to a member of staff."))
     if existing is None:
-        existing = accounts.create_account(
-            email=lead.email, name=lead.name, role=Role.MEMBER, phone=lead.phone, actor=actor
-        )
+        try:
+            existing = accounts.create_account(
+                email=lead.email, name=lead.name, role=Role.MEMBER, phone=lead.phone, actor=actor
+            )
+        except accounts.AccountError:
+            # a second convert (or the desk) created the account meanwhile: link it
+            existing = accounts.find_user_by_email(lead.email)
+            if existing is None or existing.role is not Role.MEMBER:
+                raise LeadError(_("This email belongs to a member of staff.")) from None
     with transaction():
         lead = _locked(lead_id)
         if lead.status is LeadStatus.CONVERTED and lead.member_id is not None:

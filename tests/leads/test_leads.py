@@ -277,3 +277,44 @@ def test_convert_refuses_a_staff_email(app, db, factories):
     lead = _lead(db)
     with app.test_request_context(), pytest.raises(services.LeadError):
         services.convert(lead.id, actor=admin)
+
+
+def test_visitors_find_the_join_page_from_home_and_the_timetable(db, client):
+    assert 'href="/join"' in client.get("/").get_data(as_text=True)
+    assert 'href="/join"' in client.get("/schedule").get_data(as_text=True)
+
+
+def test_a_second_convert_racing_the_first_links_the_account_it_made(app, db, factories):
+    admin = factories.admin()
+    lead = _lead(db)
+    with app.test_request_context():
+        from app.accounts.services import accounts
+
+        made = accounts.create_account(
+            email="lena@example.com", name="Lena", role=Role.MEMBER, actor=admin
+        )
+        real_find = accounts.find_user_by_email
+        calls = []
+
+        def first_misses(email):
+            calls.append(email)
+            return None if len(calls) == 1 else real_find(email)
+
+        accounts.find_user_by_email = first_misses
+        try:
+            services.convert(lead.id, actor=admin)
+        finally:
+            accounts.find_user_by_email = real_find
+    assert db.session.get(Lead, lead.id, populate_existing=True).member_id == made.id
+
+
+def test_the_demo_has_leads_in_each_open_status(app, db):
+    from app.core.db import transaction
+    from app.leads.demo import seed_leads
+
+    with app.test_request_context(), transaction():
+        assert seed_leads() == 5
+    statuses = set(db.session.scalars(select(Lead.status)))
+    assert {LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.TRIAL, LeadStatus.LOST} <= statuses
+    with app.test_request_context(), transaction():
+        assert seed_leads() == 0
