@@ -318,3 +318,15 @@ def test_the_demo_has_leads_in_each_open_status(app, db):
     assert {LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.TRIAL, LeadStatus.LOST} <= statuses
     with app.test_request_context(), transaction():
         assert seed_leads() == 0
+
+
+def test_the_acknowledgement_shows_on_the_sent_emails_pages(db, client, login, factories):
+    from app.notifications.models import SentEmail
+
+    post_form(client, "/join", GOOD)
+    sent = db.session.scalar(select(SentEmail).where(SentEmail.template == "lead_acknowledged"))
+    assert (sent.user_id, sent.to) == (None, "lena@example.com")
+
+    login(factories.admin())
+    assert "lena@example.com" in page_text(client.get("/admin/emails/"))
+    assert client.get(f"/admin/emails/{sent.id}").status_code == 200
