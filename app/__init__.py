@@ -69,6 +69,7 @@ def _init_domains(app: Flask) -> None:
         billing,
         booking,
         core,
+        leads,
         memberships,
         messaging,
         notifications,
@@ -93,6 +94,7 @@ def _init_domains(app: Flask) -> None:
         staff,
         programs,
         messaging,
+        leads,
     ):
         domain.init_app(app)
 
@@ -112,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.booking.views.public import bp as booking_link_bp
     from app.booking.views.staff import bp as booking_staff_bp
     from app.core.health import bp as health_bp
+    from app.leads.views.public import bp as leads_public_bp
+    from app.leads.views.staff import bp as leads_staff_bp
     from app.memberships.views.member import bp as memberships_bp
     from app.memberships.views.staff import bp as memberships_admin_bp
     from app.messaging.views.member import bp as messaging_member_bp
@@ -193,6 +197,8 @@ def _register_blueprints(app: Flask) -> None:
         staff_member_bp,
         programs_trainer_bp,
         programs_member_bp,
+        leads_public_bp,
+        leads_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

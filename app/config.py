@@ -120,6 +120,8 @@ class Config:
     WAITLIST_LIMIT = os.environ.get("WAITLIST_LIMIT", "10 per minute")
     #: messages sent per user, from every thread and "new message" page together
     MESSAGE_LIMIT = os.environ.get("MESSAGE_LIMIT", "30 per minute")
+    #: applications at /join, per IP address
+    LEAD_LIMIT = os.environ.get("LEAD_LIMIT", "5 per hour")
     ORDER_LIMIT = os.environ.get("ORDER_LIMIT", "10 per hour")
     CARD_ATTEMPT_LIMIT = os.environ.get("CARD_ATTEMPT_LIMIT", "10 per 10 minutes")
     BILLING_DETAILS_LIMIT = os.environ.get("BILLING_DETAILS_LIMIT", "10 per minute")

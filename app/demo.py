@@ -14,6 +14,7 @@ from app.billing.demo import seed_payments
 from app.core import audit
 from app.core.db import transaction
 from app.extensions import db
+from app.leads.demo import seed_leads
 from app.memberships.demo import seed_memberships
 from app.messaging.demo import seed_messages
 from app.notifications.demo import seed_notifications
@@ -150,6 +151,7 @@ def seed_demo() -> bool:
         leave = seed_leave(admin)
         pay_statements = seed_pay(admin)
         availability = seed_availability()
+        leads = seed_leads()
         audit.record(
             "demo.seeded",
             None,
@@ -167,6 +169,7 @@ def seed_demo() -> bool:
                 "leave": leave,
                 "pay_statements": pay_statements,
                 "availability_blocks": availability,
+                "leads": leads,
             },
         )
     return True

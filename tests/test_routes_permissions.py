@@ -320,6 +320,13 @@ GET_EXPECTED = {
     "programs_member.progress": MEMBER_ONLY,
     "programs_member.diet": MEMBER_ONLY,
     "messaging_staff.queue": ADMIN_ONLY,
+    # --- leads: anyone applies, admins and front desk follow up ---
+    "leads_public.join": everyone(200),
+    "leads_public.thanks": everyone(200),
+    "leads_staff.index": DESK,
+    "leads_staff.detail": DESK,
+    "leads_staff.update": DESK,  # same path as the detail page: a GET reaches it
+    "leads_staff.convert": everyone(405),
     #: the report of the thread's message is open
     "messaging_staff.report": ADMIN_ONLY,
     "messaging_staff.thread": {**ADMIN_ONLY, "admin": "/admin/messages/reports/"},
@@ -478,6 +485,9 @@ POST_ONLY = {
     "messaging_staff.dismiss": {"admin"},
     "messaging_staff.hide": {"admin"},
     "messaging_staff.close": {"admin"},
+    # --- leads: admins and front desk ---
+    "leads_staff.update": {"admin", "front_desk"},
+    "leads_staff.convert": {"admin", "front_desk"},
     # --- Web Push devices: each person's own ---
     "notifications_member.push_subscribe": {"member"},
     "notifications_trainer.push_subscribe": {"trainer"},
@@ -619,6 +629,7 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         **_membership(db, people["target"]),
         **_programs(app, db, people, trainer),
         "leave_id": _leave(db, trainer),
+        "lead_id": _lead(db),
         **_statement(db, trainer),
         **_availability(db, trainer),
     }
@@ -702,6 +713,15 @@ def _conversation(app, db, people, trainer) -> dict[str, int]:
         "attachment_id": sent.attachments[0].id,
         "report_id": report.id,
     }
+
+
+def _lead(db) -> int:
+    from app.leads.models import Interest, Lead
+
+    lead = Lead(name="Lena Lead", email="lena@example.com", interest=Interest.CLASSES)
+    db.session.add(lead)
+    db.session.commit()
+    return lead.id
 
 
 def _programs(app, db, people, trainer) -> dict[str, int]:

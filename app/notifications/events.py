@@ -277,6 +277,14 @@ EVENTS = {
             email="message_reported",
             defaults=frozenset({EMAIL}),
         ),
+        Event(
+            "lead_received",
+            _l("New leads"),
+            _l("%(lead)s asked to join."),
+            frozenset({ADMIN}),
+            email="lead_received",
+            defaults=frozenset({EMAIL}),
+        ),
     )
 }
 

@@ -33,6 +33,7 @@ NAMED = {
     "billing_profiles.member_edit": "BILLING_DETAILS_LIMIT",
     "billing_profiles.desk_edit": "BILLING_DETAILS_LIMIT",
     "billing_desk.new_payment": "DESK_PAYMENT_LIMIT",
+    "leads_public.join": "LEAD_LIMIT",
     "members.photo": "UPLOAD_LIMIT",
     "member_photos.change": "UPLOAD_LIMIT",
     "settings.logo": "UPLOAD_LIMIT",

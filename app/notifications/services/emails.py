@@ -44,6 +44,8 @@ SUBJECTS = {
     "credits_expiring": _l("%(gym)s: your credits are about to expire"),
     "message_received": _l("%(gym)s: you have a new message"),
     "message_reported": _l("%(gym)s: a message was reported"),
+    "lead_received": _l("%(gym)s: someone asked to join"),
+    "lead_acknowledged": _l("%(gym)s: we received your request"),
     "program_assigned": _l("%(gym)s: your new workout program"),
     "diet_chart_assigned": _l("%(gym)s: your diet chart"),
     "leave_decided": _l("%(gym)s: a decision on your leave request"),

@@ -52,6 +52,7 @@ ICONS = {
     "membership_expired": "ti-id-badge-2",
     "message_received": "ti-message",
     "message_reported": "ti-flag",
+    "lead_received": "ti-user-plus",
     "leave_decided": "ti-beach",
     "cover_offered": "ti-calendar-event",
     "uncovered_sessions": "ti-alert-circle",
