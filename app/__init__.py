@@ -76,6 +76,7 @@ def _init_domains(app: Flask) -> None:
         scheduling,
         settings,
         staff,
+        support,
         trainers,
     )
 
@@ -93,6 +94,7 @@ def _init_domains(app: Flask) -> None:
         staff,
         programs,
         messaging,
+        support,
     ):
         domain.init_app(app)
 
@@ -141,6 +143,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.staff.views.member import bp as staff_member_bp
     from app.staff.views.staff import bp as staff_admin_bp
     from app.staff.views.trainer import bp as staff_trainer_bp
+    from app.support.views.member import bp as support_member_bp
+    from app.support.views.staff import bp as support_staff_bp
     from app.trainers.views.staff import bp as trainers_admin_bp
     from app.trainers.views.staff import files_bp
     from app.trainers.views.trainer import bp as trainer_profile_bp
@@ -188,6 +192,8 @@ def _register_blueprints(app: Flask) -> None:
         messaging_member_bp,
         messaging_trainer_bp,
         messaging_staff_bp,
+        support_member_bp,
+        support_staff_bp,
         staff_trainer_bp,
         staff_admin_bp,
         staff_member_bp,

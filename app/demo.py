@@ -21,6 +21,7 @@ from app.programs.demo import seed_programs
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
 from app.staff.demo import seed_availability, seed_leave, seed_pay
+from app.support.demo import seed_tickets
 from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
@@ -150,6 +151,7 @@ def seed_demo() -> bool:
         leave = seed_leave(admin)
         pay_statements = seed_pay(admin)
         availability = seed_availability()
+        tickets = seed_tickets()
         audit.record(
             "demo.seeded",
             None,
@@ -167,6 +169,7 @@ def seed_demo() -> bool:
                 "leave": leave,
                 "pay_statements": pay_statements,
                 "availability_blocks": availability,
+                "tickets": tickets,
             },
         )
     return True

@@ -294,6 +294,17 @@ GET_EXPECTED = {
     "messaging_trainer.poll": TRAINER_ONLY,
     "messaging_trainer.file": TRAINER_ONLY,
     "messaging_trainer.report": everyone(405),
+    # --- support: members' tickets; admins and the desk answer them ---
+    "support_member.index": MEMBER_ONLY,
+    "support_member.new": MEMBER_ONLY,
+    "support_member.ticket": MEMBER_ONLY,
+    "support_member.photo": MEMBER_ONLY,
+    "support_staff.index": DESK,
+    "support_staff.ticket": DESK,
+    "support_staff.photo": DESK,
+    "support_staff.reply": everyone(405),
+    "support_staff.status": everyone(405),
+    "support_staff.assign": everyone(405),
     # --- programs: trainers (and admins) build and assign; members read and log ---
     "programs_trainer.index": TRAINERS_AND_ADMINS,
     "programs_trainer.new": TRAINER_ONLY,
@@ -478,6 +489,9 @@ POST_ONLY = {
     "messaging_staff.dismiss": {"admin"},
     "messaging_staff.hide": {"admin"},
     "messaging_staff.close": {"admin"},
+    "support_staff.reply": {"admin", "front_desk"},
+    "support_staff.status": {"admin", "front_desk"},
+    "support_staff.assign": {"admin", "front_desk"},
     # --- Web Push devices: each person's own ---
     "notifications_member.push_subscribe": {"member"},
     "notifications_trainer.push_subscribe": {"trainer"},
@@ -621,7 +635,25 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         "leave_id": _leave(db, trainer),
         **_statement(db, trainer),
         **_availability(db, trainer),
+        **_ticket(app, people),
     }
+
+
+def _ticket(app, people) -> dict[str, int]:
+    """A ticket of `member` whose first message has a photo."""
+    from app.support.services import open_ticket
+
+    with app.test_request_context():
+        ticket = open_ticket(
+            people["member"],
+            category="other",
+            subject="Locker",
+            message="My locker is stuck.",
+            photo=file_storage(image_bytes(), "photo.png"),
+        )
+    from app.support.queries import replies
+
+    return {"ticket_id": ticket.id, "reply_id": replies(ticket.id, with_internal=False)[0].id}
 
 
 def _leave(db, trainer) -> int:

@@ -1,0 +1,65 @@
+"""Members' support tickets and their replies
+
+Revision ID: 0025_support
+Revises: 0023_client_notes
+Create Date: 2026-12-08 03:20:00
+
+`support_tickets`: a member's ticket (category, subject, status, assignee).
+`support_ticket_replies`: its messages, staff's internal notes among them
+(`internal`), each with an optional photo. New tables only.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0025_support'
+down_revision = '0023_client_notes'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('support_tickets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.Enum('billing', 'classes', 'facilities', 'account', 'other', name='ticket_category', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('subject', sa.String(length=120), nullable=False),
+    sa.Column('status', sa.Enum('open', 'waiting', 'resolved', 'closed', name='ticket_status', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('length(subject) > 0', name=op.f('ck_support_tickets_subject_not_empty')),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_support_tickets_assignee_id_users')),
+    sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_support_tickets_member_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_tickets'))
+    )
+    with op.batch_alter_table('support_tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_support_tickets_member', ['member_id', 'id'], unique=False)
+        batch_op.create_index('ix_support_tickets_status', ['status', 'id'], unique=False)
+
+    op.create_table('support_ticket_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('internal', sa.Boolean(), nullable=False),
+    sa.Column('photo_path', sa.String(length=255), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('length(body) > 0', name=op.f('ck_support_ticket_replies_body_not_empty')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_support_ticket_replies_author_id_users')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['support_tickets.id'], name=op.f('fk_support_ticket_replies_ticket_id_support_tickets')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_ticket_replies'))
+    )
+    with op.batch_alter_table('support_ticket_replies', schema=None) as batch_op:
+        batch_op.create_index('ix_support_ticket_replies_ticket', ['ticket_id', 'id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('support_ticket_replies', schema=None) as batch_op:
+        batch_op.drop_index('ix_support_ticket_replies_ticket')
+    op.drop_table('support_ticket_replies')
+    with op.batch_alter_table('support_tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_support_tickets_status')
+        batch_op.drop_index('ix_support_tickets_member')
+    op.drop_table('support_tickets')
