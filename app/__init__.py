@@ -145,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.staff.views.trainer import bp as staff_trainer_bp
     from app.support.views.member import bp as support_member_bp
     from app.support.views.staff import bp as support_staff_bp
+    from app.support.views.staff import incidents_bp as support_incidents_bp
+    from app.support.views.trainer import bp as support_trainer_bp
     from app.trainers.views.staff import bp as trainers_admin_bp
     from app.trainers.views.staff import files_bp
     from app.trainers.views.trainer import bp as trainer_profile_bp
@@ -194,6 +196,8 @@ def _register_blueprints(app: Flask) -> None:
         messaging_staff_bp,
         support_member_bp,
         support_staff_bp,
+        support_incidents_bp,
+        support_trainer_bp,
         staff_trainer_bp,
         staff_admin_bp,
         staff_member_bp,

@@ -305,6 +305,15 @@ GET_EXPECTED = {
     "support_staff.reply": everyone(405),
     "support_staff.status": everyone(405),
     "support_staff.assign": everyone(405),
+    "support_incidents.incidents": DESK,
+    "support_incidents.new_incident": DESK,
+    #: reported by the trainer: a client incident, admins and its reporter only
+    "support_incidents.incident": {**DESK, "front_desk": 404},
+    "support_incidents.resolve": everyone(405),
+    "support_incidents.assign": everyone(405),
+    "support_trainer.incidents": TRAINER_ONLY,
+    "support_trainer.new_incident": TRAINER_ONLY,
+    "support_trainer.incident": TRAINER_ONLY,
     # --- programs: trainers (and admins) build and assign; members read and log ---
     "programs_trainer.index": TRAINERS_AND_ADMINS,
     "programs_trainer.new": TRAINER_ONLY,
@@ -492,6 +501,8 @@ POST_ONLY = {
     "support_staff.reply": {"admin", "front_desk"},
     "support_staff.status": {"admin", "front_desk"},
     "support_staff.assign": {"admin", "front_desk"},
+    "support_incidents.resolve": {"admin", "front_desk"},
+    "support_incidents.assign": {"admin", "front_desk"},
     # --- Web Push devices: each person's own ---
     "notifications_member.push_subscribe": {"member"},
     "notifications_trainer.push_subscribe": {"trainer"},
@@ -652,8 +663,20 @@ def _ticket(app, people) -> dict[str, int]:
             photo=file_storage(image_bytes(), "photo.png"),
         )
     from app.support.queries import replies
+    from app.support.services import report_incident
 
-    return {"ticket_id": ticket.id, "reply_id": replies(ticket.id, with_internal=False)[0].id}
+    incident = report_incident(
+        people["trainer"],
+        kind="client",
+        severity="low",
+        description="Twisted an ankle.",
+        member_id=people["member"].id,
+    )
+    return {
+        "ticket_id": ticket.id,
+        "reply_id": replies(ticket.id, with_internal=False)[0].id,
+        "incident_id": incident.id,
+    }
 
 
 def _leave(db, trainer) -> int:

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core.uploads import PHOTO_TYPES
-from app.support.models import TicketCategory, TicketStatus
+from app.support.models import IncidentKind, Severity, TicketCategory, TicketStatus
 from app.support.services import MAX_SUBJECT, MAX_TEXT
 
 
@@ -68,3 +68,40 @@ class StatusForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     assignee = SelectField(_l("Assignee"), validate_choice=False)
+
+
+def kind_choices():
+    return [
+        (IncidentKind.EQUIPMENT.value, _l("Equipment")),
+        (IncidentKind.CLIENT.value, _l("Client incident")),
+        (IncidentKind.SESSION_NOTE.value, _l("Session note")),
+    ]
+
+
+def severity_choices():
+    return [
+        (Severity.LOW.value, _l("Low")),
+        (Severity.MEDIUM.value, _l("Medium")),
+        (Severity.HIGH.value, _l("High")),
+    ]
+
+
+class IncidentForm(FlaskForm):
+    """Ids and choices are passed on as typed: the service checks them."""
+
+    kind = SelectField(_l("What happened"), choices=kind_choices, validate_choice=False)
+    severity = SelectField(_l("Severity"), choices=severity_choices, validate_choice=False)
+    description = TextAreaField(
+        _l("Description"),
+        render_kw={"rows": 3},
+        validators=[Length(max=MAX_TEXT, message=_l("Keep it to %(max)d characters."))],
+    )
+    equipment_name = StringField(_l("Equipment (for equipment)"))
+    out_of_service = BooleanField(_l("Out of service"))
+    member_id = StringField(_l("Member number (for a client incident)"))
+    session_id = StringField(_l("Session number (optional)"))
+    first_aid = BooleanField(_l("First aid given"))
+
+
+class ResolveForm(FlaskForm):
+    resolution = TextAreaField(_l("Resolution"), render_kw={"rows": 3})

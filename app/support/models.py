@@ -71,3 +71,48 @@ class TicketReply(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     author = relationship("User", foreign_keys=[author_id], lazy="joined", innerjoin=True)
+
+
+class IncidentKind(enum.Enum):
+    EQUIPMENT = "equipment"
+    CLIENT = "client"
+    SESSION_NOTE = "session_note"
+
+
+class Severity(enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Incident(db.Model):
+    """Something staff saw: broken equipment, a client's incident, a session note.
+
+    A client incident is seen by admins and its reporter only."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint("length(description) > 0", name="description_not_empty"),
+        Index("ix_incidents_reporter", "reporter_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(str_enum(IncidentKind, "incident_kind"))
+    severity: Mapped[Severity] = mapped_column(str_enum(Severity, "incident_severity"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    description: Mapped[str] = mapped_column(Text)
+    #: equipment: its name, and whether it is out of service
+    equipment_name: Mapped[str | None] = mapped_column(String(120))
+    out_of_service: Mapped[bool] = mapped_column(default=False)
+    #: client incident: the member, the session if any, first aid given
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("class_sessions.id"))
+    first_aid: Mapped[bool] = mapped_column(default=False)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    reporter = relationship("User", foreign_keys=[reporter_id], lazy="joined", innerjoin=True)
+    member = relationship("User", foreign_keys=[member_id], lazy="joined")
+    assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")

@@ -1,12 +1,12 @@
 """Reading tickets: the member's list, the staff list, a ticket's replies,
 and the open counts for the digest. Each list runs a fixed number of queries."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.accounts.models import Role, User
 from app.core.inputs import page_number
 from app.extensions import db
-from app.support.models import SupportTicket, TicketReply, TicketStatus
+from app.support.models import Incident, IncidentKind, SupportTicket, TicketReply, TicketStatus
 
 PER_PAGE = 25
 ACTIVE = (TicketStatus.OPEN, TicketStatus.WAITING)
@@ -74,3 +74,14 @@ def open_ticket_counts() -> dict[str, int]:
         if unassigned:
             counts["unassigned"] += count
     return counts
+
+
+def incidents(viewer, page: int = 1):
+    """Incidents, newest first: admins see all; others see every incident but
+    the client incidents someone else reported (one page query, one count)."""
+    query = select(Incident).order_by(Incident.id.desc())
+    if viewer.role != Role.ADMIN:
+        query = query.where(
+            or_(Incident.kind != IncidentKind.CLIENT, Incident.reporter_id == viewer.id)
+        )
+    return db.paginate(query, page=page_number(page), per_page=PER_PAGE, error_out=False)

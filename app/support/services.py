@@ -16,7 +16,16 @@ from app.core.errors import DomainError
 from app.core.models import utc_now
 from app.core.permissions import DESK, get_or_404, require_role
 from app.extensions import db
-from app.support.models import SupportTicket, TicketCategory, TicketReply, TicketStatus
+from app.scheduling.models import ClassSession
+from app.support.models import (
+    Incident,
+    IncidentKind,
+    Severity,
+    SupportTicket,
+    TicketCategory,
+    TicketReply,
+    TicketStatus,
+)
 
 MAX_SUBJECT = 120
 MAX_TEXT = 4000
@@ -216,3 +225,99 @@ def assign(ticket_id: int, actor, assignee_id: int | None) -> SupportTicket:
             after={"assignee_id": assignee_id},
         )
     return ticket
+
+
+def visible_incident(incident_id: int, viewer) -> Incident:
+    """An incident the viewer may read: a client incident only for admins and
+    its reporter (others: 404)."""
+    incident = get_or_404(Incident, incident_id)
+    if (
+        incident.kind == IncidentKind.CLIENT
+        and viewer.role != Role.ADMIN
+        and incident.reporter_id != viewer.id
+    ):
+        abort(404)
+    return incident
+
+
+def _choice(enum_cls, value, field: str, message: str):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise SupportError(message, field=field) from None
+
+
+def report_incident(
+    actor,
+    *,
+    kind,
+    severity,
+    description,
+    equipment_name=None,
+    out_of_service=False,
+    member_id=None,
+    session_id=None,
+    first_aid=False,
+) -> Incident:
+    """Staff record an incident; each kind keeps only its own details. Audited."""
+    require_role(actor, *ASSIGNEE_ROLES)
+    kind = _choice(IncidentKind, kind, "kind", _("Choose what happened."))
+    severity = _choice(Severity, severity, "severity", _("Choose a severity."))
+    description = _clean(description, "description", MAX_TEXT, _("Describe what happened."))
+    incident = Incident(kind=kind, severity=severity, reporter_id=actor.id, description=description)
+    if kind == IncidentKind.EQUIPMENT:
+        incident.equipment_name = _clean(
+            equipment_name, "equipment_name", MAX_SUBJECT, _("Name the equipment.")
+        )
+        incident.out_of_service = bool(out_of_service)
+    elif kind == IncidentKind.CLIENT:
+        member = db.session.get(User, member_id) if member_id else None
+        if member is None or member.role != Role.MEMBER or member.deleted_at is not None:
+            raise SupportError(_("Choose a member."), field="member_id")
+        if session_id is not None and db.session.get(ClassSession, session_id) is None:
+            raise SupportError(_("Choose a session, or leave it empty."), field="session_id")
+        incident.member_id, incident.session_id = member.id, session_id
+        incident.first_aid = bool(first_aid)
+    with transaction():
+        db.session.add(incident)
+        db.session.flush()
+        audit.record(
+            "incident.reported",
+            incident,
+            actor=actor,
+            after={"kind": kind.value, "severity": severity.value},
+        )
+    return incident
+
+
+def resolve_incident(incident_id: int, actor, *, resolution) -> Incident:
+    """Write how an incident was settled (admins and desk); audited."""
+    require_role(actor, *DESK)
+    resolution = _clean(resolution, "resolution", MAX_TEXT, _("Write the resolution."))
+    with transaction():
+        incident = visible_incident(incident_id, actor)
+        incident.resolution = resolution
+        incident.resolved_at = utc_now()
+        incident.out_of_service = False
+        audit.record("incident.resolved", incident, actor=actor)
+    return incident
+
+
+def assign_incident(incident_id: int, actor, assignee_id: int | None) -> Incident:
+    require_role(actor, *DESK)
+    if assignee_id is not None:
+        user = db.session.get(User, assignee_id)
+        if user is None or user.deleted_at is not None or user.role not in ASSIGNEE_ROLES:
+            raise SupportError(_("Choose a staff member."), field="assignee")
+    with transaction():
+        incident = visible_incident(incident_id, actor)
+        before = incident.assignee_id
+        incident.assignee_id = assignee_id
+        audit.record(
+            "incident.assigned",
+            incident,
+            actor=actor,
+            before={"assignee_id": before},
+            after={"assignee_id": assignee_id},
+        )
+    return incident

@@ -1,4 +1,4 @@
-"""Members' support tickets and their replies
+"""Members' support tickets and their replies; staff's incidents
 
 Revision ID: 0025_support
 Revises: 0023_client_notes
@@ -6,7 +6,8 @@ Create Date: 2026-12-08 03:20:00
 
 `support_tickets`: a member's ticket (category, subject, status, assignee).
 `support_ticket_replies`: its messages, staff's internal notes among them
-(`internal`), each with an optional photo. New tables only.
+(`internal`), each with an optional photo. `incidents`: equipment, client
+incidents and session notes staff record. New tables only.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,8 +55,36 @@ def upgrade():
     with op.batch_alter_table('support_ticket_replies', schema=None) as batch_op:
         batch_op.create_index('ix_support_ticket_replies_ticket', ['ticket_id', 'id'], unique=False)
 
+    op.create_table('incidents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('equipment', 'client', 'session_note', name='incident_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('severity', sa.Enum('low', 'medium', 'high', name='incident_severity', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('equipment_name', sa.String(length=120), nullable=True),
+    sa.Column('out_of_service', sa.Boolean(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('first_aid', sa.Boolean(), nullable=False),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('resolution', sa.Text(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('length(description) > 0', name=op.f('ck_incidents_description_not_empty')),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_incidents_assignee_id_users')),
+    sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_incidents_member_id_users')),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_incidents_reporter_id_users')),
+    sa.ForeignKeyConstraint(['session_id'], ['class_sessions.id'], name=op.f('fk_incidents_session_id_class_sessions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents'))
+    )
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.create_index('ix_incidents_reporter', ['reporter_id', 'id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_index('ix_incidents_reporter')
+    op.drop_table('incidents')
     with op.batch_alter_table('support_ticket_replies', schema=None) as batch_op:
         batch_op.drop_index('ix_support_ticket_replies_ticket')
     op.drop_table('support_ticket_replies')

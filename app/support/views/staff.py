@@ -10,11 +10,13 @@ from app.core.forms import apply_error
 from app.core.inputs import arg_id, page_arg, parse_id
 from app.core.permissions import DESK, get_or_404, roles_required
 from app.support import queries, services
-from app.support.forms import AssignForm, StaffReplyForm, StatusForm, status_choices
+from app.support.forms import AssignForm, ResolveForm, StaffReplyForm, StatusForm, status_choices
 from app.support.models import SupportTicket, TicketReply, TicketStatus
-from app.support.views import send_photo
+from app.support.views import report_incident_page, send_photo
 
 bp = Blueprint("support_staff", __name__, url_prefix="/admin/tickets")
+incidents_bp = Blueprint("support_incidents", __name__, url_prefix="/admin/incidents")
+LAYOUT = "layouts/admin.html"
 
 
 def _status_arg() -> TicketStatus | None:
@@ -140,3 +142,82 @@ def photo(reply_id: int):
     if not reply.photo_path:
         abort(404)
     return send_photo(reply)
+
+
+@incidents_bp.get("/", endpoint="incidents")
+@roles_required(*DESK)
+def incidents():
+    pagination = queries.incidents(current_user, page=page_arg())
+    return render_template(
+        "support/incidents.html", pagination=pagination, layout=LAYOUT, ep="support_incidents"
+    )
+
+
+@incidents_bp.route("/new", methods=["GET", "POST"], endpoint="new_incident")
+@roles_required(*DESK)
+def new_incident():
+    return report_incident_page("support_incidents", LAYOUT)
+
+
+def _incident_page(incident, resolve_form=None, assign_form=None, code=200):
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None, assignee=str(incident.assignee_id or ""))
+    assign_form.assignee.choices = [("", _("Nobody"))] + [
+        (str(user.id), user.name) for user in queries.assignees()
+    ]
+    return render_template(
+        "support/incident.html",
+        incident=incident,
+        layout=LAYOUT,
+        ep="support_incidents",
+        resolve_form=resolve_form or ResolveForm(formdata=None),
+        assign_form=assign_form,
+    ), code
+
+
+@incidents_bp.get("/<int:incident_id>", endpoint="incident")
+@roles_required(*DESK)
+def incident(incident_id: int):
+    return _incident_page(services.visible_incident(incident_id, current_user))
+
+
+@incidents_bp.post("/<int:incident_id>/resolve", endpoint="resolve")
+@roles_required(*DESK)
+def resolve(incident_id: int):
+    incident = services.visible_incident(incident_id, current_user)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            services.resolve_incident(
+                incident.id, current_user._get_current_object(), resolution=form.resolution.data
+            )
+        except services.SupportError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Incident resolved."), "success")
+            return redirect(
+                url_for("support_incidents.incident", incident_id=incident.id), code=303
+            )
+    return _incident_page(incident, resolve_form=form, code=422)
+
+
+@incidents_bp.post("/<int:incident_id>/assign", endpoint="assign")
+@roles_required(*DESK)
+def assign_incident(incident_id: int):
+    incident = services.visible_incident(incident_id, current_user)
+    form = AssignForm()
+    if form.validate_on_submit():
+        raw = form.assignee.data or ""
+        assignee_id = parse_id(raw) if raw else None
+        try:
+            if raw and assignee_id is None:
+                raise services.SupportError(_("Choose a staff member."), field="assignee")
+            services.assign_incident(incident.id, current_user._get_current_object(), assignee_id)
+        except services.SupportError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Assignee changed."), "success")
+            return redirect(
+                url_for("support_incidents.incident", incident_id=incident.id), code=303
+            )
+    return _incident_page(incident, assign_form=form, code=422)
