@@ -4,7 +4,15 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.extensions import db
-from app.support.models import SupportTicket, TicketCategory, TicketReply, TicketStatus
+from app.support.models import (
+    Incident,
+    IncidentKind,
+    Severity,
+    SupportTicket,
+    TicketCategory,
+    TicketReply,
+    TicketStatus,
+)
 
 #: (category, subject, status, [(from the member?, internal?, text)])
 TICKETS = [
@@ -67,3 +75,41 @@ def seed_tickets() -> int:
             )
     db.session.flush()
     return len(TICKETS)
+
+
+def seed_incidents() -> int:
+    """Broken equipment, a client incident and a session note; idempotent."""
+    if db.session.scalar(select(Incident.id).limit(1)) is not None:
+        return 0
+    trainer = db.session.scalar(select(User).where(User.role == Role.TRAINER).order_by(User.id))
+    member = db.session.scalar(select(User).where(User.role == Role.MEMBER).order_by(User.id))
+    if trainer is None or member is None:
+        return 0
+    db.session.add_all(
+        [
+            Incident(
+                kind=IncidentKind.EQUIPMENT,
+                severity=Severity.HIGH,
+                reporter_id=trainer.id,
+                description="La banda está rota; puse un letrero.",
+                equipment_name="Caminadora 2",
+                out_of_service=True,
+            ),
+            Incident(
+                kind=IncidentKind.CLIENT,
+                severity=Severity.MEDIUM,
+                reporter_id=trainer.id,
+                description="Se mareó al final de la clase; agua y descanso, se fue bien.",
+                member_id=member.id,
+                first_aid=True,
+            ),
+            Incident(
+                kind=IncidentKind.SESSION_NOTE,
+                severity=Severity.LOW,
+                reporter_id=trainer.id,
+                description="Faltan dos tapetes en el estudio A.",
+            ),
+        ]
+    )
+    db.session.flush()
+    return 3
