@@ -217,3 +217,20 @@ def test_ticket_lists_run_a_fixed_number_of_queries(db, client, login, factories
     assert _statements(db, client, "/app/support/") == few_member
     login(admin)
     assert _statements(db, client, "/admin/tickets/") == few_staff
+
+
+def test_staff_reply_is_recorded_for_the_member_but_a_note_is_not(
+    db, client, login, factories, ticket_of
+):
+    from app.notifications.models import Notification
+
+    member, desk = factories.member(language="es"), factories.front_desk()
+    ticket = ticket_of(member, subject="Casillero")
+    login(desk)
+    path = f"/admin/tickets/{ticket.id}"
+    post_form(client, f"{path}/reply", {"message": "SECRET", "internal": "y"}, token_from=path)
+    assert db.session.scalars(select(Notification.event)).all() == []
+    post_form(client, f"{path}/reply", {"message": "Ya quedó."}, token_from=path)
+    [notification] = db.session.scalars(select(Notification)).all()
+    assert (notification.event, notification.user_id) == ("ticket_replied", member.id)
+    assert notification.params["subject"] == "Casillero"
