@@ -77,6 +77,7 @@ def _init_domains(app: Flask) -> None:
         scheduling,
         settings,
         staff,
+        support,
         trainers,
     )
 
@@ -95,6 +96,7 @@ def _init_domains(app: Flask) -> None:
         programs,
         messaging,
         leads,
+        support,
     ):
         domain.init_app(app)
 
@@ -145,6 +147,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.staff.views.member import bp as staff_member_bp
     from app.staff.views.staff import bp as staff_admin_bp
     from app.staff.views.trainer import bp as staff_trainer_bp
+    from app.support.views.member import bp as support_member_bp
+    from app.support.views.staff import bp as support_staff_bp
+    from app.support.views.staff import incidents_bp as support_incidents_bp
+    from app.support.views.trainer import bp as support_trainer_bp
     from app.trainers.views.staff import bp as trainers_admin_bp
     from app.trainers.views.staff import files_bp
     from app.trainers.views.trainer import bp as trainer_profile_bp
@@ -192,6 +198,10 @@ def _register_blueprints(app: Flask) -> None:
         messaging_member_bp,
         messaging_trainer_bp,
         messaging_staff_bp,
+        support_member_bp,
+        support_staff_bp,
+        support_incidents_bp,
+        support_trainer_bp,
         staff_trainer_bp,
         staff_admin_bp,
         staff_member_bp,

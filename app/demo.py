@@ -22,6 +22,7 @@ from app.programs.demo import seed_programs
 from app.scheduling.demo import seed_schedule
 from app.settings.models import DEFAULTS, GymSettings
 from app.staff.demo import seed_availability, seed_leave, seed_pay
+from app.support.demo import seed_incidents, seed_tickets
 from app.trainers.demo import seed_trainers
 
 DEMO_PASSWORD = "cupo-demo-2026"
@@ -152,6 +153,8 @@ def seed_demo() -> bool:
         pay_statements = seed_pay(admin)
         availability = seed_availability()
         leads = seed_leads()
+        tickets = seed_tickets()
+        incidents = seed_incidents()
         audit.record(
             "demo.seeded",
             None,
@@ -170,6 +173,8 @@ def seed_demo() -> bool:
                 "pay_statements": pay_statements,
                 "availability_blocks": availability,
                 "leads": leads,
+                "tickets": tickets,
+                "incidents": incidents,
             },
         )
     return True

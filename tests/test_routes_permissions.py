@@ -294,6 +294,26 @@ GET_EXPECTED = {
     "messaging_trainer.poll": TRAINER_ONLY,
     "messaging_trainer.file": TRAINER_ONLY,
     "messaging_trainer.report": everyone(405),
+    # --- support: members' tickets; admins and the desk answer them ---
+    "support_member.index": MEMBER_ONLY,
+    "support_member.new": MEMBER_ONLY,
+    "support_member.ticket": MEMBER_ONLY,
+    "support_member.photo": MEMBER_ONLY,
+    "support_staff.index": DESK,
+    "support_staff.ticket": DESK,
+    "support_staff.photo": DESK,
+    "support_staff.reply": everyone(405),
+    "support_staff.status": everyone(405),
+    "support_staff.assign": everyone(405),
+    "support_incidents.incidents": DESK,
+    "support_incidents.new_incident": DESK,
+    #: reported by the trainer: a client incident, admins and its reporter only
+    "support_incidents.incident": {**DESK, "front_desk": 404},
+    "support_incidents.resolve": everyone(405),
+    "support_incidents.assign": everyone(405),
+    "support_trainer.incidents": TRAINER_ONLY,
+    "support_trainer.new_incident": TRAINER_ONLY,
+    "support_trainer.incident": TRAINER_ONLY,
     # --- programs: trainers (and admins) build and assign; members read and log ---
     "programs_trainer.index": TRAINERS_AND_ADMINS,
     "programs_trainer.new": TRAINER_ONLY,
@@ -488,6 +508,11 @@ POST_ONLY = {
     # --- leads: admins and front desk ---
     "leads_staff.update": {"admin", "front_desk"},
     "leads_staff.convert": {"admin", "front_desk"},
+    "support_staff.reply": {"admin", "front_desk"},
+    "support_staff.status": {"admin", "front_desk"},
+    "support_staff.assign": {"admin", "front_desk"},
+    "support_incidents.resolve": {"admin", "front_desk"},
+    "support_incidents.assign": {"admin", "front_desk"},
     # --- Web Push devices: each person's own ---
     "notifications_member.push_subscribe": {"member"},
     "notifications_trainer.push_subscribe": {"trainer"},
@@ -632,6 +657,36 @@ def ids(app, db, people, tmp_path, monkeypatch, factories):
         "lead_id": _lead(db),
         **_statement(db, trainer),
         **_availability(db, trainer),
+        **_ticket(app, people),
+    }
+
+
+def _ticket(app, people) -> dict[str, int]:
+    """A ticket of `member` whose first message has a photo."""
+    from app.support.services import open_ticket
+
+    with app.test_request_context():
+        ticket = open_ticket(
+            people["member"],
+            category="other",
+            subject="Locker",
+            message="My locker is stuck.",
+            photo=file_storage(image_bytes(), "photo.png"),
+        )
+    from app.support.queries import replies
+    from app.support.services import report_incident
+
+    incident = report_incident(
+        people["trainer"],
+        kind="client",
+        severity="low",
+        description="Twisted an ankle.",
+        member_id=people["member"].id,
+    )
+    return {
+        "ticket_id": ticket.id,
+        "reply_id": replies(ticket.id, with_internal=False)[0].id,
+        "incident_id": incident.id,
     }
 
 

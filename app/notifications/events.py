@@ -226,6 +226,14 @@ EVENTS = {
             push_ttl=3600,
         ),
         Event(
+            "ticket_replied",
+            _l("Answers to your tickets"),
+            _l("The gym answered your ticket “%(ticket_subject)s”."),
+            frozenset({MEMBER}),
+            email="ticket_replied",
+            defaults=frozenset({EMAIL}),
+        ),
+        Event(
             "program_assigned",
             _l("Workout programs"),
             _l("%(trainer_name)s gave you a workout program: %(program_name)s."),

@@ -29,3 +29,24 @@ def test_a_parameter_that_is_no_day_is_left_as_it_came(app_ctx):
     with force_locale("en"):
         line = EVENTS["leave_decided"].describe({"first_day": "soon", "last_day": None})
     assert "soon" in line
+
+
+def test_every_event_that_emails_has_a_subject_and_both_bodies():
+    """An event whose email has no subject fails in the delivery job, where no
+    one sees it: the ticket reply's did."""
+    from pathlib import Path
+
+    from app.notifications.services.emails import SUBJECTS
+
+    templates = Path(__file__).resolve().parents[2] / "templates" / "emails"
+    missing = [
+        event.email
+        for event in EVENTS.values()
+        if event.email
+        and (
+            event.email not in SUBJECTS
+            or not (templates / f"{event.email}.txt").exists()
+            or not (templates / f"{event.email}.html").exists()
+        )
+    ]
+    assert missing == []

@@ -46,6 +46,7 @@ SUBJECTS = {
     "message_reported": _l("%(gym)s: a message was reported"),
     "lead_received": _l("%(gym)s: someone asked to join"),
     "lead_acknowledged": _l("%(gym)s: we received your request"),
+    "ticket_replied": _l("%(gym)s: an answer to your ticket"),
     "program_assigned": _l("%(gym)s: your new workout program"),
     "diet_chart_assigned": _l("%(gym)s: your diet chart"),
     "leave_decided": _l("%(gym)s: a decision on your leave request"),
